@@ -1,0 +1,3 @@
+import type { Encoding } from '../insn.js';
+
+export const DP_IMM: Encoding[] = [];

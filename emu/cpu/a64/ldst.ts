@@ -1,0 +1,3 @@
+import type { Encoding } from '../insn.js';
+
+export const LDST: Encoding[] = [];

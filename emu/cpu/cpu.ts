@@ -1,0 +1,468 @@
+// One ARMv8-A core: architectural state, the memory access path, exception entry and the inner loop.
+//
+// General registers live in two Int32Arrays (low and high halves). Index 31 reads as zero (XZR) and is
+// never written; index 32 is the current stack pointer, banked per EL in spLo/spHi (see selectSp).
+// Instruction semantics are in ./a64/, one file per Arm ARM encoding class.
+
+import { Insn } from './insn.js';
+import { Decoder } from './decoder.js';
+import { Ram, PAGE_SHIFT } from '../mem/ram.js';
+import { Bus } from '../mem/bus.js';
+import { GlobalMonitor } from './monitor.js';
+import { R, LO, HI } from './int64.js';
+import { SysRegs } from './sysregs.js';
+import type { CodeCache } from './codecache.js';
+
+export const XZR = 31;
+/** Why a core is not running (Cpu.sleep). */
+export const enum Sleep { Running = 0, WFE = 1, WFI = 2, Off = 3, Halted = 4 }
+export const SP = 32;
+
+/** How the inner loop left an instruction. */
+export const enum Flow { Next = 0, Jump = 1, Exit = 2 }
+
+/** Access types, for translation and fault syndromes. */
+export const enum Access { Read = 0, Write = 1, Exec = 2 }
+
+/** Exception classes (ESR_ELx.EC), Arm ARM D17.2.37. */
+export const enum EC {
+  Unknown = 0x00, WFx = 0x01, FPAccess = 0x07, IllegalState = 0x0e,
+  SVC64 = 0x15, HVC64 = 0x16, SMC64 = 0x17, SysReg = 0x18,
+  InstAbortLower = 0x20, InstAbortSame = 0x21, PCAlign = 0x22,
+  DataAbortLower = 0x24, DataAbortSame = 0x25, SPAlign = 0x26,
+  BRK64 = 0x3c,
+}
+
+/** Thrown (a single preallocated object, so nothing is allocated) to abandon an instruction that
+ * took a synchronous exception in the middle, e.g. a data abort inside a load. The exception has
+ * already been entered when this is thrown. */
+export const INSN_ABORTED = { aborted: true } as const;
+
+/** Host-side hooks the board provides: semihosting, PSCI, events, stopping the run. */
+export interface CpuEnv {
+  /** HLT #imm; returns true if handled (semihosting), false to take the architectural exception. */
+  hlt(c: Cpu, imm: number): boolean;
+  /** HVC or SMC #imm; returns true if handled by the board (PSCI firmware), false to take the exception. */
+  callFirmware(c: Cpu, smc: boolean, imm: number): boolean;
+  /** SEV: set every core's event register. */
+  sendEvent(from: Cpu): void;
+  /** The guest did something the run cannot continue past (no vector, unhandled...). */
+  fatal(c: Cpu, message: string): void;
+  /** Virtual time in counter ticks, for CNTPCT/CNTVCT. */
+  counter(c: Cpu): number;
+}
+
+export class Cpu {
+  // --- general registers and PC ---
+  readonly lo = new Int32Array(33);
+  readonly hi = new Int32Array(33);
+  pcLo = 0;
+  pcHi = 0;
+  /** Set by a handler that wrote the PC (Jump) or needs the loop left after it (Exit). */
+  flow: Flow = Flow.Next;
+
+  // --- PSTATE ---
+  nf = 0; zf = 0; cf = 0; vf = 0;
+  /** D, A, I, F as bits 3..0 (the SPSR/DAIF bit order shifted down by 6). */
+  daif = 0xf;
+  el = 1;
+  spsel = 1;
+  readonly spLo = new Int32Array(4);
+  readonly spHi = new Int32Array(4);
+
+  // --- system registers, monitors, events ---
+  readonly sys: SysRegs;
+  /** Local exclusive monitor: physical address and size of the last LDXR, -1 when open. */
+  exclPa = -1;
+  exclSize = 0;
+  event = 0;
+  /** Why the core is not running: 0 running, else one of the Sleep values. */
+  sleep = 0;
+  /** Set by the interrupt controller when an interrupt may need taking; checked at block boundaries. */
+  irqPending = false;
+  /** Retired instructions. */
+  icount = 0;
+  /** Stage-1 translation enabled for the current regime (kept by SysRegs on SCTLR writes and EL changes). */
+  mmuOn = false;
+  /** EL2 is implemented (the board starts cores at EL2, as QEMU's virtualization=on). */
+  hasEl2 = false;
+
+  // --- memory fast path ---
+  readonly dv: DataView;
+  readonly ramBase: number;
+  readonly ramSize: number;
+  /** Decoded code page for the current PC (virtual page base in curVLo/curVHi). */
+  curPage: (Insn | undefined)[] | null = null;
+  curVLo = 1; // never a page base, so the first fetch takes the slow path
+  curVHi = 0;
+  curPfn = 0;
+
+  constructor(
+    readonly id: number,
+    readonly mpidr: number,
+    readonly ram: Ram,
+    readonly bus: Bus,
+    readonly monitor: GlobalMonitor,
+    readonly decoder: Decoder,
+    readonly code: CodeCache,
+    public env: CpuEnv,
+  ) {
+    this.dv = ram.dv;
+    this.ramBase = ram.base;
+    this.ramSize = ram.size;
+    this.sys = new SysRegs(this);
+  }
+
+  // ---------------------------------------------------------------- registers
+
+  /** Write a general register (index 31 is XZR and discards). */
+  setX(r: number, lo: number, hi: number): void {
+    if (r !== XZR) { this.lo[r] = lo; this.hi[r] = hi; }
+  }
+
+  /** Write a W register: the upper half is zeroed. */
+  setW(r: number, lo: number): void {
+    if (r !== XZR) { this.lo[r] = lo; this.hi[r] = 0; }
+  }
+
+  /** Current instruction's address + off (off a small signed number), into R. */
+  pcRel(off: number): void {
+    const l = (this.pcLo >>> 0) + off;
+    R[LO] = l | 0;
+    R[HI] = (this.pcHi + Math.floor(l / 4294967296)) | 0;
+  }
+
+  /** Advance past the current instruction and leave the inner loop (WFE, MSR DAIF, ...). */
+  nextAndExit(): void {
+    this.pcRel(4);
+    this.pcLo = R[LO]; this.pcHi = R[HI];
+    this.flow = Flow.Exit;
+  }
+
+  jump(lo: number, hi: number): void {
+    this.pcLo = lo;
+    this.pcHi = hi;
+    this.flow = Flow.Jump;
+  }
+
+  /** NZCV as the 4-bit value of bits [31:28]. */
+  get nzcv(): number {
+    return (this.nf << 3) | (this.zf << 2) | (this.cf << 1) | this.vf;
+  }
+  set nzcv(v: number) {
+    this.nf = (v >>> 3) & 1; this.zf = (v >>> 2) & 1; this.cf = (v >>> 1) & 1; this.vf = v & 1;
+  }
+
+  /** ConditionHolds() from the Arm ARM. */
+  condHolds(cond: number): boolean {
+    let r: boolean;
+    switch (cond >>> 1) {
+      case 0: r = this.zf === 1; break;
+      case 1: r = this.cf === 1; break;
+      case 2: r = this.nf === 1; break;
+      case 3: r = this.vf === 1; break;
+      case 4: r = this.cf === 1 && this.zf === 0; break;
+      case 5: r = this.nf === this.vf; break;
+      case 6: r = this.nf === this.vf && this.zf === 0; break;
+      default: return true; // AL and NV both mean always
+    }
+    return (cond & 1) === 1 ? !r : r;
+  }
+
+  /** Bank the current SP and select SP_EL0 or SP_ELx after a change of EL or SPSel. */
+  selectSp(newEl: number, newSpsel: number): void {
+    const oldBank = this.spsel !== 0 ? this.el : 0;
+    this.spLo[oldBank] = this.lo[SP]; this.spHi[oldBank] = this.hi[SP];
+    this.el = newEl; this.spsel = newSpsel;
+    const bank = newSpsel !== 0 ? newEl : 0;
+    this.lo[SP] = this.spLo[bank]; this.hi[SP] = this.spHi[bank];
+  }
+
+  /** Read the banked SP_ELn (the live register if it is the current one). */
+  getSpEl(n: number): void {
+    const cur = this.spsel !== 0 ? this.el : 0;
+    if (n === cur) { R[LO] = this.lo[SP]; R[HI] = this.hi[SP]; }
+    else { R[LO] = this.spLo[n]; R[HI] = this.spHi[n]; }
+  }
+
+  setSpEl(n: number, lo: number, hi: number): void {
+    const cur = this.spsel !== 0 ? this.el : 0;
+    if (n === cur) { this.lo[SP] = lo; this.hi[SP] = hi; }
+    else { this.spLo[n] = lo; this.spHi[n] = hi; }
+  }
+
+  /** PSTATE as an SPSR value (AArch64 state). */
+  get pstate(): number {
+    return ((this.nzcv << 28) | (this.daif << 6) | (this.el << 2) | this.spsel) >>> 0;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  /** Virtual to physical for a data or instruction access; takes the abort (and throws) on a fault. */
+  translate(vlo: number, vhi: number, acc: Access, size: number): number {
+    if (this.mmuOn) return this.sys.mmu.translate(this, vlo, vhi, acc, size);
+    // MMU off: flat mapping; the PA range is 48 bits here (ID_AA64MMFR0_EL1.PARange).
+    if ((vhi >>> 16) !== 0) this.abortAddressSize(vlo, vhi, acc);
+    return (vhi >>> 0) * 4294967296 + (vlo >>> 0);
+  }
+
+  private abortAddressSize(vlo: number, vhi: number, acc: Access): never {
+    // Address size fault, level 0: DFSC/IFSC 0b000000.
+    this.memAbort(vlo, vhi, acc, 0b000000);
+  }
+
+  /** Take an instruction or data abort with the given fault status code, and throw. */
+  memAbort(vlo: number, vhi: number, acc: Access, fsc: number): never {
+    const target = this.el === 0 ? 1 : this.el;
+    const same = target === this.el;
+    let ec: number, iss: number;
+    if (acc === Access.Exec) { ec = same ? EC.InstAbortSame : EC.InstAbortLower; iss = fsc; }
+    else { ec = same ? EC.DataAbortSame : EC.DataAbortLower; iss = fsc | (acc === Access.Write ? 1 << 6 : 0); }
+    this.takeSync(target, ec, iss, true, vlo, vhi);
+    throw INSN_ABORTED;
+  }
+
+  /** An access to a physical address that is neither RAM nor a device: synchronous external abort. */
+  busError(vlo: number, vhi: number, acc: Access, pa: number): never {
+    this.env.fatal(this, `${acc === Access.Write ? 'write to' : acc === Access.Exec ? 'instruction fetch from' : 'read from'} unmapped physical address 0x${pa.toString(16)}`);
+    // External abort, not on translation table walk: FSC 0b010000.
+    this.memAbort(vlo, vhi, acc, 0b010000);
+  }
+
+  read8(vlo: number, vhi: number): number {
+    const pa = this.translate(vlo, vhi, Access.Read, 1);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ramSize) return this.dv.getUint8(off);
+    return this.mmioRead(vlo, vhi, pa, 1);
+  }
+
+  read16(vlo: number, vhi: number): number {
+    const pa = this.translate(vlo, vhi, Access.Read, 2);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 2) return this.dv.getUint16(off, true);
+    return this.mmioRead(vlo, vhi, pa, 2);
+  }
+
+  /** 32-bit load; returns the value as a signed int32 (use >>> 0 for unsigned). */
+  read32(vlo: number, vhi: number): number {
+    const pa = this.translate(vlo, vhi, Access.Read, 4);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 4) return this.dv.getInt32(off, true);
+    return this.mmioRead(vlo, vhi, pa, 4) | 0;
+  }
+
+  /** 64-bit load into R. */
+  read64(vlo: number, vhi: number): void {
+    const pa = this.translate(vlo, vhi, Access.Read, 8);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 8) {
+      R[LO] = this.dv.getInt32(off, true);
+      R[HI] = this.dv.getInt32(off + 4, true);
+      return;
+    }
+    const l = this.mmioRead(vlo, vhi, pa, 4) | 0;
+    const h = this.mmioRead(vlo, vhi, pa + 4, 4) | 0;
+    R[LO] = l; R[HI] = h;
+  }
+
+  write8(vlo: number, vhi: number, v: number): void {
+    const pa = this.translate(vlo, vhi, Access.Write, 1);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ramSize) {
+      this.dv.setUint8(off, v);
+      this.stored(pa, off, 1);
+      return;
+    }
+    this.mmioWrite(vlo, vhi, pa, 1, v & 0xff);
+  }
+
+  write16(vlo: number, vhi: number, v: number): void {
+    const pa = this.translate(vlo, vhi, Access.Write, 2);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 2) {
+      this.dv.setUint16(off, v, true);
+      this.stored(pa, off, 2);
+      return;
+    }
+    this.mmioWrite(vlo, vhi, pa, 2, v & 0xffff);
+  }
+
+  write32(vlo: number, vhi: number, v: number): void {
+    const pa = this.translate(vlo, vhi, Access.Write, 4);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 4) {
+      this.dv.setInt32(off, v, true);
+      this.stored(pa, off, 4);
+      return;
+    }
+    this.mmioWrite(vlo, vhi, pa, 4, v >>> 0);
+  }
+
+  write64(vlo: number, vhi: number, lo: number, hi: number): void {
+    const pa = this.translate(vlo, vhi, Access.Write, 8);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 8) {
+      this.dv.setInt32(off, lo, true);
+      this.dv.setInt32(off + 4, hi, true);
+      this.stored(pa, off, 8);
+      return;
+    }
+    this.mmioWrite(vlo, vhi, pa, 4, lo >>> 0);
+    this.mmioWrite(vlo, vhi, pa + 4, 4, hi >>> 0);
+  }
+
+  /** Bookkeeping after a RAM store: other cores' exclusive marks, and decoded code on that page. */
+  stored(pa: number, off: number, size: number): void {
+    if (this.monitor.active !== 0) this.monitor.store(pa, size, this.id);
+    if (this.ram.codePages[off >>> PAGE_SHIFT] !== 0) this.ram.touch(off, size);
+  }
+
+  private mmioRead(vlo: number, vhi: number, pa: number, size: number): number {
+    const r = this.bus.find(pa);
+    if (r === undefined) this.busError(vlo, vhi, Access.Read, pa);
+    return r.dev.read(pa - r.base, size, this.id);
+  }
+
+  private mmioWrite(vlo: number, vhi: number, pa: number, size: number, v: number): void {
+    const r = this.bus.find(pa);
+    if (r === undefined) this.busError(vlo, vhi, Access.Write, pa);
+    r.dev.write(pa - r.base, size, v, this.id);
+  }
+
+  // ---------------------------------------------------------------- exceptions
+
+  /** Enter a synchronous exception at EL `target` (1 or 2) with ESR = EC:IL:ISS; sets FAR if given. */
+  takeSync(target: number, ec: number, iss: number, setFar: boolean, farLo = 0, farHi = 0): void {
+    const esr = ((ec << 26) | (1 << 25) | (iss & 0x1ffffff)) >>> 0;
+    this.sys.setEsr(target, esr);
+    if (setFar) this.sys.setFar(target, farLo, farHi);
+    this.enterException(target, 0x000, this.pcLo, this.pcHi);
+  }
+
+  /** Common exception entry: save PSTATE and the return address, pick the vector, mask interrupts.
+   * kind is 0x000 sync, 0x080 IRQ, 0x100 FIQ, 0x180 SError. */
+  enterException(target: number, kind: number, retLo: number, retHi: number): void {
+    const fromEl = this.el;
+    const spsr = this.pstate;
+    this.sys.setSpsr(target, spsr);
+    this.sys.setElr(target, retLo, retHi);
+    let off: number;
+    if (fromEl === target) off = this.spsel !== 0 ? 0x200 : 0x000;
+    else off = 0x400; // lower EL, AArch64
+    this.exclPa = -1; // exception entry clears the local monitor
+    this.daif = 0xf;
+    this.selectSp(target, 1);
+    const vbar = this.sys.vbar(target);
+    const l = (vbar.lo >>> 0) + off + kind;
+    this.jump(l | 0, (vbar.hi + (l > 0xffffffff ? 1 : 0)) | 0);
+    this.flow = Flow.Exit; // interrupt masks and EL changed: leave the block
+    this.sys.onExceptionEntry(this, target, kind, fromEl);
+  }
+
+  /** ERET from the current EL (>= 1). */
+  eret(): void {
+    const el = this.el;
+    const spsr = this.sys.getSpsr(el) >>> 0;
+    const elr = this.sys.getElr(el);
+    const m = spsr & 0x1f;
+    const newEl = (m >>> 2) & 3;
+    if ((m & 0x10) !== 0 || newEl > el || (m & 2) !== 0) {
+      // AArch32 or an illegal return: we implement AArch64 only; set PSTATE.IL by taking Illegal State.
+      this.env.fatal(this, `ERET to an unsupported state (SPSR_EL${el}=0x${spsr.toString(16)})`);
+      return;
+    }
+    this.nzcv = spsr >>> 28;
+    this.daif = (spsr >>> 6) & 0xf;
+    this.selectSp(newEl, m & 1);
+    this.exclPa = -1; // exception return clears the local monitor
+    this.jump(elr.lo, elr.hi);
+    this.flow = Flow.Exit;
+    this.sys.onExceptionReturn(this, el, newEl);
+  }
+
+  /** An UNDEFINED instruction: Unknown reason exception to EL1 (or the current EL if higher). */
+  undefinedInstruction(): void {
+    this.takeSync(this.el === 0 ? 1 : this.el, EC.Unknown, 0, false);
+  }
+
+  // ---------------------------------------------------------------- execution
+
+  /** Decoded instruction at the current PC, through the per-page code cache. */
+  private fetchSlow(): Insn {
+    const vpLo = this.pcLo & ~0xfff, vpHi = this.pcHi;
+    if ((this.pcLo & 3) !== 0) {
+      // PC alignment fault: FAR = PC.
+      this.takeSync(this.el === 0 ? 1 : this.el, EC.PCAlign, 0, true, this.pcLo, this.pcHi);
+      throw INSN_ABORTED;
+    }
+    const pa = this.translate(vpLo, vpHi, Access.Exec, 4);
+    const off = pa - this.ramBase;
+    if (!(off >= 0 && off < this.ramSize)) {
+      this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM`);
+      this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
+    }
+    this.curPfn = off >>> PAGE_SHIFT;
+    this.curPage = this.code.page(this.curPfn);
+    this.curVLo = vpLo;
+    this.curVHi = vpHi;
+    return this.decodeAt(this.curPage, (this.pcLo & 0xfff) >>> 2);
+  }
+
+  private decodeAt(page: (Insn | undefined)[], idx: number): Insn {
+    const insn = this.decoder.decode(this.dv.getInt32((this.curPfn << PAGE_SHIFT) + (idx << 2), true));
+    page[idx] = insn;
+    return insn;
+  }
+
+  /** Forget the cached page translation (TLB maintenance, MMU changes, code invalidation). */
+  resetFetch(): void {
+    this.curPage = null;
+    this.curVLo = 1;
+  }
+
+  /** Run up to `budget` instructions. Returns how many retired. Stops early when the core sleeps, an
+   * interrupt may be pending at a block boundary, or a handler asked to leave the loop. */
+  run(budget: number): number {
+    let n = 0;
+    while (n < budget && this.sleep === 0) {
+      n += this.inner(budget - n);
+      if (this.irqPending) break;
+    }
+    this.icount += n;
+    return n;
+  }
+
+  private inner(budget: number): number {
+    let n = 0;
+    try {
+      while (n < budget) {
+        let insn: Insn | undefined;
+        const page = this.curPage;
+        if (page !== null && (this.pcLo & ~0xfff) === this.curVLo && this.pcHi === this.curVHi && (this.pcLo & 3) === 0) {
+          const idx = (this.pcLo & 0xfff) >>> 2;
+          insn = page[idx];
+          if (insn === undefined) insn = this.decodeAt(page, idx);
+        } else {
+          insn = this.fetchSlow();
+        }
+        insn.exec(this, insn);
+        n++;
+        const f = this.flow;
+        if (f === Flow.Next) {
+          const l = (this.pcLo + 4) | 0;
+          if (l === 0) this.pcHi = (this.pcHi + 1) | 0;
+          this.pcLo = l;
+        } else {
+          this.flow = Flow.Next;
+          if (f === Flow.Exit || this.irqPending) break;
+        }
+      }
+    } catch (e) {
+      if (e !== INSN_ABORTED) throw e;
+      // The instruction took a synchronous exception part-way; exception entry already set the PC.
+      this.flow = Flow.Next;
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,312 @@
+// System registers reached by MRS/MSR, and the system instructions (SYS: DC, IC, TLBI, AT).
+//
+// Registers are identified by their encoding op0:op1:CRn:CRm:op2, which is bits [20:5] of MRS/MSR.
+// Plain registers are stored per core in `vals`; the ones with behaviour (PSTATE views, counters, ID
+// registers computed from the core) have read/write hooks. An encoding not in the table is UNDEFINED.
+
+import type { Cpu } from './cpu.js';
+import { R, LO, HI } from './int64.js';
+import { Mmu } from './mmu.js';
+
+export function sysKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
+  return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+}
+
+export interface SysRegDef {
+  name: string;
+  key: number;
+  /** Lowest EL that may access it (EL0 accesses to EL1 registers are UNDEFINED here). */
+  minEl: number;
+  readOnly?: boolean;
+  writeOnly?: boolean;
+  /** Value at reset (low, high halves). */
+  reset?: [number, number];
+  /** Custom read: leave the value in R. */
+  read?: (c: Cpu) => void;
+  /** Custom write; when absent the value is stored. */
+  write?: (c: Cpu, lo: number, hi: number) => void;
+}
+
+const defs = new Map<number, SysRegDef>();
+const slotOf = new Map<number, number>();
+export const SYSREG_BY_NAME = new Map<string, SysRegDef>();
+
+export function defineSysReg(name: string, enc: [number, number, number, number, number], minEl: number,
+  opts: Partial<SysRegDef> = {}): number {
+  const key = sysKey(...enc);
+  if (defs.has(key)) throw new Error(`system register ${name} defined twice`);
+  const d: SysRegDef = { name, key, minEl, ...opts };
+  defs.set(key, d);
+  SYSREG_BY_NAME.set(name, d);
+  const slot = slotOf.size;
+  slotOf.set(key, slot);
+  return slot;
+}
+
+export function sysRegName(key: number): string {
+  const d = defs.get(key);
+  if (d) return d.name;
+  return `S${key >>> 14}_${(key >>> 11) & 7}_C${(key >>> 7) & 15}_C${(key >>> 3) & 15}_${key & 7}`;
+}
+
+// ------------------------------------------------------------------ the register table
+
+// PSTATE views.
+defineSysReg('NZCV', [3, 3, 4, 2, 0], 0, {
+  read: (c) => { R[LO] = (c.nzcv << 28) | 0; R[HI] = 0; },
+  write: (c, lo) => { c.nzcv = lo >>> 28; },
+});
+defineSysReg('DAIF', [3, 3, 4, 2, 1], 0, {
+  read: (c) => { R[LO] = c.daif << 6; R[HI] = 0; },
+  write: (c, lo) => { c.daif = (lo >>> 6) & 0xf; c.sys.onDaifChange(c); },
+});
+defineSysReg('CurrentEL', [3, 0, 4, 2, 2], 1, { readOnly: true, read: (c) => { R[LO] = c.el << 2; R[HI] = 0; } });
+defineSysReg('SPSel', [3, 0, 4, 2, 0], 1, {
+  read: (c) => { R[LO] = c.spsel; R[HI] = 0; },
+  write: (c, lo) => { c.selectSp(c.el, lo & 1); },
+});
+defineSysReg('SP_EL0', [3, 0, 4, 1, 0], 1, {
+  read: (c) => c.getSpEl(0),
+  write: (c, lo, hi) => c.setSpEl(0, lo, hi),
+});
+defineSysReg('SP_EL1', [3, 4, 4, 1, 0], 2, {
+  read: (c) => c.getSpEl(1),
+  write: (c, lo, hi) => c.setSpEl(1, lo, hi),
+});
+defineSysReg('FPCR', [3, 3, 4, 4, 0], 0);
+defineSysReg('FPSR', [3, 3, 4, 4, 1], 0);
+
+// Thread ID registers.
+defineSysReg('TPIDR_EL0', [3, 3, 13, 0, 2], 0);
+defineSysReg('TPIDRRO_EL0', [3, 3, 13, 0, 3], 0, { write: undefined });
+defineSysReg('TPIDR_EL1', [3, 0, 13, 0, 4], 1);
+defineSysReg('TPIDR_EL2', [3, 4, 13, 0, 2], 2);
+defineSysReg('CONTEXTIDR_EL1', [3, 0, 13, 0, 1], 1);
+
+// Identification: a Cortex-A57-like ARMv8.0 core plus LSE atomics (values as QEMU 7.2's cortex-a57,
+// with ID_AA64ISAR0_EL1.Atomic = 2 because we implement LSE).
+const ro = (lo: number, hi = 0): Partial<SysRegDef> => ({ readOnly: true, reset: [lo | 0, hi | 0] });
+defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, ro(0x411fd070));
+defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R[LO] = c.mpidr | 0; R[HI] = 0; } });
+defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
+defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, ro(0x01000022));
+defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
+defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305106));
+defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
+defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
+defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
+// AES/SHA/CRC32 fields: we implement CRC32 (bits [19:16] = 1) and LSE atomics (bits [23:20] = 2).
+defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00210000));
+defineSysReg('ID_AA64ISAR1_EL1', [3, 0, 0, 6, 1], 1, ro(0));
+// 48-bit PA (PARange 5), 16-bit ASID, 4 KiB granule only (TGran16 = 0, TGran64 = 0xf).
+defineSysReg('ID_AA64MMFR0_EL1', [3, 0, 0, 7, 0], 1, ro(0x0f000025 | 0, 0));
+defineSysReg('ID_AA64MMFR1_EL1', [3, 0, 0, 7, 1], 1, ro(0));
+defineSysReg('ID_AA64MMFR2_EL1', [3, 0, 0, 7, 2], 1, ro(0));
+defineSysReg('CTR_EL0', [3, 3, 0, 0, 1], 0, ro(0x8444c004));
+defineSysReg('DCZID_EL0', [3, 3, 0, 0, 7], 0, ro(4)); // DC ZVA block = 2^4 words = 64 bytes
+defineSysReg('CLIDR_EL1', [3, 1, 0, 0, 1], 1, ro(0x0a200023));
+defineSysReg('CSSELR_EL1', [3, 2, 0, 0, 0], 1);
+defineSysReg('CCSIDR_EL1', [3, 1, 0, 0, 0], 1, ro(0x701fe00a));
+defineSysReg('AIDR_EL1', [3, 1, 0, 0, 7], 1, ro(0));
+
+// EL1 control and exception registers.
+export const SCTLR_EL1_RESET = 0x30d00800; // RES1 bits set, MMU and caches off, little-endian
+defineSysReg('SCTLR_EL1', [3, 0, 1, 0, 0], 1, {
+  reset: [SCTLR_EL1_RESET, 0],
+  write: (c, lo, hi) => { c.sys.store(SCTLR_EL1, lo, hi); c.sys.onTranslationChange(c); },
+});
+defineSysReg('ACTLR_EL1', [3, 0, 1, 0, 1], 1);
+defineSysReg('CPACR_EL1', [3, 0, 1, 0, 2], 1);
+defineSysReg('TTBR0_EL1', [3, 0, 2, 0, 0], 1, { write: (c, lo, hi) => { c.sys.store(TTBR0_EL1, lo, hi); c.sys.onTranslationChange(c); } });
+defineSysReg('TTBR1_EL1', [3, 0, 2, 0, 1], 1, { write: (c, lo, hi) => { c.sys.store(TTBR1_EL1, lo, hi); c.sys.onTranslationChange(c); } });
+defineSysReg('TCR_EL1', [3, 0, 2, 0, 2], 1, { write: (c, lo, hi) => { c.sys.store(TCR_EL1, lo, hi); c.sys.onTranslationChange(c); } });
+defineSysReg('SPSR_EL1', [3, 0, 4, 0, 0], 1);
+defineSysReg('ELR_EL1', [3, 0, 4, 0, 1], 1);
+defineSysReg('AFSR0_EL1', [3, 0, 5, 1, 0], 1);
+defineSysReg('AFSR1_EL1', [3, 0, 5, 1, 1], 1);
+defineSysReg('ESR_EL1', [3, 0, 5, 2, 0], 1);
+defineSysReg('FAR_EL1', [3, 0, 6, 0, 0], 1);
+defineSysReg('PAR_EL1', [3, 0, 7, 4, 0], 1);
+defineSysReg('MAIR_EL1', [3, 0, 10, 2, 0], 1, { write: (c, lo, hi) => { c.sys.store(MAIR_EL1, lo, hi); c.sys.onTranslationChange(c); } });
+defineSysReg('AMAIR_EL1', [3, 0, 10, 3, 0], 1);
+defineSysReg('VBAR_EL1', [3, 0, 12, 0, 0], 1);
+defineSysReg('ISR_EL1', [3, 0, 12, 1, 0], 1, { readOnly: true, read: (c) => { R[LO] = c.sys.isr(c); R[HI] = 0; } });
+
+// Debug registers that boot code writes to quiesce self-hosted debug; accepted, no debug support.
+defineSysReg('MDSCR_EL1', [2, 0, 0, 2, 2], 1);
+defineSysReg('OSLAR_EL1', [2, 0, 1, 0, 4], 1, { writeOnly: true });
+defineSysReg('OSLSR_EL1', [2, 0, 1, 1, 4], 1, ro(0x8));
+defineSysReg('OSDLR_EL1', [2, 0, 1, 3, 4], 1);
+defineSysReg('MDCCSR_EL0', [2, 3, 0, 1, 0], 0, ro(0));
+
+// EL2 registers that entry, HVC/SMC routing and ERET need.
+defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0] });
+defineSysReg('ACTLR_EL2', [3, 4, 1, 0, 1], 2);
+defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2);
+defineSysReg('MDCR_EL2', [3, 4, 1, 1, 1], 2);
+defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
+defineSysReg('HSTR_EL2', [3, 4, 1, 1, 3], 2);
+defineSysReg('HACR_EL2', [3, 4, 1, 1, 7], 2);
+defineSysReg('TTBR0_EL2', [3, 4, 2, 0, 0], 2);
+defineSysReg('TCR_EL2', [3, 4, 2, 0, 2], 2);
+defineSysReg('VTTBR_EL2', [3, 4, 2, 1, 0], 2);
+defineSysReg('VTCR_EL2', [3, 4, 2, 1, 2], 2);
+defineSysReg('SPSR_EL2', [3, 4, 4, 0, 0], 2);
+defineSysReg('ELR_EL2', [3, 4, 4, 0, 1], 2);
+defineSysReg('ESR_EL2', [3, 4, 5, 2, 0], 2);
+defineSysReg('FAR_EL2', [3, 4, 6, 0, 0], 2);
+defineSysReg('HPFAR_EL2', [3, 4, 6, 0, 4], 2);
+defineSysReg('MAIR_EL2', [3, 4, 10, 2, 0], 2);
+defineSysReg('VBAR_EL2', [3, 4, 12, 0, 0], 2);
+defineSysReg('VPIDR_EL2', [3, 4, 0, 0, 0], 2, { reset: [0x411fd070, 0] });
+defineSysReg('VMPIDR_EL2', [3, 4, 0, 0, 5], 2);
+
+const SCTLR_EL1 = slotOf.get(sysKey(3, 0, 1, 0, 0))!;
+const TTBR0_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 0))!;
+const TTBR1_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 1))!;
+const TCR_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 2))!;
+const MAIR_EL1 = slotOf.get(sysKey(3, 0, 10, 2, 0))!;
+const SLOT = (name: string): number => slotOf.get(SYSREG_BY_NAME.get(name)!.key)!;
+const ESR = [-1, SLOT('ESR_EL1'), SLOT('ESR_EL2')];
+const FAR = [-1, SLOT('FAR_EL1'), SLOT('FAR_EL2')];
+const ELR = [-1, SLOT('ELR_EL1'), SLOT('ELR_EL2')];
+const SPSR = [-1, SLOT('SPSR_EL1'), SLOT('SPSR_EL2')];
+const VBAR = [-1, SLOT('VBAR_EL1'), SLOT('VBAR_EL2')];
+const HCR_EL2 = SLOT('HCR_EL2');
+
+/** Board extensions (GIC CPU interface, timers) add registers through this before cores are made. */
+export { defs as SYSREG_DEFS };
+
+export class SysRegs {
+  /** Two int32 halves per register, indexed by slot. */
+  readonly vals: Int32Array;
+  readonly mmu: Mmu;
+  private readonly vbarOut = { lo: 0, hi: 0 };
+  private readonly elrOut = { lo: 0, hi: 0 };
+  /** Board hooks (set by the board): interrupt state changes and EL transitions. */
+  hooks: SysHooks = NO_HOOKS;
+
+  constructor(c: Cpu) {
+    this.vals = new Int32Array(2 * Math.max(64, slotOf.size + 64));
+    this.mmu = new Mmu();
+    this.reset(c);
+  }
+
+  reset(_c: Cpu): void {
+    this.vals.fill(0);
+    for (const [key, d] of defs) {
+      if (d.reset) { const s = slotOf.get(key)!; this.vals[2 * s] = d.reset[0]; this.vals[2 * s + 1] = d.reset[1]; }
+    }
+  }
+
+  store(slot: number, lo: number, hi: number): void {
+    this.vals[2 * slot] = lo; this.vals[2 * slot + 1] = hi;
+  }
+
+  get(slot: number): number { return this.vals[2 * slot]; }
+  getHi(slot: number): number { return this.vals[2 * slot + 1]; }
+
+  /** The definition for an MRS/MSR encoding, or undefined (UNDEFINED instruction). */
+  def(key: number): SysRegDef | undefined { return defs.get(key); }
+
+  /** MRS: value into R. Returns false when the access is UNDEFINED at this EL. */
+  read(c: Cpu, key: number): boolean {
+    const d = defs.get(key);
+    if (d === undefined || c.el < d.minEl || d.writeOnly) return false;
+    if (d.read) { d.read(c); return true; }
+    const s = slotOf.get(key)!;
+    R[LO] = this.vals[2 * s]; R[HI] = this.vals[2 * s + 1];
+    return true;
+  }
+
+  /** MSR: returns false when the access is UNDEFINED at this EL. */
+  write(c: Cpu, key: number, lo: number, hi: number): boolean {
+    const d = defs.get(key);
+    if (d === undefined || c.el < d.minEl || d.readOnly) return false;
+    if (d.write) { d.write(c, lo, hi); return true; }
+    const s = slotOf.get(key)!;
+    this.vals[2 * s] = lo; this.vals[2 * s + 1] = hi;
+    return true;
+  }
+
+  /** SYS instruction (DC, IC, TLBI, AT) with encoding key op0=1; returns false when UNDEFINED. */
+  sysInstr(c: Cpu, key: number, rt: number): boolean {
+    const op1 = (key >>> 11) & 7, crn = (key >>> 7) & 15, crm = (key >>> 3) & 15, op2 = key & 7;
+    if (crn === 7) {
+      if (op1 === 3 && crm === 4 && op2 === 1) { // DC ZVA: zero the 64-byte block holding Xt
+        const lo = c.lo[rt] & ~63, hi = c.hi[rt];
+        for (let k = 0; k < 64; k += 8) c.write64((lo + k) | 0, hi, 0, 0);
+        return true;
+      }
+      if (crm === 5 || crm === 1) return c.el >= 1 || op1 === 3; // IC IALLU(IS), IC IVAU: code cache is coherent
+      if (crm === 8) return this.mmu.at(c, op1, op2, rt); // AT S1E1R/W, S1E0R/W
+      if (crm === 6 || crm === 10 || crm === 11 || crm === 14 || crm === 2) return c.el >= 1 || op1 === 3; // DC maintenance: caches are not modelled
+      return false;
+    }
+    if (crn === 8 && c.el >= 1) return this.mmu.tlbi(c, op1, crm, op2, rt);
+    return false;
+  }
+
+  setEsr(el: number, v: number): void { this.store(ESR[el], v | 0, 0); }
+  setFar(el: number, lo: number, hi: number): void { this.store(FAR[el], lo, hi); }
+  setSpsr(el: number, v: number): void { this.store(SPSR[el], v | 0, 0); }
+  getSpsr(el: number): number { return this.get(SPSR[el]); }
+  setElr(el: number, lo: number, hi: number): void { this.store(ELR[el], lo, hi); }
+  getElr(el: number): { lo: number; hi: number } {
+    this.elrOut.lo = this.get(ELR[el]); this.elrOut.hi = this.getHi(ELR[el]);
+    return this.elrOut;
+  }
+  vbar(el: number): { lo: number; hi: number } {
+    // VBAR bits [10:0] are RES0.
+    this.vbarOut.lo = this.get(VBAR[el]) & ~0x7ff; this.vbarOut.hi = this.getHi(VBAR[el]);
+    return this.vbarOut;
+  }
+  get hcrEl2Lo(): number { return this.get(HCR_EL2); }
+  get hcrEl2Hi(): number { return this.getHi(HCR_EL2); }
+  get sctlrEl1(): number { return this.get(SCTLR_EL1); }
+  get tcrEl1Lo(): number { return this.get(TCR_EL1); }
+  get tcrEl1Hi(): number { return this.getHi(TCR_EL1); }
+  ttbr(n: 0 | 1): { lo: number; hi: number } {
+    const s = n === 0 ? TTBR0_EL1 : TTBR1_EL1;
+    return { lo: this.get(s), hi: this.getHi(s) };
+  }
+  get mairLo(): number { return this.get(MAIR_EL1); }
+  get mairHi(): number { return this.getHi(MAIR_EL1); }
+
+  /** SCTLR, TCR, TTBR or MAIR changed, or the EL did: recompute whether translation is on. */
+  onTranslationChange(c: Cpu): void {
+    c.mmuOn = c.el <= 1 && (this.get(SCTLR_EL1) & 1) !== 0;
+    c.resetFetch();
+    this.mmu.flush(c);
+  }
+
+  onDaifChange(c: Cpu): void { this.hooks.daifChanged(c); }
+  isr(c: Cpu): number { return this.hooks.isr(c); }
+  onExceptionEntry(c: Cpu, target: number, kind: number, fromEl: number): void {
+    if (target !== fromEl) this.onElChange(c);
+    this.hooks.exceptionEntry(c, target, kind, fromEl);
+  }
+  onExceptionReturn(c: Cpu, fromEl: number, toEl: number): void {
+    if (toEl !== fromEl) this.onElChange(c);
+    this.hooks.exceptionReturn(c, fromEl, toEl);
+  }
+  private onElChange(c: Cpu): void {
+    const on = c.el <= 1 && (this.get(SCTLR_EL1) & 1) !== 0;
+    if (on !== c.mmuOn) { c.mmuOn = on; c.resetFetch(); }
+    else if (on) c.resetFetch(); // privilege changed: recheck execute permission on the next fetch
+  }
+}
+
+export interface SysHooks {
+  daifChanged(c: Cpu): void;
+  isr(c: Cpu): number;
+  exceptionEntry(c: Cpu, target: number, kind: number, fromEl: number): void;
+  exceptionReturn(c: Cpu, fromEl: number, toEl: number): void;
+}
+
+const NO_HOOKS: SysHooks = {
+  daifChanged: () => {},
+  isr: () => 0,
+  exceptionEntry: () => {},
+  exceptionReturn: () => {},
+};

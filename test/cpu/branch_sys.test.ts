@@ -1,0 +1,30 @@
+import { describe, it, expect } from 'vitest';
+import { exec, machineWith, CODE, pc } from '../harness.js';
+import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
+import { R, LO } from '../../emu/cpu/int64.js';
+
+describe('branches', () => {
+  it('B forward and BL sets X30', () => {
+    exec(0x14000004 /* b +16 */, {}, { pc: BigInt(CODE + 16) });
+    exec(0x97ffffff /* bl -4 */, {}, { x: { 30: BigInt(CODE + 4) }, pc: BigInt(CODE - 4) });
+  });
+  it('CBZ on a W register ignores the upper half', () => {
+    exec(0x34000040 /* cbz w0, +8 */, { x: { 0: 0x1_0000_0000n } }, { pc: BigInt(CODE + 8) });
+    exec(0xb4000040 /* cbz x0, +8 */, { x: { 0: 0x1_0000_0000n } }, { pc: BigInt(CODE + 4) });
+  });
+  it('TBNZ tests bit 63', () => {
+    exec(0xb7f80040 /* tbnz x0, #63, +8 */, { x: { 0: 1n << 63n } }, { pc: BigInt(CODE + 8) });
+  });
+  it('B.cond follows the flags', () => {
+    exec(0x54000040 /* b.eq +8 */, { nzcv: 0b0100 }, { pc: BigInt(CODE + 8) });
+    exec(0x54000040, { nzcv: 0b0000 }, { pc: BigInt(CODE + 4) });
+  });
+  it('an unallocated encoding takes an Unknown exception to VBAR_EL1 + 0x200', () => {
+    const { c } = machineWith([0x00000000]);
+    c.run(1);
+    expect(pc(c)).toBe(0x200n); // VBAR_EL1 resets to 0 here
+    const esr = c.sys.read(c, SYSREG_BY_NAME.get('ESR_EL1')!.key) ? R[LO] >>> 0 : -1;
+    expect(esr >>> 26).toBe(0); // EC = Unknown reason
+    expect((esr >>> 25) & 1).toBe(1); // IL: 32-bit instruction
+  });
+});

@@ -1,0 +1,71 @@
+// Helpers for instruction-level tests: a one-core machine with code at RAM base, 64-bit register access
+// through BigInt (fine at the edges), and a runner that checks untouched registers stay untouched.
+
+import { expect } from 'vitest';
+import { Machine, RAM_BASE } from '../emu/board/machine.js';
+import type { Cpu } from '../emu/cpu/cpu.js';
+import { toBigInt } from '../emu/cpu/int64.js';
+
+export const CODE = RAM_BASE;
+/** A scratch data area tests may point memory operands at. */
+export const SCRATCH = RAM_BASE + 0x10_0000;
+
+export function getX(c: Cpu, r: number): bigint {
+  return toBigInt(c.lo[r], c.hi[r]);
+}
+
+export function setX(c: Cpu, r: number, v: bigint): void {
+  v = BigInt.asUintN(64, v);
+  c.lo[r] = Number(v & 0xffffffffn) | 0;
+  c.hi[r] = Number(v >> 32n) | 0;
+}
+
+export function pc(c: Cpu): bigint {
+  return toBigInt(c.pcLo, c.pcHi);
+}
+
+/** A fresh one-core machine at EL1 with `words` at CODE and the PC there. */
+export function machineWith(words: number[], opts: { el?: number } = {}): { m: Machine; c: Cpu } {
+  const m = new Machine({ smp: 1, ramMiB: 16, stdout: () => {}, stderr: () => {} });
+  const c = m.cores[0];
+  const bytes = new Uint8Array(words.length * 4);
+  const dv = new DataView(bytes.buffer);
+  words.forEach((w, k) => dv.setUint32(4 * k, w >>> 0, true));
+  m.ram.load(CODE, bytes);
+  c.pcLo = CODE; c.pcHi = 0;
+  if (opts.el !== undefined) c.selectSp(opts.el, c.spsel);
+  return { m, c };
+}
+
+export interface RegState { x: bigint[]; sp: bigint; nzcv: number }
+
+export function snapshot(c: Cpu): RegState {
+  const x: bigint[] = [];
+  for (let r = 0; r < 31; r++) x.push(getX(c, r));
+  return { x, sp: getX(c, 32), nzcv: c.nzcv };
+}
+
+/**
+ * Run `words` (one instruction unless more are given, each executed once in sequence) from the
+ * initial registers `init`, then check `want`; every register and flag not named in `want` must
+ * be unchanged. Returns the machine for further checks.
+ */
+export function exec(words: number | number[], init: { x?: Record<number, bigint>; sp?: bigint; nzcv?: number },
+  want: { x?: Record<number, bigint>; sp?: bigint; nzcv?: number; pc?: bigint }): { m: Machine; c: Cpu } {
+  const list = Array.isArray(words) ? words : [words];
+  const { m, c } = machineWith(list);
+  for (const [r, v] of Object.entries(init.x ?? {})) setX(c, Number(r), v);
+  if (init.sp !== undefined) setX(c, 32, init.sp);
+  if (init.nzcv !== undefined) c.nzcv = init.nzcv;
+  const before = snapshot(c);
+  c.run(list.length);
+  const after = snapshot(c);
+  const expected = { ...before, x: [...before.x] };
+  for (const [r, v] of Object.entries(want.x ?? {})) expected.x[Number(r)] = BigInt.asUintN(64, v);
+  if (want.sp !== undefined) expected.sp = BigInt.asUintN(64, want.sp);
+  if (want.nzcv !== undefined) expected.nzcv = want.nzcv;
+  const hex = (s: RegState) => ({ x: s.x.map((v) => '0x' + v.toString(16)), sp: '0x' + s.sp.toString(16), nzcv: s.nzcv.toString(2).padStart(4, '0') });
+  expect(hex(after)).toEqual(hex(expected));
+  if (want.pc !== undefined) expect('0x' + pc(c).toString(16)).toBe('0x' + BigInt.asUintN(64, want.pc).toString(16));
+  return { m, c };
+}
