@@ -90,6 +90,7 @@ export class Machine {
       this.cores.push(c);
       this.code.cores.push(c);
     }
+    for (const c of this.cores) c.peers = this.cores;
     this.monitor.onClear = (core) => this.wakeEvent(this.cores[core]);
   }
 

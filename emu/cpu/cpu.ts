@@ -12,6 +12,8 @@ import { GlobalMonitor } from './monitor.js';
 import { R, LO, HI } from './int64.js';
 import { SysRegs } from './sysregs.js';
 import type { CodeCache } from './codecache.js';
+import type { GicCpuInterface } from '../gic/gicv3.js';
+import type { GenericTimer } from '../devices/timer.js';
 
 export const XZR = 31;
 /** Why a core is not running (Cpu.sleep). */
@@ -22,7 +24,7 @@ export const SP = 32;
 export const enum Flow { Next = 0, Jump = 1, Exit = 2 }
 
 /** Access types, for translation and fault syndromes. */
-export const enum Access { Read = 0, Write = 1, Exec = 2 }
+export const enum Access { Read = 0, Write = 1, Exec = 2, ReadUnpriv = 3, WriteUnpriv = 4 }
 
 /** Exception classes (ESR_ELx.EC), Arm ARM D17.2.37. */
 export const enum EC {
@@ -84,6 +86,13 @@ export class Cpu {
   icount = 0;
   /** Stage-1 translation enabled for the current regime (kept by SysRegs on SCTLR writes and EL changes). */
   mmuOn = false;
+  /** Every core of the machine, this one included (TLBI broadcast, SEV). */
+  peers: Cpu[] = [];
+  /** The GIC CPU interface and generic timer of this core, when the board has them. */
+  gicc: GicCpuInterface | null = null;
+  timer: GenericTimer | null = null;
+  /** Instructions retired in the current run() call so far (for a precise virtual counter). */
+  retiredInRun = 0;
   /** EL2 is implemented (the board starts cores at EL2, as QEMU's virtualization=on). */
   hasEl2 = false;
 
@@ -423,19 +432,21 @@ export class Cpu {
   /** Run up to `budget` instructions. Returns how many retired. Stops early when the core sleeps, an
    * interrupt may be pending at a block boundary, or a handler asked to leave the loop. */
   run(budget: number): number {
-    let n = 0;
-    while (n < budget && this.sleep === 0) {
-      n += this.inner(budget - n);
+    this.retiredInRun = 0;
+    while (this.retiredInRun < budget && this.sleep === 0) {
+      this.inner(budget);
       if (this.irqPending) break;
     }
+    const n = this.retiredInRun;
     this.icount += n;
     return n;
   }
 
-  private inner(budget: number): number {
-    let n = 0;
+  /** The hot loop. Counts in the retiredInRun field (not a local) so that a counter read mid-block and
+   * an aborted instruction both see the exact count. */
+  private inner(budget: number): void {
     try {
-      while (n < budget) {
+      while (this.retiredInRun < budget) {
         let insn: Insn | undefined;
         const page = this.curPage;
         if (page !== null && (this.pcLo & ~0xfff) === this.curVLo && this.pcHi === this.curVHi && (this.pcLo & 3) === 0) {
@@ -446,7 +457,7 @@ export class Cpu {
           insn = this.fetchSlow();
         }
         insn.exec(this, insn);
-        n++;
+        this.retiredInRun++;
         const f = this.flow;
         if (f === Flow.Next) {
           const l = (this.pcLo + 4) | 0;
@@ -461,8 +472,7 @@ export class Cpu {
       if (e !== INSN_ABORTED) throw e;
       // The instruction took a synchronous exception part-way; exception entry already set the PC.
       this.flow = Flow.Next;
-      n++;
+      this.retiredInRun++;
     }
-    return n;
   }
 }

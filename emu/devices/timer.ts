@@ -1,0 +1,2 @@
+// Placeholder until the generic timer lands.
+export class GenericTimer {}

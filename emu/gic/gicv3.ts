@@ -1,0 +1,2 @@
+// Placeholder until the GICv3 model lands.
+export class GicCpuInterface {}
