@@ -1,6 +1,12 @@
 // The board: a QEMU-virt-compatible machine (shared/platform.md). It owns RAM, the bus and its devices,
-// the cores, and the deterministic scheduler that runs the cores round-robin, one instruction quantum
-// each, in a fixed order (varied reproducibly by --seed).
+// the cores, and the deterministic scheduler.
+//
+// Scheduling: cores run one at a time, round-robin, each for an instruction quantum. With a --seed
+// other than 0 the order of cores and the length of each quantum vary per round, drawn from a PRNG
+// seeded by it, so different seeds explore different interleavings and the same seed repeats one.
+// Time is virtual: a round advances the counter by its longest quantum (one tick per instruction at
+// CNTFRQ = 62.5 MHz), and a core reading the counter mid-quantum sees the round's start plus what it
+// has retired so far. When every core sleeps, time jumps to the next timer deadline.
 
 import { Cpu, CpuEnv, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
@@ -11,21 +17,36 @@ import { Ram } from '../mem/ram.js';
 import { Bus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import { Semihosting, SEMIHOSTING_HLT_IMM } from '../devices/semihosting.js';
+import { psciCall, PowerControl, affinity } from '../devices/psci.js';
+import { serialize, virtDeviceTree } from './dtb.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 
 export const RAM_BASE = 0x4000_0000;
+export const GICD_BASE = 0x0800_0000;
+export const GICR_BASE = 0x080a_0000;
+export const GICR_STRIDE = 0x2_0000;
 export const UART0_BASE = 0x0900_0000;
-/** Generic counter frequency, as QEMU 7.2 reports in CNTFRQ_EL0. One counter tick per instruction-time. */
+export const UART0_SPI = 1; // INTID 33
+/** Generic counter frequency, as QEMU 7.2 reports in CNTFRQ_EL0. */
 export const CNTFRQ = 62_500_000;
+export const MAX_CORES = 64;
+export const MAX_RAM_MIB = 3072; // keeps every RAM address below 2^32
 
 export interface MachineOptions {
   smp?: number;
+  /** Clusters: MPIDR Aff1 = cluster, Aff0 = core in cluster. 0/undefined: QEMU's Aff0 = n % 16. */
+  clusters?: number;
   ramMiB?: number;
   semihosting?: boolean;
-  /** Instructions a core runs before the scheduler moves on. */
+  /** Instructions a core runs before the scheduler moves on (the mean, with a seed). */
   quantum?: number;
+  /** 0: fixed round-robin; otherwise varies quantum lengths and order reproducibly. */
+  seed?: number;
   /** Stop after this many instructions in total (exit status 124). */
   maxInsns?: number;
+  /** Start the boot core at EL2 with PSCI over SMC, as QEMU's virtualization=on. */
+  startEl?: 1 | 2;
+  bootargs?: string;
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
   stderr?: (bytes: Uint8Array) => void;
@@ -37,11 +58,26 @@ export interface RunResult {
   instructions: number;
 }
 
+export interface MachineStats {
+  exceptions: number[];
+  wfeSleeps: number[];
+  psciCalls: number;
+}
+
 let sharedDecoder: Decoder | undefined;
 /** One decoder per process: the table is compiled once. */
 export function a64Decoder(): Decoder {
   sharedDecoder ??= new Decoder(A64_TABLE, (c: Cpu) => c.undefinedInstruction());
   return sharedDecoder;
+}
+
+/** MPIDR_EL1 of core k (bit 31 set: the multiprocessor extensions format). */
+export function mpidrFor(k: number, smp: number, clusters: number): number {
+  if (clusters > 1) {
+    const per = Math.ceil(smp / clusters);
+    return (0x8000_0000 | (Math.floor(k / per) << 8) | (k % per)) >>> 0;
+  }
+  return (0x8000_0000 | ((k >> 4) << 8) | (k & 15)) >>> 0;
 }
 
 export class Machine {
@@ -52,23 +88,48 @@ export class Machine {
   readonly cores: Cpu[] = [];
   readonly uart: Pl011;
   readonly semihosting: Semihosting;
-  readonly quantum: number;
+  readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr'>>;
+  readonly stats: MachineStats;
   maxInsns: number;
   /** Total retired instructions over all cores. */
   instructions = 0;
+  /** Virtual time (counter ticks) at the start of the current round. */
+  time = 0;
+  /** Symbolizer for reports (set by the loader when the image has symbols). */
+  symbolize: (addr: number) => string | undefined = () => undefined;
+  /** Device-tree blob for this run and where it was placed. */
+  dtb: Uint8Array;
+  dtbAddr = RAM_BASE;
   private stopResult: RunResult | null = null;
   private readonly out: (b: Uint8Array) => void;
   private readonly err: (b: Uint8Array) => void;
-  private readonly semihostingOn: boolean;
+  private rng: number;
+  private readonly order: number[];
 
   constructor(opts: MachineOptions = {}) {
     const smp = opts.smp ?? 1;
+    if (!Number.isInteger(smp) || smp < 1 || smp > MAX_CORES) throw new RangeError(`--smp must be 1 to ${MAX_CORES}`);
     const ramMiB = opts.ramMiB ?? 256;
-    this.quantum = opts.quantum ?? 1000;
-    this.maxInsns = opts.maxInsns ?? Infinity;
+    if (!Number.isInteger(ramMiB) || ramMiB < 1 || ramMiB > MAX_RAM_MIB) throw new RangeError(`-m must be 1 to ${MAX_RAM_MIB} MiB`);
+    const clusters = opts.clusters ?? 0;
+    if (!Number.isInteger(clusters) || clusters < 0 || clusters > smp) throw new RangeError('--clusters must be between 1 and the number of cores');
+    this.opts = {
+      smp, clusters, ramMiB,
+      semihosting: opts.semihosting ?? true,
+      quantum: opts.quantum ?? 1000,
+      seed: opts.seed ?? 0,
+      maxInsns: opts.maxInsns ?? Infinity,
+      startEl: opts.startEl ?? 1,
+      bootargs: opts.bootargs ?? '',
+    };
+    if (!(this.opts.quantum >= 1)) throw new RangeError('--quantum must be at least 1');
+    this.maxInsns = this.opts.maxInsns;
+    this.rng = (this.opts.seed >>> 0) || 1;
+    this.order = Array.from({ length: smp }, (_, k) => k);
     this.out = opts.stdout ?? ((b) => process.stdout.write(b));
     this.err = opts.stderr ?? ((b) => process.stderr.write(b));
-    this.semihostingOn = opts.semihosting ?? true;
+    this.stats = { exceptions: new Array(smp).fill(0), wfeSleeps: new Array(smp).fill(0), psciCalls: 0 };
+
     this.ram = new Ram(RAM_BASE, ramMiB * 1024 * 1024);
     this.bus = new Bus(this.ram);
     this.code = new CodeCache(this.ram);
@@ -79,32 +140,84 @@ export class Machine {
       write: (bytes, stream) => (stream === 2 ? this.err : this.out)(bytes),
       readChar: () => -1,
       exit: (status, reason) => this.stop(status, reason),
-      clock: () => Math.floor(this.instructions / (CNTFRQ / 100)),
+      clock: () => Math.floor(this.time / (CNTFRQ / 100)),
     });
+
     const env = this.makeEnv();
     const decoder = a64Decoder();
     for (let k = 0; k < smp; k++) {
-      const mpidr = (0x8000_0000 | ((k >> 4) << 8) | (k & 15)) >>> 0;
-      const c = new Cpu(k, mpidr, this.ram, this.bus, this.monitor, decoder, this.code, env);
+      const c = new Cpu(k, mpidrFor(k, smp, clusters), this.ram, this.bus, this.monitor, decoder, this.code, env);
+      c.hasEl2 = this.opts.startEl === 2;
+      this.resetCore(c);
       if (k !== 0) c.sleep = Sleep.Off; // secondaries wait for PSCI CPU_ON
       this.cores.push(c);
       this.code.cores.push(c);
     }
     for (const c of this.cores) c.peers = this.cores;
     this.monitor.onClear = (core) => this.wakeEvent(this.cores[core]);
+
+    this.dtb = serialize(virtDeviceTree({
+      ramBase: RAM_BASE, ramSize: this.ram.size,
+      mpidrs: this.cores.map((c) => c.mpidr & 0xff_ffff),
+      gicdBase: GICD_BASE, gicrBase: GICR_BASE, gicrStride: GICR_STRIDE,
+      uartBase: UART0_BASE, uartSpi: UART0_SPI,
+      psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc',
+      bootargs: this.opts.bootargs,
+    }));
+  }
+
+  /** Architectural reset state: boot EL, SP_ELx selected, interrupts masked, MMU off. */
+  private resetCore(c: Cpu): void {
+    c.lo.fill(0); c.hi.fill(0);
+    c.spLo.fill(0); c.spHi.fill(0);
+    c.nzcv = 0;
+    c.daif = 0xf;
+    c.el = this.opts.startEl; c.spsel = 1;
+    c.sys.reset(c);
+    c.sys.onTranslationChange(c);
+    c.exclPa = -1; c.event = 0;
+    this.monitor.clear(c.id);
+  }
+
+  /** Place the DTB and set the boot core's registers for an image of the given kind (QEMU's -kernel). */
+  boot(entry: number, kind: 'elf' | 'image' | 'raw', imageEnd = RAM_BASE): void {
+    // QEMU puts the DTB at the start of RAM for ELF images; for a Linux Image, after the kernel.
+    this.dtbAddr = kind === 'image' ? alignUp(imageEnd, 2 * 1024 * 1024) : RAM_BASE;
+    if (this.dtbAddr + this.dtb.length > RAM_BASE + this.ram.size) throw new RangeError('no room in RAM for the device tree');
+    this.ram.load(this.dtbAddr, this.dtb);
+    const c = this.cores[0];
+    c.pcLo = entry | 0; c.pcHi = Math.floor(entry / 4294967296) | 0;
+    if (kind === 'image') { c.lo[0] = this.dtbAddr | 0; c.hi[0] = 0; }
   }
 
   private makeEnv(): CpuEnv {
+    const power: PowerControl = {
+      coreByAffinity: (aff) => this.cores.find((c) => affinity(c.mpidr, 0) === aff),
+      isOn: (c) => c.sleep !== Sleep.Off,
+      powerOn: (c, eLo, eHi, xLo, xHi) => {
+        this.resetCore(c);
+        c.pcLo = eLo; c.pcHi = eHi;
+        c.lo[0] = xLo; c.hi[0] = xHi;
+        c.sleep = Sleep.Running;
+      },
+      powerOff: (c) => { c.sleep = Sleep.Off; c.flow = 2; },
+      standby: (c) => { c.sleep = Sleep.WFI; c.nextAndExit(); },
+      systemOff: () => this.stop(0, 'PSCI SYSTEM_OFF'),
+      systemReset: () => this.stop(0, 'PSCI SYSTEM_RESET'),
+      validEntry: (lo, hi) => hi === 0 && (lo >>> 0) >= RAM_BASE && (lo >>> 0) < RAM_BASE + this.ram.size,
+      onCall: () => { this.stats.psciCalls++; },
+    };
     return {
       hlt: (c, imm) => {
-        if (imm !== SEMIHOSTING_HLT_IMM || !this.semihostingOn) return false;
+        if (imm !== SEMIHOSTING_HLT_IMM || !this.opts.semihosting) return false;
         this.semihosting.call(c);
         return true;
       },
-      callFirmware: () => false,
+      // PSCI is reached through HVC when booting at EL1, through SMC when booting at EL2.
+      callFirmware: (c, smc) => (smc === (this.opts.startEl === 2)) && psciCall(c, power),
       sendEvent: () => { for (const c of this.cores) this.wakeEvent(c); },
-      fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at pc=0x${hexPc(c)}: ${message}`),
-      counter: () => this.instructions,
+      fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`),
+      counter: (c) => this.time + c.retiredInRun,
     };
   }
 
@@ -121,41 +234,88 @@ export class Machine {
   }
 
   get stopped(): boolean { return this.stopResult !== null; }
+  get result(): RunResult | null { return this.stopResult && { ...this.stopResult, instructions: this.instructions }; }
+
+  /** xorshift32: small, fast and identical on every host. */
+  private next(): number {
+    let x = this.rng;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    this.rng = x >>> 0;
+    return this.rng;
+  }
+
+  /** One scheduling round. Returns the instructions retired. */
+  step(): number {
+    const cores = this.cores, order = this.order, q = this.opts.quantum;
+    const seeded = this.opts.seed !== 0;
+    if (seeded) {
+      for (let k = order.length - 1; k > 0; k--) { // Fisher-Yates with the run's PRNG
+        const j = this.next() % (k + 1);
+        const t = order[k]; order[k] = order[j]; order[j] = t;
+      }
+    }
+    let ran = 0, longest = 0;
+    for (let k = 0; k < order.length && this.stopResult === null; k++) {
+      const c = cores[order[k]];
+      if (c.sleep !== Sleep.Running) continue;
+      let budget = seeded ? 1 + (this.next() % (2 * q)) : q;
+      budget = Math.min(budget, this.maxInsns - this.instructions);
+      if (budget <= 0) break;
+      const n = c.run(budget);
+      c.retiredInRun = 0;
+      this.instructions += n;
+      ran += n;
+      if (n > longest) longest = n;
+    }
+    this.time += longest;
+    return ran;
+  }
 
   /** Run until the guest exits, faults, deadlocks or reaches maxInsns. */
   run(): RunResult {
-    const cores = this.cores;
+    while (this.stopResult === null) this.checkProgress(this.step());
+    return this.result!;
+  }
+
+  /** As run(), but yields to the event loop now and then so host input (UART RX) can arrive. */
+  async runAsync(sliceInsns = 1 << 22): Promise<RunResult> {
     while (this.stopResult === null) {
-      let ran = 0;
-      for (let k = 0; k < cores.length && this.stopResult === null; k++) {
-        const c = cores[k];
-        if (c.sleep !== Sleep.Running) continue;
-        const budget = Math.min(this.quantum, this.maxInsns - this.instructions);
-        if (budget <= 0) break;
-        const n = c.run(budget);
-        this.instructions += n;
-        ran += n;
+      const target = this.instructions + sliceInsns;
+      while (this.stopResult === null && this.instructions < target) {
+        const before = this.instructions;
+        this.checkProgress(this.step());
+        if (this.instructions === before) break; // asleep: let input arrive
       }
-      if (this.stopResult !== null) break;
-      if (this.instructions >= this.maxInsns) {
-        this.stop(EXIT_MAX_INSNS, `instruction limit of ${this.maxInsns} reached; ${this.corePcs()}`);
-        break;
-      }
-      if (ran === 0 && !cores.some((c) => c.sleep === Sleep.Running)) {
-        this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`);
-      }
+      await new Promise((r) => setImmediate(r));
     }
-    const r = this.stopResult!;
-    return { ...r, instructions: this.instructions };
+    return this.result!;
+  }
+
+  private checkProgress(ran: number): void {
+    if (this.stopResult !== null) return;
+    if (this.instructions >= this.maxInsns) {
+      this.stop(EXIT_MAX_INSNS, `instruction limit of ${this.maxInsns} reached; ${this.corePcs()}`);
+      return;
+    }
+    if (ran === 0 && !this.cores.some((c) => c.sleep === Sleep.Running)) {
+      if (this.uart.rxPending) return;
+      this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`);
+    }
+  }
+
+  where(c: Cpu): string {
+    const pc = (c.pcHi >>> 0) * 4294967296 + (c.pcLo >>> 0);
+    const sym = this.symbolize(pc);
+    return `pc=0x${pc.toString(16)}${sym ? ` <${sym}>` : ''}`;
   }
 
   corePcs(): string {
-    return this.cores.map((c) => `core ${c.id} pc=0x${hexPc(c)} ${SLEEP_NAMES[c.sleep]}`).join(', ');
+    return this.cores.map((c) => `core ${c.id} ${this.where(c)} ${SLEEP_NAMES[c.sleep]}`).join('; ');
   }
 }
 
-const SLEEP_NAMES = ['running', 'in WFE', 'in WFI', 'powered off', 'halted'];
+const SLEEP_NAMES = ['running', 'asleep in WFE (no event)', 'asleep in WFI (no interrupt)', 'powered off', 'halted'];
 
-function hexPc(c: Cpu): string {
-  return ((c.pcHi >>> 0) * 4294967296 + (c.pcLo >>> 0)).toString(16);
+function alignUp(v: number, a: number): number {
+  return Math.ceil(v / a) * a;
 }

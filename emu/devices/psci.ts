@@ -1,0 +1,111 @@
+// PSCI 1.1 firmware (Arm DEN0022), reached by HVC from EL1, or by SMC when the machine starts at EL2
+// (QEMU's virtualization=on). The board supplies the power operations; this file is the function-id
+// dispatch, argument checks and return codes. Function ids and codes: shared/platform.md.
+
+import type { Cpu } from '../cpu/cpu.js';
+
+export const PSCI = {
+  VERSION: 0x8400_0000,
+  CPU_SUSPEND_32: 0x8400_0001, CPU_SUSPEND_64: 0xc400_0001,
+  CPU_OFF: 0x8400_0002,
+  CPU_ON_32: 0x8400_0003, CPU_ON_64: 0xc400_0003,
+  AFFINITY_INFO_32: 0x8400_0004, AFFINITY_INFO_64: 0xc400_0004,
+  MIGRATE_INFO_TYPE: 0x8400_0006,
+  SYSTEM_OFF: 0x8400_0008,
+  SYSTEM_RESET: 0x8400_0009,
+  FEATURES: 0x8400_000a,
+} as const;
+
+export const PSCI_RET = {
+  SUCCESS: 0, NOT_SUPPORTED: -1, INVALID_PARAMETERS: -2, DENIED: -3, ALREADY_ON: -4,
+  ON_PENDING: -5, INTERNAL_FAILURE: -6, NOT_PRESENT: -7, DISABLED: -8, INVALID_ADDRESS: -9,
+} as const;
+
+/** PSCI 1.1: major 1, minor 1. */
+const VERSION_1_1 = 0x0001_0001;
+
+export interface PowerControl {
+  /** The core whose MPIDR affinity (Aff3..Aff0, no bit 31) matches, or undefined. */
+  coreByAffinity(aff: number): Cpu | undefined;
+  isOn(c: Cpu): boolean;
+  /** Power a core on at entry (physical address) with x0 = context id, at the boot EL. */
+  powerOn(c: Cpu, entryLo: number, entryHi: number, contextLo: number, contextHi: number): void;
+  powerOff(c: Cpu): void;
+  /** Low-power standby until an interrupt (CPU_SUSPEND, standby state). */
+  standby(c: Cpu): void;
+  systemOff(c: Cpu): void;
+  systemReset(c: Cpu): void;
+  /** Whether an address is somewhere a core could start executing (RAM). */
+  validEntry(lo: number, hi: number): boolean;
+  onCall?(c: Cpu, fn: number, result: number): void;
+}
+
+const IMPLEMENTED: ReadonlySet<number> = new Set(Object.values(PSCI));
+
+/** Handle an SMCCC call from core c; returns true if it was PSCI (results are in x0). */
+export function psciCall(c: Cpu, power: PowerControl): boolean {
+  const fn = c.lo[0] >>> 0;
+  const is64 = (fn & 0x4000_0000) !== 0;
+  // Arguments: SMC32 calls use the low 32 bits of X1-X3.
+  const a1lo = c.lo[1], a1hi = is64 ? c.hi[1] : 0;
+  const a2lo = c.lo[2], a2hi = is64 ? c.hi[2] : 0;
+  const a3lo = c.lo[3], a3hi = is64 ? c.hi[3] : 0;
+  let r: number;
+  switch (fn) {
+    case PSCI.VERSION:
+      r = VERSION_1_1;
+      break;
+    case PSCI.FEATURES:
+      r = IMPLEMENTED.has(c.lo[1] >>> 0) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED;
+      break;
+    case PSCI.CPU_ON_32:
+    case PSCI.CPU_ON_64: {
+      const target = power.coreByAffinity(affinity(a1lo, a1hi));
+      if (target === undefined) r = PSCI_RET.INVALID_PARAMETERS;
+      else if (power.isOn(target)) r = PSCI_RET.ALREADY_ON;
+      else if (!power.validEntry(a2lo, a2hi)) r = PSCI_RET.INVALID_ADDRESS;
+      else { power.powerOn(target, a2lo, a2hi, a3lo, a3hi); r = PSCI_RET.SUCCESS; }
+      break;
+    }
+    case PSCI.CPU_OFF:
+      power.powerOff(c);
+      r = PSCI_RET.SUCCESS; // not seen by the caller: the core is off
+      break;
+    case PSCI.AFFINITY_INFO_32:
+    case PSCI.AFFINITY_INFO_64: {
+      // Only lowest affinity level 0 is supported, as in QEMU.
+      const target = power.coreByAffinity(affinity(a1lo, a1hi));
+      if ((a2lo | a2hi) !== 0 || target === undefined) r = PSCI_RET.INVALID_PARAMETERS;
+      else r = power.isOn(target) ? 0 : 1;
+      break;
+    }
+    case PSCI.CPU_SUSPEND_32:
+    case PSCI.CPU_SUSPEND_64:
+      // power_state bit 16 (StateType) = 1 asks for a powerdown state, which we do not offer.
+      if ((a1lo & 0x1_0000) !== 0) r = PSCI_RET.INVALID_PARAMETERS;
+      else { power.standby(c); r = PSCI_RET.SUCCESS; }
+      break;
+    case PSCI.MIGRATE_INFO_TYPE:
+      r = 2; // no Trusted OS: migration not required
+      break;
+    case PSCI.SYSTEM_OFF:
+      power.systemOff(c);
+      r = PSCI_RET.SUCCESS;
+      break;
+    case PSCI.SYSTEM_RESET:
+      power.systemReset(c);
+      r = PSCI_RET.SUCCESS;
+      break;
+    default:
+      if ((fn >>> 24) !== 0x84 && (fn >>> 24) !== 0xc4) return false; // not a PSCI/SMCCC standard service call
+      r = PSCI_RET.NOT_SUPPORTED;
+  }
+  c.setX(0, r | 0, r < 0 ? -1 : 0);
+  power.onCall?.(c, fn, r);
+  return true;
+}
+
+/** MPIDR affinity fields Aff3 [39:32] and Aff2..Aff0 [23:0] as one number (Aff3 << 24 | Aff2.Aff1.Aff0). */
+export function affinity(lo: number, hi: number): number {
+  return ((hi & 0xff) * 0x100_0000) + (lo & 0xff_ffff);
+}
