@@ -52,8 +52,12 @@ export interface MachineOptions {
   stderr?: (bytes: Uint8Array) => void;
 }
 
+export type StopCause = 'guest' | 'fault' | 'max-insns' | 'deadlock';
+
 export interface RunResult {
   status: number;
+  /** Who ended the run: the guest (semihosting exit, PSCI), or the emulator (fault, limit, deadlock). */
+  cause: StopCause;
   reason: string;
   instructions: number;
 }
@@ -179,15 +183,21 @@ export class Machine {
     this.monitor.clear(c.id);
   }
 
-  /** Place the DTB and set the boot core's registers for an image of the given kind (QEMU's -kernel). */
-  boot(entry: number, kind: 'elf' | 'image' | 'raw', imageEnd = RAM_BASE): void {
-    // QEMU puts the DTB at the start of RAM for ELF images; for a Linux Image, after the kernel.
-    this.dtbAddr = kind === 'image' ? alignUp(imageEnd, 2 * 1024 * 1024) : RAM_BASE;
-    if (this.dtbAddr + this.dtb.length > RAM_BASE + this.ram.size) throw new RangeError('no room in RAM for the device tree');
-    this.ram.load(this.dtbAddr, this.dtb);
+  /** Place the DTB and set the boot core's registers, as QEMU's -kernel does: the DTB goes to the
+   * start of RAM when the image leaves it free, else after the image (2 MiB aligned); a Linux boot
+   * gets x0 = the DTB's address. Returns where the DTB went. */
+  boot(entry: number, linux: boolean, occupied: readonly { start: number; end: number }[] = []): number {
+    const len = this.dtb.length;
+    const clash = (a: number) => occupied.some((r) => a < r.end && r.start < a + len);
+    let at = RAM_BASE;
+    if (linux || clash(at)) at = alignUp(Math.max(RAM_BASE, ...occupied.map((r) => r.end)), 2 * 1024 * 1024);
+    if (at + len > RAM_BASE + this.ram.size) throw new RangeError('no room in RAM for the device tree');
+    this.dtbAddr = at;
+    this.ram.load(at, this.dtb);
     const c = this.cores[0];
     c.pcLo = entry | 0; c.pcHi = Math.floor(entry / 4294967296) | 0;
-    if (kind === 'image') { c.lo[0] = this.dtbAddr | 0; c.hi[0] = 0; }
+    if (linux) { c.lo[0] = at | 0; c.hi[0] = 0; }
+    return at;
   }
 
   private makeEnv(): CpuEnv {
@@ -216,7 +226,7 @@ export class Machine {
       // PSCI is reached through HVC when booting at EL1, through SMC when booting at EL2.
       callFirmware: (c, smc) => (smc === (this.opts.startEl === 2)) && psciCall(c, power),
       sendEvent: () => { for (const c of this.cores) this.wakeEvent(c); },
-      fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`),
+      fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`, 'fault'),
       counter: (c) => this.time + c.retiredInRun,
     };
   }
@@ -228,8 +238,8 @@ export class Machine {
   }
 
   /** End the run with this status (first caller wins). */
-  stop(status: number, reason: string): void {
-    if (this.stopResult === null) this.stopResult = { status, reason, instructions: 0 };
+  stop(status: number, reason: string, cause: StopCause = 'guest'): void {
+    if (this.stopResult === null) this.stopResult = { status, cause, reason, instructions: 0 };
     for (const c of this.cores) c.flow = 2; // Flow.Exit: leave the inner loop at once
   }
 
@@ -294,12 +304,12 @@ export class Machine {
   private checkProgress(ran: number): void {
     if (this.stopResult !== null) return;
     if (this.instructions >= this.maxInsns) {
-      this.stop(EXIT_MAX_INSNS, `instruction limit of ${this.maxInsns} reached; ${this.corePcs()}`);
+      this.stop(EXIT_MAX_INSNS, `instruction limit of ${this.maxInsns} reached; ${this.corePcs()}`, 'max-insns');
       return;
     }
     if (ran === 0 && !this.cores.some((c) => c.sleep === Sleep.Running)) {
       if (this.uart.rxPending) return;
-      this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`);
+      this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`, 'deadlock');
     }
   }
 

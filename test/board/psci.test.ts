@@ -13,7 +13,7 @@ function call(fn: number, args: bigint[] = [], opts: { smp?: number; clusters?: 
   const c = m.cores[0];
   const code = new Uint8Array(4);
   new DataView(code.buffer).setUint32(0, opts.insn ?? HVC0, true);
-  m.boot(RAM_BASE + 0x10000, 'elf'); // the DTB goes to RAM_BASE
+  m.boot(RAM_BASE + 0x10000, false); // the DTB goes to RAM_BASE
   m.ram.load(RAM_BASE + 0x10000, code);
   setX(c, 0, BigInt(fn));
   args.forEach((a, k) => setX(c, k + 1, a));

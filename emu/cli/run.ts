@@ -1,0 +1,144 @@
+// `a64emu run [IMAGE]`: boot an image on the board and exit with the run's status.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { Machine, MachineOptions } from '../board/machine.js';
+import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
+import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, hex, intOption, memoryOption, packageRoot, readInput } from './common.js';
+
+/** The image `run` boots when none is named, relative to the package root. */
+export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
+
+export interface RunOptions {
+  smp: number;
+  memory: number;
+  maxInsns?: number;
+  quantum?: number;
+  seed?: number;
+  semihosting: boolean;
+  load: string[];
+  stats?: boolean;
+}
+
+export function addRunCommand(program: Command, io: CliIo, done: (status: number) => void): void {
+  program
+    .command('run')
+    .description('run a bare-metal image: ELF, Linux arm64 Image, or raw binary')
+    .argument('[image]', `image to boot (default: ${DEFAULT_IMAGE} from the package)`)
+    .option('--smp <n>', 'number of cores, 1 to 64', intOption(1, 64), 1)
+    .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
+    .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
+    .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
+    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly)', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
+    .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
+    .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
+    .allowExcessArguments(false)
+    .addHelpText('after', `
+Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image;
+${EXIT_GUEST_FAULT} the guest faulted beyond recovery; ${EXIT_MAX_INSNS} --max-insns reached; ${EXIT_DEADLOCK} deadlock; 70 internal error.`)
+    .action((image: string | undefined, opts: RunOptions) => { done(runImage(image, opts, io)); });
+}
+
+/** Boot and run; returns the exit status. Throws CliError for usage and image problems. */
+export function runImage(imageArg: string | undefined, opts: RunOptions, io: CliIo): number {
+  const loads = opts.load.map((spec) => {
+    try { return { spec, ...parseLoadSpec(spec) }; } catch (e) {
+      throw new CliError(EXIT_USAGE, `bad --load ${spec}: ${(e as Error).message}`);
+    }
+  });
+  let imagePath = imageArg;
+  if (imagePath === undefined && loads.length === 0) {
+    const root = packageRoot();
+    const def = io.defaultImage !== undefined ? io.defaultImage ?? undefined : root === undefined ? undefined : join(root, DEFAULT_IMAGE);
+    if (def === undefined || !existsSync(def)) throw new CliError(EXIT_USAGE, `no image given (and the default ${DEFAULT_IMAGE} is not built)`);
+    imagePath = def;
+  }
+  // Read every input before building the machine, so a missing file costs no RAM allocation.
+  const imageBytes = imagePath === undefined ? undefined : readInput(io, imagePath);
+  const loadBytes = loads.map((l) => readInput(io, l.file));
+
+  const out = new ConsoleSink((b) => io.stdout(b));
+  const machineOpts: MachineOptions = {
+    smp: opts.smp,
+    ramMiB: opts.memory,
+    semihosting: opts.semihosting,
+    stdout: (b) => out.write(b),
+    stderr: (b) => { out.flush(); io.stderr(b); },
+  };
+  if (opts.quantum !== undefined) machineOpts.quantum = opts.quantum;
+  if (opts.maxInsns !== undefined) machineOpts.maxInsns = opts.maxInsns;
+  if (opts.seed !== undefined) machineOpts.seed = opts.seed;
+  let m: Machine;
+  try {
+    m = new Machine(machineOpts);
+  } catch (e) {
+    if (e instanceof RangeError && /alloc/i.test(e.message)) {
+      throw new CliError(EXIT_USAGE, `cannot allocate ${opts.memory} MiB of guest RAM on this host`);
+    }
+    throw e;
+  }
+
+  let image: LoadedImage | undefined;
+  const regions: LoadedRegion[] = [];
+  if (imagePath !== undefined && imageBytes !== undefined) {
+    try {
+      image = loadImage(m, imageBytes, { path: imagePath });
+    } catch (e) {
+      if (e instanceof ImageError) throw new CliError(EXIT_USAGE, `cannot load ${imagePath}: ${e.message}`);
+      throw e;
+    }
+    regions.push(...image.regions);
+  }
+  loads.forEach((l, k) => {
+    try {
+      regions.push(loadRaw(m.ram, loadBytes[k], l.addr, l.file));
+    } catch (e) {
+      if (e instanceof ImageError) throw new CliError(EXIT_USAGE, `cannot load ${l.file}: ${e.message}`);
+      throw e;
+    }
+  });
+  try {
+    checkOverlaps(regions);
+  } catch (e) {
+    if (e instanceof ImageError) throw new CliError(EXIT_USAGE, `cannot load: ${e.message}`);
+    throw e;
+  }
+  // Without an image, the first raw file is the program: core 0 starts at its address.
+  const entry = image === undefined ? BigInt(loads[0].addr) : image.entry;
+  try {
+    m.boot(Number(entry), image?.linuxBoot ?? false, regions);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CliError(EXIT_USAGE, `cannot load: ${e.message}`);
+    throw e;
+  }
+  const symbols = image?.symbols;
+  if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(BigInt(pc));
+
+  const t0 = process.hrtime.bigint();
+  let r;
+  try {
+    r = m.run();
+  } catch (e) {
+    // A bug in the emulator: say where the cores were (main prints it as an internal error).
+    throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
+  } finally {
+    out.flush();
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+
+  if (r.cause !== 'guest') io.stderr(`a64emu: ${r.reason}\n`);
+  if (opts.stats) io.stderr(statsText(m, r.instructions, seconds));
+  return r.status;
+}
+
+function statsText(m: Machine, instructions: number, seconds: number): string {
+  const mips = seconds > 0 ? instructions / seconds / 1e6 : 0;
+  let s = `a64emu: stats: ${instructions} instructions in ${seconds.toFixed(3)} s, ${mips.toFixed(2)} MIPS\n`;
+  if (m.cores.length > 1) {
+    for (const c of m.cores) s += `a64emu: stats: core ${c.id}: ${c.icount} instructions, pc=${hex((BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0))}\n`;
+  }
+  return s;
+}

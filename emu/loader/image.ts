@@ -1,0 +1,122 @@
+// Loading a guest image into the machine, the way qemu-system-aarch64 -kernel does (shared/platform.md):
+//
+//   - an ELF file: PT_LOAD segments at their physical addresses, entry from the header;
+//   - a Linux arm64 Image (magic "ARM\x64" at 0x38): at RAM base + load offset, booted as Linux;
+//   - a raw binary at a given address (--load FILE@ADDR, or opts.loadAddr), entry at that address;
+//   - any other file: like QEMU, a raw kernel at RAM base + 0x80000, booted as Linux.
+//
+// The board does the boot register set-up (x0 = DTB for Linux, PSCI state, EL) from the returned
+// information; here only core 0's PC is set to the entry.
+
+import { ElfFile, ImageError, LoadedRegion, RamTarget, SymbolTable, isElf, loadElf, parseElf } from './elf.js';
+
+export { ImageError } from './elf.js';
+export type { LoadedRegion } from './elf.js';
+
+export type ImageKind = 'elf' | 'linux' | 'raw';
+
+/** QEMU's default load offset of an AArch64 kernel (KERNEL64_LOAD_ADDR). */
+export const KERNEL64_LOAD_OFFSET = 0x80000;
+/** QEMU keeps the first 4 KiB of RAM for its boot stub, and moves an Image that asks for an offset
+ * inside it 2 MiB up (BOOTLOADER_MAX_SIZE in hw/arm/boot.c). */
+const BOOTLOADER_MAX_SIZE = 0x1000;
+const ARM64_MAGIC_OFFSET = 0x38;
+const ARM64_MAGIC = 0x644d5241; // "ARM\x64", little-endian
+
+export interface LoadOptions {
+  /** The file's name, for messages and region names. */
+  path: string;
+  /** Load the bytes raw at this physical address (and start there), whatever they contain. */
+  loadAddr?: number | bigint;
+}
+
+export interface LoadedImage {
+  kind: ImageKind;
+  /** Physical address where core 0 starts. */
+  entry: bigint;
+  /** Boot as a Linux kernel (QEMU's is_linux): x0 = physical address of the DTB, x1..x3 = 0. */
+  linuxBoot: boolean;
+  /** Symbols, for ELF images (possibly empty). */
+  symbols?: SymbolTable;
+  elf?: ElfFile;
+  /** RAM ranges the image occupies (segments including bss), for overlap checks and DTB placement. */
+  regions: LoadedRegion[];
+}
+
+/** What loadImage needs of the machine (emu/board/machine.ts). */
+export interface LoadTarget {
+  readonly ram: RamTarget;
+  readonly cores: readonly { pcLo: number; pcHi: number }[];
+}
+
+const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+
+/** The Linux arm64 Image header's load offset from RAM base, or undefined when `bytes` has no header.
+ * As QEMU: text_offset only counts when image_size is non-zero (kernels since 3.17); otherwise 0x80000.
+ * (platform.md's "0x80000 when the header says 0" is the image_size == 0 case; a modern kernel with
+ * text_offset 0 lands at 2 MiB.) */
+export function linuxImageOffset(bytes: Uint8Array): bigint | undefined {
+  if (!(bytes.length > ARM64_MAGIC_OFFSET + 4)) return undefined;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint32(ARM64_MAGIC_OFFSET, true) !== ARM64_MAGIC) return undefined;
+  const textOffset = dv.getBigUint64(8, true), imageSize = dv.getBigUint64(16, true);
+  if (imageSize === 0n) return BigInt(KERNEL64_LOAD_OFFSET);
+  return textOffset < BigInt(BOOTLOADER_MAX_SIZE) ? textOffset + 0x20_0000n : textOffset;
+}
+
+/** Copy `bytes` to RAM at physical `addr`. */
+export function loadRaw(ram: RamTarget, bytes: Uint8Array, addr: bigint, what: string): LoadedRegion {
+  const base = BigInt(ram.base), end = base + BigInt(ram.size);
+  const last = addr + BigInt(bytes.length);
+  if (addr < base || last > end) {
+    throw new ImageError(`${bytes.length} bytes at ${hex(addr)}..${hex(last)} do not fit in RAM (${hex(base)}..${hex(end)})`);
+  }
+  ram.load(Number(addr), bytes);
+  return { start: Number(addr), end: Number(last), what };
+}
+
+/** Detect the image kind, load it, and point core 0 at its entry. Throws ImageError. */
+export function loadImage(machine: LoadTarget, bytes: Uint8Array, opts: LoadOptions): LoadedImage {
+  if (bytes.length === 0) throw new ImageError('empty file');
+  let img: LoadedImage;
+  if (opts.loadAddr !== undefined) {
+    const addr = BigInt(opts.loadAddr);
+    img = { kind: 'raw', entry: addr, linuxBoot: false, regions: [loadRaw(machine.ram, bytes, addr, opts.path)] };
+  } else if (isElf(bytes)) {
+    const elf = parseElf(bytes);
+    const regions = loadElf(machine.ram, elf, bytes).map((r) => ({ ...r, what: `${opts.path} ${r.what}` }));
+    img = { kind: 'elf', entry: elf.entry, linuxBoot: false, symbols: elf.symbols, elf, regions };
+  } else {
+    const off = linuxImageOffset(bytes);
+    const kind: ImageKind = off === undefined ? 'raw' : 'linux';
+    const addr = BigInt(machine.ram.base) + (off ?? BigInt(KERNEL64_LOAD_OFFSET));
+    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)] };
+  }
+  const c = machine.cores[0];
+  if (c !== undefined) setPc(c, img.entry);
+  return img;
+}
+
+export function setPc(c: { pcLo: number; pcHi: number }, pc: bigint): void {
+  c.pcLo = Number(pc & 0xffff_ffffn) | 0;
+  c.pcHi = Number((pc >> 32n) & 0xffff_ffffn) | 0;
+}
+
+/** Split "FILE@ADDR" (at the last '@'; ADDR decimal or 0x hex, '_' allowed). Throws ImageError. */
+export function parseLoadSpec(spec: string): { file: string; addr: bigint } {
+  const at = spec.lastIndexOf('@');
+  if (at <= 0 || at === spec.length - 1) throw new ImageError(`"${spec}" is not FILE@ADDR`);
+  const file = spec.slice(0, at), a = spec.slice(at + 1).replace(/_/g, '');
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(a)) throw new ImageError(`bad address "${spec.slice(at + 1)}" in "${spec}"`);
+  return { file, addr: BigInt(a) };
+}
+
+/** Throw if two loaded regions overlap (QEMU refuses overlapping images as well). */
+export function checkOverlaps(regions: readonly LoadedRegion[]): void {
+  const sorted = [...regions].filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k].start < sorted[k - 1].end) {
+      throw new ImageError(`${sorted[k].what} overlaps ${sorted[k - 1].what} at ${hex(sorted[k].start)}`);
+    }
+  }
+}
