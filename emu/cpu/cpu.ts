@@ -407,7 +407,7 @@ export class Cpu {
     const pa = this.translate(vpLo, vpHi, Access.Exec, 4);
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize)) {
-      this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM`);
+      this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM${this.vectorNote()}`);
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
     }
     this.curPfn = off >>> PAGE_SHIFT;
@@ -415,6 +415,20 @@ export class Cpu {
     this.curVLo = vpLo;
     this.curVHi = vpHi;
     return this.decodeAt(this.curPage, (this.pcLo & 0xfff) >>> 2);
+  }
+
+  /** When the PC is in the current EL's vector table, name the exception that led there. */
+  private vectorNote(): string {
+    if (this.el === 0) return '';
+    const v = this.sys.vbar(this.el);
+    const off = (this.pcLo - v.lo) >>> 0;
+    if (this.pcHi !== v.hi || off >= 0x800) return '';
+    const esr = this.sys.getEsr(this.el) >>> 0;
+    const elr = this.sys.getElr(this.el);
+    const kind = ['synchronous exception', 'IRQ', 'FIQ', 'SError'][(off >>> 7) & 3];
+    const detail = (off & 0x180) === 0 ? ` (ESR_EL${this.el}=0x${esr.toString(16)}, EC=0x${(esr >>> 26).toString(16)})` : '';
+    const elrHex = ((elr.hi >>> 0) * 4294967296 + (elr.lo >>> 0)).toString(16);
+    return `: a ${kind}${detail} from 0x${elrHex} went to the vector table at VBAR_EL${this.el}=0x${((v.hi >>> 0) * 4294967296 + (v.lo >>> 0)).toString(16)}, which is not set up`;
   }
 
   private decodeAt(page: (Insn | undefined)[], idx: number): Insn {

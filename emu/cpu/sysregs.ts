@@ -248,6 +248,7 @@ export class SysRegs {
   }
 
   setEsr(el: number, v: number): void { this.store(ESR[el], v | 0, 0); }
+  getEsr(el: number): number { return this.get(ESR[el]); }
   setFar(el: number, lo: number, hi: number): void { this.store(FAR[el], lo, hi); }
   setSpsr(el: number, v: number): void { this.store(SPSR[el], v | 0, 0); }
   getSpsr(el: number): number { return this.get(SPSR[el]); }
