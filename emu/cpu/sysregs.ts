@@ -97,7 +97,8 @@ defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
 // AES/SHA/CRC32 fields: we implement CRC32 (bits [19:16] = 1) and LSE atomics (bits [23:20] = 2).
 defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00210000));
-defineSysReg('ID_AA64ISAR1_EL1', [3, 0, 0, 6, 1], 1, ro(0));
+// LRCPC (bits [23:20]) = 1: LDAPR is implemented.
+defineSysReg('ID_AA64ISAR1_EL1', [3, 0, 0, 6, 1], 1, ro(0x0010_0000));
 // 48-bit PA (PARange 5), 16-bit ASID, 4 KiB granule only (TGran16 = 0, TGran64 = 0xf).
 defineSysReg('ID_AA64MMFR0_EL1', [3, 0, 0, 7, 0], 1, ro(0x0f000025 | 0, 0));
 defineSysReg('ID_AA64MMFR1_EL1', [3, 0, 0, 7, 1], 1, ro(0));

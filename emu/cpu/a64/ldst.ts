@@ -1,3 +1,372 @@
-import type { Encoding } from '../insn.js';
+// Arm ARM C4.1.4: Loads and Stores. This file: the general-register loads and stores (LDR/STR of every
+// size with the immediate, unscaled, pre/post-index, register-offset, unprivileged and literal forms,
+// the sign-extending loads, PRFM), the pairs (LDP/STP/LDPSW/LDNP/STNP), and the SIMD&FP forms (V = 1),
+// which only trap or are UNDEFINED since the FP unit is not implemented. The exclusive and
+// acquire/release forms are in ldst_exclusive.ts, the ARMv8.1 LSE atomics in atomics.ts; LDST is the
+// concatenation of all three.
+//
+// CONSTRAINED UNPREDICTABLE choices (all as QEMU 7.2 does them):
+// - Load with writeback and Rn == Rt (Rn != SP): the load is done, then the base is written back, so
+//   Rn ends up holding the written-back address (an allowed "base UNKNOWN" outcome).
+// - Store with writeback and Rn == Rt: the original value of the register is stored.
+// - LDP/LDPSW/LDNP with Rt == Rt2: Rt keeps the value from the lower address (Rt2 is written first).
+//   With writeback and Rn == Rt or Rt2, as for single loads, the written-back address wins.
+// - STP with writeback and Rn == Rt or Rt2: the original register values are stored.
 
-export const LDST: Encoding[] = [];
+import { Access, Cpu, EC, SP, XZR } from '../cpu.js';
+import { enc, Encoding, Insn } from '../insn.js';
+import { R, LO, HI, add64 } from '../int64.js';
+import { SYSREG_BY_NAME } from '../sysregs.js';
+import { sext } from './branch_sys.js';
+import { LDST_EXCLUSIVE, checkSp, ea, peekSysReg, prepBase } from './ldst_exclusive.js';
+import { ATOMICS } from './atomics.js';
+
+// ---------------------------------------------------------------- single register access
+
+/** The memory operation of a single-register form: size << 2 | opc (bits 31:30 and 23:22). */
+const enum Op {
+  STRB = 0, LDRB = 1, LDRSB_X = 2, LDRSB_W = 3,
+  STRH = 4, LDRH = 5, LDRSH_X = 6, LDRSH_W = 7,
+  STR_W = 8, LDR_W = 9, LDRSW = 10,
+  STR_X = 12, LDR_X = 13, PRFM = 14,
+}
+
+/** Perform memory operation `op` at (lo, hi) with register t. Loads into XZR still access memory. */
+function access(c: Cpu, op: number, t: number, lo: number, hi: number): void {
+  let v: number;
+  switch (op) {
+    case Op.STRB: c.write8(lo, hi, c.lo[t]); return;
+    case Op.LDRB: v = c.read8(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
+    case Op.LDRSB_X: v = (c.read8(lo, hi) << 24) >> 24; if (t !== XZR) { c.lo[t] = v; c.hi[t] = v >> 31; } return;
+    case Op.LDRSB_W: v = (c.read8(lo, hi) << 24) >> 24; if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
+    case Op.STRH: c.write16(lo, hi, c.lo[t]); return;
+    case Op.LDRH: v = c.read16(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
+    case Op.LDRSH_X: v = (c.read16(lo, hi) << 16) >> 16; if (t !== XZR) { c.lo[t] = v; c.hi[t] = v >> 31; } return;
+    case Op.LDRSH_W: v = (c.read16(lo, hi) << 16) >> 16; if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
+    case Op.STR_W: c.write32(lo, hi, c.lo[t]); return;
+    case Op.LDR_W: v = c.read32(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
+    case Op.LDRSW: v = c.read32(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = v >> 31; } return;
+    case Op.STR_X: c.write64(lo, hi, c.lo[t], c.hi[t]); return;
+    case Op.LDR_X: c.read64(lo, hi); if (t !== XZR) { c.lo[t] = R[LO]; c.hi[t] = R[HI]; } return;
+    default: return; // PRFM: a hint; no access, no fault
+  }
+}
+
+/** Unsigned offset (imm12 scaled), unscaled (LDUR/STUR) and unprivileged: address = Rn + aux1. */
+function LDST_imm(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  access(c, i.aux0, i.rt, R[LO], R[HI]);
+}
+
+/** LDTR/STTR family. At EL1 these should check EL0 permissions (Access.ReadUnpriv/WriteUnpriv); with
+ * the MMU off, or at EL0, they are ordinary accesses, which is what this does. The MMU work can give
+ * Cpu unprivileged read/write entry points and call them here; the decode is already separate. */
+function LDST_unpriv(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  access(c, i.aux0, i.rt, R[LO], R[HI]);
+}
+
+function LDST_pre(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  const lo = R[LO], hi = R[HI];
+  access(c, i.aux0, i.rt, lo, hi);
+  c.lo[n] = lo; c.hi[n] = hi; // after the access: a fault leaves the base unchanged
+}
+
+function LDST_post(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  const lo = c.lo[n], hi = c.hi[n];
+  access(c, i.aux0, i.rt, lo, hi);
+  ea(lo, hi, i.aux1);
+  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+}
+
+/** Register offset: Rn + (extend(Rm) << aux2); opt is the option field (010 UXTW, 011 LSL, 110 SXTW, 111 SXTX). */
+function LDST_reg(c: Cpu, i: Insn): void {
+  const n = i.rn, m = i.rm, opt = i.opt;
+  if (n === SP) checkSp(c);
+  let olo = c.lo[m], ohi: number;
+  if (opt === 2) ohi = 0; // UXTW
+  else if (opt === 6) ohi = olo >> 31; // SXTW
+  else ohi = c.hi[m]; // LSL (UXTX), SXTX
+  const sh = i.aux2;
+  if (sh !== 0) { ohi = (ohi << sh) | (olo >>> (32 - sh)); olo <<= sh; }
+  add64(c.lo[n], c.hi[n], olo, ohi, 0);
+  access(c, i.aux0, i.rt, R[LO], R[HI]);
+}
+
+/** LDR (literal), LDRSW (literal): address = PC + aux1. */
+function LDR_lit(c: Cpu, i: Insn): void {
+  c.pcRel(i.aux1);
+  access(c, i.aux0, i.rt, R[LO], R[HI]);
+}
+
+/** PRFM in every form: a hint. It makes no access, so it takes no fault (not even SP alignment). */
+function PRFM(): void {}
+
+// ---------------------------------------------------------------- pairs
+
+/** Pair operation: opc << 1 | L. */
+const enum PairOp { STP_W = 0, LDP_W = 1, LDPSW = 3, STP_X = 4, LDP_X = 5 }
+
+function pairAccess(c: Cpu, op: number, t: number, t2: number, lo: number, hi: number): void {
+  let a: number, b: number, ah: number, bh: number;
+  switch (op) {
+    case PairOp.STP_W:
+      c.write32(lo, hi, c.lo[t]);
+      ea(lo, hi, 4);
+      c.write32(R[LO], R[HI], c.lo[t2]);
+      return;
+    case PairOp.LDP_W:
+      a = c.read32(lo, hi);
+      ea(lo, hi, 4);
+      b = c.read32(R[LO], R[HI]);
+      if (t2 !== XZR) { c.lo[t2] = b; c.hi[t2] = 0; }
+      if (t !== XZR) { c.lo[t] = a; c.hi[t] = 0; }
+      return;
+    case PairOp.LDPSW:
+      a = c.read32(lo, hi);
+      ea(lo, hi, 4);
+      b = c.read32(R[LO], R[HI]);
+      if (t2 !== XZR) { c.lo[t2] = b; c.hi[t2] = b >> 31; }
+      if (t !== XZR) { c.lo[t] = a; c.hi[t] = a >> 31; }
+      return;
+    case PairOp.STP_X:
+      c.write64(lo, hi, c.lo[t], c.hi[t]);
+      ea(lo, hi, 8);
+      c.write64(R[LO], R[HI], c.lo[t2], c.hi[t2]);
+      return;
+    default: // LDP_X
+      c.read64(lo, hi); a = R[LO]; ah = R[HI];
+      ea(lo, hi, 8);
+      c.read64(R[LO], R[HI]); b = R[LO]; bh = R[HI];
+      if (t2 !== XZR) { c.lo[t2] = b; c.hi[t2] = bh; }
+      if (t !== XZR) { c.lo[t] = a; c.hi[t] = ah; }
+      return;
+  }
+}
+
+/** Signed offset, and the non-temporal LDNP/STNP (the hint means nothing here). */
+function LDSTP_off(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  pairAccess(c, i.aux0, i.rt, i.rt2, R[LO], R[HI]);
+}
+
+function LDSTP_pre(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  const lo = R[LO], hi = R[HI];
+  pairAccess(c, i.aux0, i.rt, i.rt2, lo, hi);
+  c.lo[n] = lo; c.hi[n] = hi;
+}
+
+function LDSTP_post(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  const lo = c.lo[n], hi = c.hi[n];
+  pairAccess(c, i.aux0, i.rt, i.rt2, lo, hi);
+  ea(lo, hi, i.aux1);
+  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+}
+
+// ---------------------------------------------------------------- SIMD&FP loads and stores (V = 1)
+
+const CPACR_EL1_KEY = SYSREG_BY_NAME.get('CPACR_EL1')!.key;
+const CPTR_EL2_KEY = SYSREG_BY_NAME.get('CPTR_EL2')!.key;
+/** ISS of an FP/SIMD access trap from AArch64: CV = 1, COND = 0b1110. */
+const ISS_FP_TRAP = 0x1e00000;
+
+/** Every allocated SIMD&FP load/store: CheckFPAdvSIMDEnabled64() first, which takes the access trap
+ * (EC 0x07) when CPACR_EL1.FPEN (EL0/EL1) or CPTR_EL2.TFP (EL2 present) disables it; if access is
+ * allowed the instruction is UNDEFINED, since the FP/SIMD register file is not implemented. */
+function FP_LDST(c: Cpu): void {
+  const el = c.el;
+  if (el <= 1) {
+    const fpen = (peekSysReg(c, CPACR_EL1_KEY) >>> 20) & 3;
+    if ((fpen & 1) === 0 || (fpen === 1 && el === 0)) { // 'x0' traps EL0 and EL1; '01' traps EL0
+      c.takeSync(1, EC.FPAccess, ISS_FP_TRAP, false);
+      return;
+    }
+  }
+  if (c.hasEl2 && el <= 2 && (peekSysReg(c, CPTR_EL2_KEY) & (1 << 10)) !== 0) { // CPTR_EL2.TFP
+    c.takeSync(2, EC.FPAccess, ISS_FP_TRAP, false);
+    return;
+  }
+  c.undefinedInstruction();
+}
+
+/** Single SIMD&FP register, immediate forms (opt = bits 11:10 where present): sizes B/H/S/D with
+ * opc<1> = 0, Q with size = 00 and opc<1> = 1; the unprivileged slot (bits 11:10 = 10) is unallocated. */
+function prepFpSingle(i: Insn): boolean {
+  return (i.opc & 2) === 0 || i.size === 0;
+}
+function prepFpUnscaled(i: Insn): boolean {
+  return i.opt !== 2 && prepFpSingle(i);
+}
+function prepFpReg(i: Insn): boolean {
+  return (i.opt & 2) !== 0 && prepFpSingle(i);
+}
+/** Pair and literal forms: opc = 11 is unallocated. */
+function prepFpOpc(i: Insn): boolean {
+  return i.opc !== 3;
+}
+/** LD1-LD4/ST1-ST4 (multiple structures): the allocated opcodes; .1D with more than one element is reserved. */
+function prepFpMultiple(i: Insn): boolean {
+  const op = i.opc;
+  const selem = op === 0 ? 4 : op === 4 ? 3 : op === 8 ? 2 : op === 2 || op === 6 || op === 7 || op === 10 ? 1 : 0;
+  if (selem === 0) return false;
+  return !(i.size === 3 && i.N === 0 && selem !== 1);
+}
+/** LD1-LD4/ST1-ST4 (single structure) and LD1R-LD4R: the reserved size/S combinations. */
+function prepFpSingleStruct(i: Insn): boolean {
+  const scale = i.opc >>> 1, size = i.size;
+  if (scale === 3) return i.sh === 1 && i.S === 0; // replicate: loads only, S = 0
+  if (scale === 1) return (size & 1) === 0;
+  if (scale === 2) return (size & 2) === 0 && !((size & 1) === 1 && i.S === 1);
+  return true;
+}
+
+// ---------------------------------------------------------------- decode-time preparation
+
+/** op = size << 2 | opc, read from the word (the single-register rows fix both). */
+function opOf(i: Insn): number {
+  return ((i.word >>> 28) & 0xc) | ((i.word >>> 22) & 3);
+}
+
+function prepUimm(i: Insn): boolean {
+  prepBase(i);
+  i.aux0 = opOf(i);
+  i.aux1 = i.imm << (i.word >>> 30); // imm12 scaled by the access size
+  return true;
+}
+
+function prepSimm9(i: Insn): boolean {
+  prepBase(i);
+  i.aux0 = opOf(i);
+  i.aux1 = sext(i.imm, 9);
+  return true;
+}
+
+/** Register offset: option<1> = 0 is UNDEFINED; aux2 = shift (S ? size : 0). */
+function prepReg(i: Insn): boolean {
+  if ((i.opt & 2) === 0) return false;
+  prepBase(i);
+  i.aux0 = opOf(i);
+  i.aux2 = i.S !== 0 ? i.word >>> 30 : 0;
+  return true;
+}
+
+function prepLit(i: Insn): boolean {
+  const opc = i.word >>> 30; // 00 LDR W, 01 LDR X, 10 LDRSW, 11 PRFM
+  i.aux0 = opc === 0 ? Op.LDR_W : opc === 1 ? Op.LDR_X : opc === 2 ? Op.LDRSW : Op.PRFM;
+  i.aux1 = sext(i.imm, 19) * 4;
+  return true;
+}
+
+/** Pairs: opc in bits 31:30, L in bit 22. aux0 = opc << 1 | L, aux1 = imm7 scaled. */
+function prepPair(i: Insn): boolean {
+  prepBase(i);
+  const opc = i.word >>> 30, L = (i.word >>> 22) & 1;
+  i.aux0 = (opc << 1) | L;
+  i.aux1 = sext(i.imm, 7) * (opc === 2 ? 8 : 4);
+  return true;
+}
+
+// ---------------------------------------------------------------- decode table
+
+function bits(v: number, n: number): string {
+  return v.toString(2).padStart(n, '0');
+}
+
+/** [size, opc, LDR/STR name, unscaled name, unprivileged name (null: unallocated)] */
+const SINGLE: [number, number, string, string, string | null][] = [
+  [0, 0, 'STRB', 'STURB', 'STTRB'],
+  [0, 1, 'LDRB', 'LDURB', 'LDTRB'],
+  [0, 2, 'LDRSB_x', 'LDURSB_x', 'LDTRSB_x'],
+  [0, 3, 'LDRSB_w', 'LDURSB_w', 'LDTRSB_w'],
+  [1, 0, 'STRH', 'STURH', 'STTRH'],
+  [1, 1, 'LDRH', 'LDURH', 'LDTRH'],
+  [1, 2, 'LDRSH_x', 'LDURSH_x', 'LDTRSH_x'],
+  [1, 3, 'LDRSH_w', 'LDURSH_w', 'LDTRSH_w'],
+  [2, 0, 'STR_w', 'STUR_w', 'STTR_w'],
+  [2, 1, 'LDR_w', 'LDUR_w', 'LDTR_w'],
+  [2, 2, 'LDRSW', 'LDURSW', 'LDTRSW'],
+  [3, 0, 'STR_x', 'STUR_x', 'STTR_x'],
+  [3, 1, 'LDR_x', 'LDUR_x', 'LDTR_x'],
+  [3, 2, 'PRFM', 'PRFUM', null],
+  // size 10 and 11 with opc 11 are unallocated (no rows).
+];
+
+function singleRows(): Encoding[] {
+  const rows: Encoding[] = [];
+  for (const [size, opc, name, uname, tname] of SINGLE) {
+    const so = `${bits(size, 2)} 111 0`;
+    const o = bits(opc, 2);
+    const prfm = name === 'PRFM';
+    rows.push(enc(`${so} 01 ${o} iiiiiiiiiiii nnnnn ttttt`, `${name}_uimm`, prfm ? PRFM : LDST_imm, prepUimm));
+    rows.push(enc(`${so} 00 ${o} 0 iiiiiiiii 00 nnnnn ttttt`, uname, prfm ? PRFM : LDST_imm, prepSimm9));
+    if (!prfm) {
+      rows.push(enc(`${so} 00 ${o} 0 iiiiiiiii 01 nnnnn ttttt`, `${name}_post`, LDST_post, prepSimm9));
+      rows.push(enc(`${so} 00 ${o} 0 iiiiiiiii 11 nnnnn ttttt`, `${name}_pre`, LDST_pre, prepSimm9));
+    }
+    if (tname !== null) rows.push(enc(`${so} 00 ${o} 0 iiiiiiiii 10 nnnnn ttttt`, tname, LDST_unpriv, prepSimm9));
+    rows.push(enc(`${so} 00 ${o} 1 mmmmm xxx S 10 nnnnn ttttt`, `${name}_reg`, prfm ? PRFM : LDST_reg, prepReg));
+  }
+  return rows;
+}
+
+function pairRows(): Encoding[] {
+  const rows: Encoding[] = [];
+  // Bits 25:23: 000 non-temporal (signed offset), 001 post-index, 010 signed offset, 011 pre-index.
+  const forms: [string, string, (c: Cpu, i: Insn) => void][] = [
+    ['001', '_post', LDSTP_post], ['010', '_off', LDSTP_off], ['011', '_pre', LDSTP_pre],
+  ];
+  rows.push(enc('z0 101 0 000 0 iiiiiii uuuuu nnnnn ttttt', 'STNP', LDSTP_off, prepPair));
+  rows.push(enc('z0 101 0 000 1 iiiiiii uuuuu nnnnn ttttt', 'LDNP', LDSTP_off, prepPair));
+  for (const [f, sfx, h] of forms) {
+    rows.push(enc(`z0 101 0 ${f} 0 iiiiiii uuuuu nnnnn ttttt`, `STP${sfx}`, h, prepPair));
+    rows.push(enc(`z0 101 0 ${f} 1 iiiiiii uuuuu nnnnn ttttt`, `LDP${sfx}`, h, prepPair));
+    rows.push(enc(`01 101 0 ${f} 1 iiiiiii uuuuu nnnnn ttttt`, `LDPSW${sfx}`, h, prepPair));
+  }
+  // opc = 01 with L = 0 (STGP, MTE) and opc = 11 are unallocated; so are LDNP/STNP with opc = 01.
+  return rows;
+}
+
+const LITERAL: Encoding[] = [
+  enc('0z 011 0 00 iiiiiiiiiiiiiiiiiii ttttt', 'LDR_lit', LDR_lit, prepLit),
+  enc('10 011 0 00 iiiiiiiiiiiiiiiiiii ttttt', 'LDRSW_lit', LDR_lit, prepLit),
+  enc('11 011 0 00 iiiiiiiiiiiiiiiiiii ttttt', 'PRFM_lit', PRFM, prepLit),
+];
+
+/** SIMD&FP (V = 1): decoded only far enough to know the encoding is allocated. */
+const FP: Encoding[] = [
+  enc('oo 011 1 00 iiiiiiiiiiiiiiiiiii ttttt', 'LDR_lit_fp', FP_LDST, prepFpOpc),
+  enc('oo 101 1 0 hh p iiiiiii uuuuu nnnnn ttttt', 'LDST_pair_fp', FP_LDST, prepFpOpc),
+  enc('qq 111 1 00 oo 0 iiiiiiiii xx nnnnn ttttt', 'LDST_imm9_fp', FP_LDST, prepFpUnscaled),
+  enc('qq 111 1 00 oo 1 mmmmm xxx S 10 nnnnn ttttt', 'LDST_reg_fp', FP_LDST, prepFpReg),
+  enc('qq 111 1 01 oo iiiiiiiiiiii nnnnn ttttt', 'LDST_uimm_fp', FP_LDST, prepFpSingle),
+  // AdvSIMD structures: Q in N, L in sh, opcode in opc, R in o.
+  enc('0 N 001100 0 h 000000 oooo qq nnnnn ttttt', 'LDST_multiple', FP_LDST, prepFpMultiple),
+  enc('0 N 001100 1 h 0 mmmmm oooo qq nnnnn ttttt', 'LDST_multiple_post', FP_LDST, prepFpMultiple),
+  enc('0 N 001101 0 h p 00000 ooo S qq nnnnn ttttt', 'LDST_single', FP_LDST, prepFpSingleStruct),
+  enc('0 N 001101 1 h p mmmmm ooo S qq nnnnn ttttt', 'LDST_single_post', FP_LDST, prepFpSingleStruct),
+];
+
+export const LDST: Encoding[] = [
+  ...singleRows(),
+  ...pairRows(),
+  ...LITERAL,
+  ...LDST_EXCLUSIVE,
+  ...ATOMICS,
+  ...FP,
+];
