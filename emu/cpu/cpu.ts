@@ -93,6 +93,8 @@ export class Cpu {
   timer: GenericTimer | null = null;
   /** Instructions retired in the current run() call so far (for a precise virtual counter). */
   retiredInRun = 0;
+  /** 3 while an LDTR/STTR runs at EL1: added to Access.Read/Write it gives ReadUnpriv/WriteUnpriv. */
+  unpriv = 0;
   /** EL2 is implemented (the board starts cores at EL2, as QEMU's virtualization=on). */
   hasEl2 = false;
 
@@ -209,7 +211,7 @@ export class Cpu {
 
   /** Virtual to physical for a data or instruction access; takes the abort (and throws) on a fault. */
   translate(vlo: number, vhi: number, acc: Access, size: number): number {
-    if (this.mmuOn) return this.sys.mmu.translate(this, vlo, vhi, acc, size);
+    if (this.mmuOn) return this.sys.mmu.translate(this, vlo, vhi, acc + this.unpriv, size);
     // MMU off: flat mapping; the PA range is 48 bits here (ID_AA64MMFR0_EL1.PARange).
     if ((vhi >>> 16) !== 0) this.abortAddressSize(vlo, vhi, acc);
     return (vhi >>> 0) * 4294967296 + (vlo >>> 0);
@@ -226,7 +228,7 @@ export class Cpu {
     const same = target === this.el;
     let ec: number, iss: number;
     if (acc === Access.Exec) { ec = same ? EC.InstAbortSame : EC.InstAbortLower; iss = fsc; }
-    else { ec = same ? EC.DataAbortSame : EC.DataAbortLower; iss = fsc | (acc === Access.Write ? 1 << 6 : 0); }
+    else { ec = same ? EC.DataAbortSame : EC.DataAbortLower; iss = fsc | (acc === Access.Write || acc === Access.WriteUnpriv ? 1 << 6 : 0); }
     this.takeSync(target, ec, iss, true, vlo, vhi);
     throw INSN_ABORTED;
   }
@@ -486,6 +488,7 @@ export class Cpu {
       if (e !== INSN_ABORTED) throw e;
       // The instruction took a synchronous exception part-way; exception entry already set the PC.
       this.flow = Flow.Next;
+      this.unpriv = 0;
       this.retiredInRun++;
     }
   }

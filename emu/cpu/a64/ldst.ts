@@ -60,14 +60,16 @@ function LDST_imm(c: Cpu, i: Insn): void {
   access(c, i.aux0, i.rt, R[LO], R[HI]);
 }
 
-/** LDTR/STTR family. At EL1 these should check EL0 permissions (Access.ReadUnpriv/WriteUnpriv); with
- * the MMU off, or at EL0, they are ordinary accesses, which is what this does. The MMU work can give
- * Cpu unprivileged read/write entry points and call them here; the decode is already separate. */
+/** LDTR/STTR family: at EL1 the access is checked against EL0's permissions (the Arm ARM's
+ * AccType_UNPRIV). The flag makes translate() use Access.ReadUnpriv/WriteUnpriv; with the MMU off it
+ * changes nothing. An abort leaves the flag to the run loop, which clears it. */
 function LDST_unpriv(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
   ea(c.lo[n], c.hi[n], i.aux1);
+  c.unpriv = c.el === 1 ? 3 : 0;
   access(c, i.aux0, i.rt, R[LO], R[HI]);
+  c.unpriv = 0;
 }
 
 function LDST_pre(c: Cpu, i: Insn): void {
