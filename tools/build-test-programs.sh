@@ -96,7 +96,7 @@ if [ "$MODE" = qemu ] || [ "$MODE" = capture ]; then
 fi
 
 # ------------------------------------------------------------- toolchains
-for t in clang ld.lld aarch64-linux-gnu-gcc; do
+for t in clang ld.lld aarch64-linux-gnu-gcc aarch64-linux-gnu-objdump; do
     command -v "$t" >/dev/null || {
         echo "$t not found (apt-get install clang lld gcc-aarch64-linux-gnu)" >&2; exit 2; }
 done
@@ -155,10 +155,26 @@ else
 fi
 mkdir -p "$OUT"
 
+# Guard: the images must not touch FP/SIMD registers (CPACR_EL1 traps them at
+# reset and crt0 does not enable them).  Any b/h/s/d/q/v register operand fails.
+check_no_fp() { # image
+    local bad
+    bad=$(aarch64-linux-gnu-objdump -d --no-show-raw-insn "$1" |
+          awk -F'\t' 'NF >= 3 && $1 ~ /^ +[0-9a-f]+:$/ { print $2 "\t" $3 }' |
+          sed -e 's/<[^>]*>//g' -e 's|//.*||' |
+          grep -P '\t(.*[ ,\[{])?([bhsdq][0-9]{1,2}|v[0-9]{1,2}\.)\b' || true)
+    if [ -n "$bad" ]; then
+        echo "error: $1 uses FP/SIMD registers:" >&2
+        echo "$bad" | head -5 >&2
+        exit 1
+    fi
+}
+
 for p in $(programs); do
     for tc in clang gcc; do
         for opt in -O0 -O2; do
             build_one "$p" "$tc" "${opt#-}" "$OUT"
+            check_no_fp "$OUT/$p-$tc-${opt#-}.elf"
         done
     done
 done

@@ -327,7 +327,8 @@ int main(void)
 
     kprintf("== lowest-bit tricks\n");
     for (int i = 0; i < 16; i++) {
-        uint64_t x = xorshift64() & xorshift64();
+        uint64_t x = xorshift64();
+        x &= xorshift64();
         uint64_t iso = x & (0 - x);      /* isolate lowest set */
         uint64_t clr = x & (x - 1);      /* clear lowest set */
         uint64_t fill = x | (x - 1);     /* fill trailing zeros */

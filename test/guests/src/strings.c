@@ -419,8 +419,9 @@ int main(void)
             int ov;
             const char *end;
             int64_t v = s_strtol(inputs[i], &end, 0, &ov);
-            kprintf("strtol(\"%s\") = %ld consumed=%ld overflow=%d atoi=%d\n", inputs[i], v,
-                    (long)(end - inputs[i]), ov, s_atoi(inputs[i]));
+            kprintf("strtol(\"%s\") = %ld consumed=%ld overflow=%d atoi=%d\n",
+                    escape(inputs[i], b1, sizeof b1), v, (long)(end - inputs[i]), ov,
+                    s_atoi(inputs[i]));
             cksum_u64(&ck, (uint64_t)v);
         }
     }
