@@ -18,6 +18,8 @@ import { Bus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import { Semihosting, SEMIHOSTING_HLT_IMM } from '../devices/semihosting.js';
 import { psciCall, PowerControl, affinity } from '../devices/psci.js';
+import { GicV3, GICD_SIZE, takeInterrupt } from '../gic/gicv3.js';
+import { GenericTimer } from '../devices/timer.js';
 import { serialize, virtDeviceTree } from './dtb.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 
@@ -91,6 +93,8 @@ export class Machine {
   readonly monitor: GlobalMonitor;
   readonly cores: Cpu[] = [];
   readonly uart: Pl011;
+  readonly gic: GicV3;
+  readonly timers: GenericTimer[] = [];
   readonly semihosting: Semihosting;
   readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr'>>;
   readonly stats: MachineStats;
@@ -160,6 +164,26 @@ export class Machine {
     for (const c of this.cores) c.peers = this.cores;
     this.monitor.onClear = (core) => this.wakeEvent(this.cores[core]);
 
+    // GICv3: distributor, one redistributor per core, and each core's ICC_* interface.
+    this.gic = new GicV3(this.cores.map((c) => c.mpidr));
+    this.bus.map(GICD_BASE, GICD_SIZE, this.gic.distributor);
+    this.bus.map(GICR_BASE, this.gic.redistributorSize, this.gic.redistributors);
+    this.gic.onLineChange = (k) => this.interruptLinesChanged(this.cores[k]);
+    this.uart.onIrq = (level) => this.gic.setSpi(32 + UART0_SPI, level);
+    for (const c of this.cores) {
+      c.gicc = this.gic.cpus[c.id];
+      const t = new GenericTimer(c, (core, intid, level) => this.gic.setPpi(core, intid, level));
+      t.onEvent = () => this.wakeEvent(c);
+      c.timer = t;
+      this.timers.push(t);
+      c.sys.hooks = {
+        daifChanged: (cc) => this.interruptLinesChanged(cc),
+        isr: (cc) => this.gic.isrBits(cc.id),
+        exceptionEntry: (cc) => { this.stats.exceptions[cc.id]++; this.interruptLinesChanged(cc); },
+        exceptionReturn: (cc) => this.interruptLinesChanged(cc),
+      };
+    }
+
     this.dtb = serialize(virtDeviceTree({
       ramBase: RAM_BASE, ramSize: this.ram.size,
       mpidrs: this.cores.map((c) => c.mpidr & 0xff_ffff),
@@ -206,6 +230,8 @@ export class Machine {
       isOn: (c) => c.sleep !== Sleep.Off,
       powerOn: (c, eLo, eHi, xLo, xHi) => {
         this.resetCore(c);
+        this.gic.cpus[c.id].reset();
+        this.timers[c.id].reset();
         c.pcLo = eLo; c.pcHi = eHi;
         c.lo[0] = xLo; c.hi[0] = xHi;
         c.sleep = Sleep.Running;
@@ -226,9 +252,31 @@ export class Machine {
       // PSCI is reached through HVC when booting at EL1, through SMC when booting at EL2.
       callFirmware: (c, smc) => (smc === (this.opts.startEl === 2)) && psciCall(c, power),
       sendEvent: () => { for (const c of this.cores) this.wakeEvent(c); },
+      takeInterrupt: (c) => takeInterrupt(c),
       fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`, 'fault'),
       counter: (c) => this.time + c.retiredInRun,
     };
+  }
+
+  /** The GIC's IRQ/FIQ outputs for core c, or its PSTATE masks, changed: WFI wakes on any pending
+   * interrupt, masked or not; WFE and the run loop only on one that can be taken now. */
+  interruptLinesChanged(c: Cpu): void {
+    const g = c.gicc;
+    if (g === null) return;
+    if (c.sleep === Sleep.Off) { c.irqPending = false; return; }
+    const deliverable = (g.irq && this.unmasked(c, 2, 4)) || (g.fiq && this.unmasked(c, 1, 3));
+    c.irqPending = deliverable;
+    if (c.sleep === Sleep.WFI && (g.irq || g.fiq)) c.sleep = Sleep.Running;
+    else if (c.sleep === Sleep.WFE && deliverable) c.sleep = Sleep.Running;
+  }
+
+  /** Can an interrupt with this PSTATE mask bit (I = 2, F = 1) and HCR_EL2 routing bit be taken now? */
+  private unmasked(c: Cpu, daifBit: number, hcrBit: number): boolean {
+    const hcr = c.hasEl2 ? c.sys.hcrEl2Lo : 0;
+    const target = (hcr & ((1 << 27) | (1 << hcrBit))) !== 0 ? 2 : 1; // TGE, or IMO/FMO
+    if (target < c.el) return false;
+    if (target === c.el || target === 1) return (c.daif & daifBit) === 0;
+    return true;
   }
 
   /** Set a core's event register; a core asleep in WFE wakes (and consumes the event). */
@@ -278,7 +326,19 @@ export class Machine {
       if (n > longest) longest = n;
     }
     this.time += longest;
+    for (const t of this.timers) t.update(this.time);
     return ran;
+  }
+
+  /** Every core is asleep: jump virtual time to the next timer deadline or event-stream tick. Returns
+   * false when nothing is armed, so nothing can ever wake a core. */
+  private skipToNextDeadline(): boolean {
+    let next = Infinity;
+    for (const t of this.timers) next = Math.min(next, t.nextDeadline(), t.nextEventStream());
+    if (next === Infinity) return false;
+    if (next > this.time) this.time = next;
+    for (const t of this.timers) t.update(this.time);
+    return true;
   }
 
   /** Run until the guest exits, faults, deadlocks or reaches maxInsns. */
@@ -309,6 +369,7 @@ export class Machine {
     }
     if (ran === 0 && !this.cores.some((c) => c.sleep === Sleep.Running)) {
       if (this.uart.rxPending) return;
+      if (this.skipToNextDeadline()) return;
       this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`, 'deadlock');
     }
   }

@@ -50,6 +50,8 @@ export interface CpuEnv {
   sendEvent(from: Cpu): void;
   /** The guest did something the run cannot continue past (no vector, unhandled...). */
   fatal(c: Cpu, message: string): void;
+  /** Take a pending interrupt between blocks; false if none is deliverable after all. */
+  takeInterrupt(c: Cpu): boolean;
   /** Virtual time in counter ticks, for CNTPCT/CNTVCT. */
   counter(c: Cpu): number;
 }
@@ -450,8 +452,9 @@ export class Cpu {
   run(budget: number): number {
     this.retiredInRun = 0;
     while (this.retiredInRun < budget && this.sleep === 0) {
+      // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
+      if (this.irqPending && !this.env.takeInterrupt(this)) this.irqPending = false;
       this.inner(budget);
-      if (this.irqPending) break;
     }
     const n = this.retiredInRun;
     this.icount += n;

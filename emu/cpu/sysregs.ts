@@ -8,6 +8,8 @@ import type { Cpu } from './cpu.js';
 import { R, LO, HI } from './int64.js';
 import { Mmu } from './mmu.js';
 
+export const SYSREG_UNDEFINED = 1, SYSREG_TRAP = 2;
+
 export function sysKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
 }
@@ -23,6 +25,11 @@ export interface SysRegDef {
   reset?: [number, number];
   /** Custom read: leave the value in R. */
   read?: (c: Cpu) => void;
+  /** Lowest EL that may write it, when higher than minEl (e.g. TPIDRRO_EL0: read at EL0, write at EL1). */
+  writeMinEl?: number;
+  /** For registers EL0 may reach only when an EL1 control allows it: true when an EL0 access traps
+   * to EL1 (EC 0x18), e.g. DAIF without SCTLR_EL1.UMA. */
+  el0Traps?: (c: Cpu) => boolean;
   /** Custom write; when absent the value is stored. */
   write?: (c: Cpu, lo: number, hi: number) => void;
 }
@@ -57,6 +64,7 @@ defineSysReg('NZCV', [3, 3, 4, 2, 0], 0, {
   write: (c, lo) => { c.nzcv = lo >>> 28; },
 });
 defineSysReg('DAIF', [3, 3, 4, 2, 1], 0, {
+  el0Traps: (c) => (c.sys.sctlrEl1 & (1 << 9)) === 0, // SCTLR_EL1.UMA
   read: (c) => { R[LO] = c.daif << 6; R[HI] = 0; },
   write: (c, lo) => { c.daif = (lo >>> 6) & 0xf; c.sys.onDaifChange(c); },
 });
@@ -78,7 +86,7 @@ defineSysReg('FPSR', [3, 3, 4, 4, 1], 0);
 
 // Thread ID registers.
 defineSysReg('TPIDR_EL0', [3, 3, 13, 0, 2], 0);
-defineSysReg('TPIDRRO_EL0', [3, 3, 13, 0, 3], 0, { write: undefined });
+defineSysReg('TPIDRRO_EL0', [3, 3, 13, 0, 3], 0, { writeMinEl: 1 });
 defineSysReg('TPIDR_EL1', [3, 0, 13, 0, 4], 1);
 defineSysReg('TPIDR_EL2', [3, 4, 13, 0, 2], 2);
 defineSysReg('CONTEXTIDR_EL1', [3, 0, 13, 0, 1], 1);
@@ -210,24 +218,34 @@ export class SysRegs {
   /** The definition for an MRS/MSR encoding, or undefined (UNDEFINED instruction). */
   def(key: number): SysRegDef | undefined { return defs.get(key); }
 
-  /** MRS: value into R. Returns false when the access is UNDEFINED at this EL. */
+  /** Why the last refused read or write was refused: SYSREG_UNDEFINED, or SYSREG_TRAP (EC 0x18 to EL1). */
+  refusal = SYSREG_UNDEFINED;
+
+  /** MRS: value into R. Returns false when refused (see `refusal`). */
   read(c: Cpu, key: number): boolean {
     const d = defs.get(key);
-    if (d === undefined || c.el < d.minEl || d.writeOnly) return false;
+    if (d === undefined || c.el < d.minEl || d.writeOnly) return this.refuse(SYSREG_UNDEFINED);
+    if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
     if (d.read) { d.read(c); return true; }
     const s = slotOf.get(key)!;
     R[LO] = this.vals[2 * s]; R[HI] = this.vals[2 * s + 1];
     return true;
   }
 
-  /** MSR: returns false when the access is UNDEFINED at this EL. */
+  /** MSR: returns false when refused (see `refusal`). */
   write(c: Cpu, key: number, lo: number, hi: number): boolean {
     const d = defs.get(key);
-    if (d === undefined || c.el < d.minEl || d.readOnly) return false;
+    if (d === undefined || c.el < d.minEl || d.readOnly || c.el < (d.writeMinEl ?? 0)) return this.refuse(SYSREG_UNDEFINED);
+    if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
     if (d.write) { d.write(c, lo, hi); return true; }
     const s = slotOf.get(key)!;
     this.vals[2 * s] = lo; this.vals[2 * s + 1] = hi;
     return true;
+  }
+
+  private refuse(why: number): false {
+    this.refusal = why;
+    return false;
   }
 
   /** SYS instruction (DC, IC, TLBI, AT) with encoding key op0=1; returns false when UNDEFINED. */

@@ -3,6 +3,7 @@
 import { Cpu, EC, Flow, Sleep } from '../cpu.js';
 import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI } from '../int64.js';
+import { SYSREG_TRAP } from '../sysregs.js';
 
 /** Sign-extend the low `bits` of v. */
 export function sext(v: number, bits: number): number {
@@ -174,14 +175,20 @@ function sysRegIss(c: Cpu, i: Insn, read: boolean): number {
 
 // ---------------------------------------------------------------- system register moves and SYS
 
+/** A system register access that was refused: UNDEFINED, or trapped to EL1 by an EL1 control. */
+function sysRegRefused(c: Cpu, i: Insn, read: boolean): void {
+  if (c.sys.refusal === SYSREG_TRAP) c.takeSync(1, EC.SysReg, sysRegIss(c, i, read), false);
+  else c.undefinedInstruction();
+}
+
 function MRS(c: Cpu, i: Insn): void {
-  if (!c.sys.read(c, (1 << 15) | i.imm)) { c.undefinedInstruction(); return; }
+  if (!c.sys.read(c, (1 << 15) | i.imm)) { sysRegRefused(c, i, true); return; }
   c.setX(i.rt, R[LO], R[HI]);
 }
 
 function MSR_reg(c: Cpu, i: Insn): void {
   const t = i.rt;
-  if (!c.sys.write(c, (1 << 15) | i.imm, c.lo[t], c.hi[t])) { c.undefinedInstruction(); return; }
+  if (!c.sys.write(c, (1 << 15) | i.imm, c.lo[t], c.hi[t])) { sysRegRefused(c, i, false); return; }
   if (c.flow === Flow.Next) c.nextAndExit(); // a system register write may change interrupt or translation state
 }
 
