@@ -55,11 +55,15 @@ static inline void cpu_pause(void)
  * otherwise sleeps in WFE until the word is written (LDAXR armed the
  * exclusive monitor, and another core's store to that granule clears it,
  * which is a WFE wake-up event), or until any other event (SEV, the timer
- * event stream, an unmasked interrupt). One-shot: callers re-check in a loop. */
+ * event stream, an unmasked interrupt). One-shot: callers re-check in a loop.
+ * SEVL + WFE first empties the event register, so an old event cannot end
+ * the real WFE at once; an event after the LDAXR still ends it. */
 static inline void cpu_wait(vint32 *variable, int32 test)
 {
 	int32 v;
 	__asm__ volatile(
+		"	sevl\n"
+		"	wfe\n"
 		"	ldaxr	%w0, %1\n"
 		"	cmp	%w0, %w2\n"
 		"	b.eq	1f\n"
@@ -73,6 +77,8 @@ static inline void cpu_wait_change(vint32 *variable, int32 old)
 {
 	int32 v;
 	__asm__ volatile(
+		"	sevl\n"
+		"	wfe\n"
 		"	ldaxr	%w0, %1\n"
 		"	cmp	%w0, %w2\n"
 		"	b.ne	1f\n"
