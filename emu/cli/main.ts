@@ -13,6 +13,7 @@ import { EXIT_USAGE } from '../board/exit.js';
 import { addAsmCommand } from './asm.js';
 import { addDisasmCommand } from './disasm.js';
 import { addRunCommand } from './run.js';
+import { addDtbCommand } from './dtb.js';
 import { CliError, CliIo, EXIT_INTERNAL, errorMessage, oneLine, packageVersion, processIo } from './common.js';
 
 export { EXIT_INTERNAL } from './common.js';
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   addRunCommand(program, io, done);
   addAsmCommand(program, io, done);
   addDisasmCommand(program, io, done);
+  addDtbCommand(program, io, done);
   program.addHelpText('after', `
 Exit status: 0 success; the guest's status for run; 2 bad usage or image; 123 guest fault;
 124 --max-insns reached; 125 deadlock; 70 internal error.`);

@@ -11,7 +11,21 @@ import { CliError, CliIo, ConsoleSink, collect, errorMessage, hex, intOption, me
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
 
+/** Built-in images in firmware/images/ (NAME.elf), with what each shows. */
+export const BUILTIN_IMAGES: Record<string, string> = {
+  'smp-selftest': 'the Haiku-style SMP layer\'s self-tests (default): locks, ICIs, calls, TLB shootdown',
+  'smp-selftest-lse': 'the same with LSE atomics (CAS, LDADD, SWP) instead of LDAXR/STLXR loops',
+  'smp-selftest-debug': 'the same with lock contention statistics, printed at the end',
+  'smp-idle': 'boots every core into the idle loop, serving ICIs (for the TypeScript API)',
+  'deadlock': 'two cores take two spinlocks in opposite order; the layer detects it and panics (exit 3)',
+};
+
 export interface RunOptions {
+  clusters?: number;
+  el2?: boolean;
+  append?: string;
+  image?: string;
+  listImages?: boolean;
   smp: number;
   memory: number;
   maxInsns?: number;
@@ -27,7 +41,12 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .command('run')
     .description('run a bare-metal image: ELF, Linux arm64 Image, or raw binary')
     .argument('[image]', `image to boot (default: ${DEFAULT_IMAGE} from the package)`)
-    .option('--smp <n>', 'number of cores, 1 to 64', intOption(1, 64), 1)
+    .option('--smp <n>', 'number of cores, 1 to 64', intOption(1, 64), 4)
+    .option('--clusters <c>', 'clusters: MPIDR Aff1 = cluster, Aff0 = core in cluster (default: Aff0 = core % 16 as QEMU)', intOption(1, 64))
+    .option('--el2', 'start the boot core at EL2 with PSCI over SMC, as QEMU\'s virtualization=on')
+    .option('--append <bootargs>', 'kernel command line, in the device tree\'s /chosen/bootargs')
+    .option('--image <name>', 'run a built-in image (see --list-images)')
+    .option('--list-images', 'list the built-in images and exit')
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
     .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
@@ -44,6 +63,18 @@ ${EXIT_GUEST_FAULT} the guest faulted beyond recovery; ${EXIT_MAX_INSNS} --max-i
 
 /** Boot and run; returns the exit status. Throws CliError for usage and image problems. */
 export function runImage(imageArg: string | undefined, opts: RunOptions, io: CliIo): number {
+  if (opts.listImages) {
+    for (const [name, what] of Object.entries(BUILTIN_IMAGES)) io.stdout(new TextEncoder().encode(`${name.padEnd(20)} ${what}\n`));
+    return 0;
+  }
+  if (opts.image !== undefined) {
+    if (imageArg !== undefined) throw new CliError(EXIT_USAGE, 'give an IMAGE or --image, not both');
+    if (!(opts.image in BUILTIN_IMAGES)) throw new CliError(EXIT_USAGE, `no built-in image '${opts.image}' (see --list-images)`);
+    const root = packageRoot();
+    if (root === undefined) throw new CliError(EXIT_USAGE, 'cannot find the package\'s firmware/images');
+    imageArg = join(root, 'firmware', 'images', `${opts.image}.elf`);
+  }
+  if (opts.clusters !== undefined && opts.clusters > opts.smp) throw new CliError(EXIT_USAGE, `--clusters ${opts.clusters} is more than --smp ${opts.smp}`);
   const loads = opts.load.map((spec) => {
     try { return { spec, ...parseLoadSpec(spec) }; } catch (e) {
       throw new CliError(EXIT_USAGE, `bad --load ${spec}: ${(e as Error).message}`);
@@ -71,6 +102,9 @@ export function runImage(imageArg: string | undefined, opts: RunOptions, io: Cli
   if (opts.quantum !== undefined) machineOpts.quantum = opts.quantum;
   if (opts.maxInsns !== undefined) machineOpts.maxInsns = opts.maxInsns;
   if (opts.seed !== undefined) machineOpts.seed = opts.seed;
+  if (opts.clusters !== undefined) machineOpts.clusters = opts.clusters;
+  if (opts.el2) machineOpts.startEl = 2;
+  if (opts.append !== undefined) machineOpts.bootargs = opts.append;
   let m: Machine;
   try {
     m = new Machine(machineOpts);
@@ -136,9 +170,11 @@ export function runImage(imageArg: string | undefined, opts: RunOptions, io: Cli
 
 function statsText(m: Machine, instructions: number, seconds: number): string {
   const mips = seconds > 0 ? instructions / seconds / 1e6 : 0;
-  let s = `a64emu: stats: ${instructions} instructions in ${seconds.toFixed(3)} s, ${mips.toFixed(2)} MIPS\n`;
-  if (m.cores.length > 1) {
-    for (const c of m.cores) s += `a64emu: stats: core ${c.id}: ${c.icount} instructions, pc=${hex((BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0))}\n`;
+  let s = `a64emu: stats: ${instructions} instructions in ${seconds.toFixed(3)} s, ${mips.toFixed(2)} MIPS, ${m.time} counter ticks of virtual time\n`;
+  const g = m.gic.stats;
+  s += 'a64emu: stats: core  instructions  SGIs-sent  SGIs-received  exceptions  WFE-sleeps  STXR-failures\n';
+  for (const c of m.cores) {
+    s += `a64emu: stats: ${String(c.id).padStart(4)}  ${String(c.icount).padStart(12)}  ${String(g.sgisSent[c.id]).padStart(9)}  ${String(g.sgisReceived[c.id]).padStart(13)}  ${String(m.stats.exceptions[c.id]).padStart(10)}  ${String(c.wfeSleeps).padStart(10)}  ${String(c.exclFailures).padStart(13)}\n`;
   }
   return s;
 }

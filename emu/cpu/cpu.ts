@@ -86,6 +86,9 @@ export class Cpu {
   irqPending = false;
   /** Retired instructions. */
   icount = 0;
+  /** Statistics for --stats: WFE that slept, store-exclusives that failed. */
+  wfeSleeps = 0;
+  exclFailures = 0;
   /** Stage-1 translation enabled for the current regime (kept by SysRegs on SCTLR writes and EL changes). */
   mmuOn = false;
   /** Every core of the machine, this one included (TLBI broadcast, SEV). */

@@ -212,7 +212,9 @@ describe('a64emu CLI (in process)', () => {
     const f = await elfFile('stats.elf', 'b .');
     const r = await cli('run', '--stats', '--max-insns', '10000', f);
     expect(r.status).toBe(124);
-    expect(r.err).toMatch(/a64emu: stats: 10000 instructions in [0-9.]+ s, [0-9.]+ MIPS\n/);
+    expect(r.err).toMatch(/a64emu: stats: 10000 instructions in [0-9.]+ s, [0-9.]+ MIPS, [0-9]+ counter ticks of virtual time\n/);
+    // One row per core: core 0 ran all 10000; the others are powered off.
+    expect(r.err).toMatch(/a64emu: stats: +0 +10000 +0 +0 +0 +0 +0\n/);
   });
 
   it('unreadable or malformed images exit 2 with one line', async () => {

@@ -124,6 +124,7 @@ function NOP(): void {}
 function WFE(c: Cpu): void {
   if (c.event !== 0) { c.event = 0; return; }
   c.sleep = Sleep.WFE;
+  c.wfeSleeps++;
   c.nextAndExit();
 }
 

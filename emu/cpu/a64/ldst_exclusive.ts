@@ -143,6 +143,7 @@ function exclusivePass(c: Cpu, lo: number, hi: number, bytes: number): boolean {
 }
 
 function exclusiveDone(c: Cpu, s: number, status: number): void {
+  c.exclFailures += status;
   c.exclPa = -1;
   c.monitor.clear(c.id);
   if (s !== XZR) { c.lo[s] = status; c.hi[s] = 0; }
