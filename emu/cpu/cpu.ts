@@ -11,6 +11,7 @@ import { Bus } from '../mem/bus.js';
 import { GlobalMonitor } from './monitor.js';
 import { R, LO, HI } from './int64.js';
 import { SysRegs } from './sysregs.js';
+import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GenericTimer } from '../devices/timer.js';
@@ -276,6 +277,7 @@ export class Cpu {
       R[HI] = this.dv.getInt32(off + 4, true);
       return;
     }
+    if (pa === SPLIT) { this.splitLoad(vlo, vhi, 8); return; }
     const l = this.mmioRead(vlo, vhi, pa, 4) | 0;
     const h = this.mmioRead(vlo, vhi, pa + 4, 4) | 0;
     R[LO] = l; R[HI] = h;
@@ -323,6 +325,7 @@ export class Cpu {
       this.stored(pa, off, 8);
       return;
     }
+    if (pa === SPLIT) { this.splitStore(vlo, vhi, 8, lo, hi); return; }
     this.mmioWrite(vlo, vhi, pa, 4, lo >>> 0);
     this.mmioWrite(vlo, vhi, pa + 4, 4, hi >>> 0);
   }
@@ -334,15 +337,48 @@ export class Cpu {
   }
 
   private mmioRead(vlo: number, vhi: number, pa: number, size: number): number {
+    if (pa === SPLIT) { this.splitLoad(vlo, vhi, size); return R[LO] >>> 0; }
     const r = this.bus.find(pa);
     if (r === undefined) this.busError(vlo, vhi, Access.Read, pa);
     return r.dev.read(pa - r.base, size, this.id);
   }
 
   private mmioWrite(vlo: number, vhi: number, pa: number, size: number, v: number): void {
+    if (pa === SPLIT) { this.splitStore(vlo, vhi, size, v, 0); return; }
     const r = this.bus.find(pa);
     if (r === undefined) this.busError(vlo, vhi, Access.Write, pa);
     r.dev.write(pa - r.base, size, v, this.id);
+  }
+
+  /** Physical address of byte k of an access for which Mmu.translate() returned SPLIT: it crosses from
+   * one page into another that is not physically adjacent (both pages already translated and checked). */
+  private splitByte(k: number): number {
+    const m = this.sys.mmu;
+    const first = 0x1000 - (m.splitPa0 % 0x1000); // bytes on the first page
+    return k < first ? m.splitPa0 + k : m.splitPa1 + (k - first);
+  }
+
+  /** A SPLIT load of size bytes, byte by byte, little-endian, into R. */
+  private splitLoad(vlo: number, vhi: number, size: number): void {
+    let lo = 0, hi = 0;
+    for (let k = 0; k < size; k++) {
+      const pa = this.splitByte(k);
+      const off = pa - this.ramBase;
+      const b = off >= 0 && off < this.ramSize ? this.dv.getUint8(off) : this.mmioRead(vlo, vhi, pa, 1);
+      if (k < 4) lo |= b << (8 * k); else hi |= b << (8 * (k - 4));
+    }
+    R[LO] = lo; R[HI] = hi;
+  }
+
+  /** A SPLIT store of size bytes (value lo, hi), byte by byte, little-endian. */
+  private splitStore(vlo: number, vhi: number, size: number, lo: number, hi: number): void {
+    for (let k = 0; k < size; k++) {
+      const pa = this.splitByte(k);
+      const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
+      const off = pa - this.ramBase;
+      if (off >= 0 && off < this.ramSize) { this.dv.setUint8(off, b); this.stored(pa, off, 1); }
+      else this.mmioWrite(vlo, vhi, pa, 1, b);
+    }
   }
 
   // ---------------------------------------------------------------- exceptions
@@ -411,7 +447,8 @@ export class Cpu {
       this.takeSync(this.el === 0 ? 1 : this.el, EC.PCAlign, 0, true, this.pcLo, this.pcHi);
       throw INSN_ABORTED;
     }
-    const pa = this.translate(vpLo, vpHi, Access.Exec, 4);
+    // Translate the PC itself (not its page) so that an instruction abort reports FAR = PC.
+    const pa = this.translate(this.pcLo, this.pcHi, Access.Exec, 4) - (this.pcLo & 0xfff);
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize)) {
       this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM${this.vectorNote()}`);

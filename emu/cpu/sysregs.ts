@@ -206,6 +206,7 @@ export class SysRegs {
     for (const [key, d] of defs) {
       if (d.reset) { const s = slotOf.get(key)!; this.vals[2 * s] = d.reset[0]; this.vals[2 * s + 1] = d.reset[1]; }
     }
+    this.mmu?.reset(); // undefined only while the constructor runs
   }
 
   store(slot: number, lo: number, hi: number): void {
