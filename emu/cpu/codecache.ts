@@ -1,40 +1,54 @@
-// Decoded instructions, cached per physical RAM page and shared by all cores. A store to a page that
-// holds decoded code drops that page (the RAM marks such pages), and every core forgets its fetch
-// pointer into it, so self-modifying code and loaders see their new instructions.
+// Decoded instructions, cached per physical RAM page and shared by all cores. A store into a page that
+// holds decoded code drops just the decoded words it overwrote (the RAM marks such pages), so
+// self-modifying code and loaders see their new instructions, while data that merely shares a page
+// with code (a .data section right after .text) costs a lookup, not a re-decode of the page.
 
 import type { Insn } from './insn.js';
 import type { Ram } from '../mem/ram.js';
+import { PAGE_SHIFT } from '../mem/ram.js';
 
 type Page = (Insn | undefined)[];
 
 export interface FetchingCore { curPfn: number; curPage: Page | null; resetFetch(): void }
 
 export class CodeCache {
-  private readonly pages = new Map<number, Page>();
+  /** Decoded pages by RAM page index (page number from the start of RAM). */
+  private readonly pages: (Page | undefined)[];
   readonly cores: FetchingCore[] = [];
 
   constructor(private readonly ram: Ram) {
-    ram.onCodeWrite = (pfn) => this.invalidate(pfn);
+    this.pages = new Array<Page | undefined>(ram.codePages.length).fill(undefined);
+    ram.onCodeWrite = (off, len) => this.invalidate(off, len);
   }
 
-  /** The decoded-instruction array for RAM page `pfn` (page index from the start of RAM). */
+  /** The decoded-instruction array for RAM page `pfn`. */
   page(pfn: number): Page {
-    let p = this.pages.get(pfn);
+    let p = this.pages[pfn];
     if (p === undefined) {
-      p = new Array<Insn | undefined>(1024).fill(undefined);
-      this.pages.set(pfn, p);
+      p = new Array<Insn | undefined>(1 << (PAGE_SHIFT - 2)).fill(undefined);
+      this.pages[pfn] = p;
       this.ram.codePages[pfn] = 1;
     }
     return p;
   }
 
-  invalidate(pfn: number): void {
-    if (!this.pages.delete(pfn)) return;
-    this.ram.codePages[pfn] = 0;
-    for (const c of this.cores) if (c.curPage !== null && c.curPfn === pfn) c.resetFetch();
+  /** Bytes [off, off+len) of RAM were written: forget the instructions decoded from them. */
+  invalidate(off: number, len: number): void {
+    const last = off + len - 1;
+    for (let pfn = off >>> PAGE_SHIFT; pfn <= last >>> PAGE_SHIFT; pfn++) {
+      const p = this.pages[pfn];
+      if (p === undefined) continue;
+      const base = pfn << PAGE_SHIFT;
+      const w0 = (Math.max(off, base) - base) >>> 2;
+      const w1 = (Math.min(last, base + (1 << PAGE_SHIFT) - 1) - base) >>> 2;
+      for (let w = w0; w <= w1; w++) p[w] = undefined;
+    }
   }
 
+  /** Drop everything (a new image). */
   clear(): void {
-    for (const pfn of [...this.pages.keys()]) this.invalidate(pfn);
+    this.pages.fill(undefined);
+    this.ram.codePages.fill(0);
+    for (const c of this.cores) c.resetFetch();
   }
 }

@@ -9,8 +9,8 @@ export class Ram {
   readonly u8: Uint8Array;
   /** 1 where the code cache holds decoded instructions for that page. */
   readonly codePages: Uint8Array;
-  /** Called with the RAM page index when a store hits a page marked in codePages. */
-  onCodeWrite: (page: number) => void = () => {};
+  /** Called with the RAM offset and length of a write that touches a page marked in codePages. */
+  onCodeWrite: (off: number, len: number) => void = () => {};
 
   constructor(readonly base: number, readonly size: number) {
     this.buf = new ArrayBuffer(size);
@@ -36,6 +36,6 @@ export class Ram {
   /** Note a write of len bytes at RAM offset off for the code cache. */
   touch(off: number, len: number): void {
     const first = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT;
-    for (let p = first; p <= last; p++) if (this.codePages[p] !== 0) this.onCodeWrite(p);
+    for (let p = first; p <= last; p++) if (this.codePages[p] !== 0) { this.onCodeWrite(off, len); return; }
   }
 }
