@@ -28,3 +28,18 @@ describe('branches', () => {
     expect((esr >>> 25) & 1).toBe(1); // IL: 32-bit instruction
   });
 });
+
+describe('FP/SIMD data processing without an FP unit', () => {
+  const esrOf = (c: import('../../emu/cpu/cpu.js').Cpu) => (c.sys.read(c, SYSREG_BY_NAME.get('ESR_EL1')!.key) ? R[LO] >>> 0 : -1);
+  it('takes the FP access trap (EC 0x07) while CPACR_EL1.FPEN traps, and is UNDEFINED when enabled', () => {
+    const FADD = 0x1e222820; // fadd s0, s1, s2
+    let { c } = machineWith([FADD]);
+    c.run(1);
+    expect(esrOf(c) >>> 26).toBe(0x07);
+    expect(esrOf(c) & 0x1ffffff).toBe(0x1e00000);
+    ({ c } = machineWith([FADD]));
+    c.sys.write(c, SYSREG_BY_NAME.get('CPACR_EL1')!.key, 3 << 20, 0); // FPEN = 11: no trap
+    c.run(1);
+    expect(esrOf(c) >>> 26).toBe(0x00);
+  });
+});

@@ -6,5 +6,6 @@ import { BRANCH_SYS } from './branch_sys.js';
 import { DP_IMM } from './dp_imm.js';
 import { DP_REG } from './dp_reg.js';
 import { LDST } from './ldst.js';
+import { SIMD_FP } from './simd_fp.js';
 
-export const A64_TABLE: readonly Encoding[] = [...DP_IMM, ...BRANCH_SYS, ...LDST, ...DP_REG];
+export const A64_TABLE: readonly Encoding[] = [...DP_IMM, ...BRANCH_SYS, ...LDST, ...DP_REG, ...SIMD_FP];

@@ -191,7 +191,7 @@ const ISS_FP_TRAP = 0x1e00000;
 /** Every allocated SIMD&FP load/store: CheckFPAdvSIMDEnabled64() first, which takes the access trap
  * (EC 0x07) when CPACR_EL1.FPEN (EL0/EL1) or CPTR_EL2.TFP (EL2 present) disables it; if access is
  * allowed the instruction is UNDEFINED, since the FP/SIMD register file is not implemented. */
-function FP_LDST(c: Cpu): void {
+export function FP_LDST(c: Cpu): void {
   const el = c.el;
   if (el <= 1) {
     const fpen = (peekSysReg(c, CPACR_EL1_KEY) >>> 20) & 3;
