@@ -103,6 +103,8 @@ export class Machine {
   instructions = 0;
   /** Virtual time (counter ticks) at the start of the current round. */
   time = 0;
+  /** Host input (the UART's receive line) may still arrive: set by the CLI while stdin is open. */
+  inputOpen = false;
   /** Symbolizer for reports (set by the loader when the image has symbols). */
   symbolize: (addr: number) => string | undefined = () => undefined;
   /** Device-tree blob for this run and where it was placed. */
@@ -347,16 +349,18 @@ export class Machine {
     return this.result!;
   }
 
-  /** As run(), but yields to the event loop now and then so host input (UART RX) can arrive. */
+  /** As run(), but yields to the event loop now and then so host input (UART RX) can arrive; while
+   * every core sleeps waiting for that input, it polls every 10 ms of host time. */
   async runAsync(sliceInsns = 1 << 22): Promise<RunResult> {
     while (this.stopResult === null) {
       const target = this.instructions + sliceInsns;
+      let idle = false;
       while (this.stopResult === null && this.instructions < target) {
-        const before = this.instructions;
+        const before = this.instructions, time = this.time;
         this.checkProgress(this.step());
-        if (this.instructions === before) break; // asleep: let input arrive
+        if (this.instructions === before && this.time === time) { idle = true; break; } // waiting for input
       }
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => (idle ? setTimeout(r, 10) : setImmediate(r)));
     }
     return this.result!;
   }
@@ -370,6 +374,7 @@ export class Machine {
     if (ran === 0 && !this.cores.some((c) => c.sleep === Sleep.Running)) {
       if (this.uart.rxPending) return;
       if (this.skipToNextDeadline()) return;
+      if (this.inputOpen && this.uart.rxInterruptEnabled) return; // a keystroke can still wake the guest
       this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`, 'deadlock');
     }
   }

@@ -16,6 +16,8 @@ export interface CliIo {
   stderr(data: string | Uint8Array): void;
   /** Directory relative paths are resolved against. */
   cwd: string;
+  /** Host input for the guest's UART (standard input for the real CLI; absent in tests). */
+  stdin?: NodeJS.ReadableStream;
   /** The image `run` boots when none is given; null for none. Defaults to the package's
    * firmware/images/smp-selftest.elf. (For tests.) */
   defaultImage?: string | null;
@@ -26,6 +28,7 @@ export function processIo(): CliIo {
     stdout: (d) => { process.stdout.write(d); },
     stderr: (d) => { process.stderr.write(d); },
     cwd: process.cwd(),
+    stdin: process.stdin,
   };
 }
 

@@ -58,11 +58,11 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .addHelpText('after', `
 Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image;
 ${EXIT_GUEST_FAULT} the guest faulted beyond recovery; ${EXIT_MAX_INSNS} --max-insns reached; ${EXIT_DEADLOCK} deadlock; 70 internal error.`)
-    .action((image: string | undefined, opts: RunOptions) => { done(runImage(image, opts, io)); });
+    .action(async (image: string | undefined, opts: RunOptions) => { done(await runImage(image, opts, io)); });
 }
 
 /** Boot and run; returns the exit status. Throws CliError for usage and image problems. */
-export function runImage(imageArg: string | undefined, opts: RunOptions, io: CliIo): number {
+export async function runImage(imageArg: string | undefined, opts: RunOptions, io: CliIo): Promise<number> {
   if (opts.listImages) {
     for (const [name, what] of Object.entries(BUILTIN_IMAGES)) io.stdout(new TextEncoder().encode(`${name.padEnd(20)} ${what}\n`));
     return 0;
@@ -151,15 +151,31 @@ export function runImage(imageArg: string | undefined, opts: RunOptions, io: Cli
   const symbols = image?.symbols;
   if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(BigInt(pc));
 
+  // The UART's receive line reads standard input without blocking the run: bytes go to the PL011 as
+  // they arrive, and a guest waiting on a receive interrupt is not a deadlock until input ends.
+  const input = io.stdin;
+  const onData = (b: Buffer) => m.uart.receive(b);
+  const onEnd = () => { m.inputOpen = false; };
+  if (input !== undefined) {
+    m.inputOpen = true;
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onEnd);
+  }
   const t0 = process.hrtime.bigint();
   let r;
   try {
-    r = m.run();
+    r = input === undefined ? m.run() : await m.runAsync();
   } catch (e) {
     // A bug in the emulator: say where the cores were (main prints it as an internal error).
     throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
     out.flush();
+    if (input !== undefined) {
+      input.off('data', onData); input.off('end', onEnd); input.off('error', onEnd);
+      (input as NodeJS.ReadStream).pause?.();
+      (input as NodeJS.ReadStream).unref?.();
+    }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 

@@ -34,6 +34,8 @@ export class Pl011 implements MmioDevice {
   }
 
   get rxPending(): boolean { return this.rx.length > 0; }
+  /** The guest has unmasked a receive interrupt, so input arriving later could wake it. */
+  get rxInterruptEnabled(): boolean { return (this.imsc & (INT_RX | INT_RT)) !== 0; }
 
   read(off: number, _size: number): number {
     switch (off) {

@@ -297,4 +297,26 @@ describe('a64emu binary (spawned)', () => {
     expect(loop.status).toBe(124);
     expect(loop.stderr).toMatch(/^a64emu: instruction limit of 100 reached[^\n]*\n$/);
   });
+
+  it('feeds standard input to the PL011 receive line without blocking the run', async () => {
+    // Polls UARTFR.RXFE, echoes each byte until 'q', then exits through semihosting with status 5.
+    const f = await elfFile('echo.elf', `
+        movz x0, #0x0900, lsl #16
+      loop:
+        ldr w1, [x0, #0x18]
+        tbnz w1, #4, loop
+        ldr w2, [x0]
+        str w2, [x0]
+        cmp w2, #0x71
+        b.ne loop
+        adr x1, block
+        mov w0, #0x18
+        hlt #0xf000
+      block:
+        .quad 0x20026
+        .quad 5`);
+    const r = spawnSync(process.execPath, [BIN, 'run', '--smp', '1', '--max-insns', '2G', f], { encoding: 'utf8', input: 'hello q', timeout: 60_000 });
+    expect(r.stdout).toBe('hello q');
+    expect(r.status).toBe(5);
+  });
 });
