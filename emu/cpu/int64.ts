@@ -137,7 +137,15 @@ export function udiv64(alo: number, ahi: number, blo: number, bhi: number): void
     R[LO] = q | 0; R[HI] = Math.floor(q / TWO32) | 0;
     return;
   }
-  // Restoring division, 64 iterations; only reached for operands of 2^53 and above.
+  if (bhi === 0 && (blo >>> 0) < 0x200000) {
+    // Divisor below 2^21: divide the high word, then (remainder * 2^32 + low word) < 2^53: both exact.
+    const d = blo >>> 0, h = ahi >>> 0;
+    const qh = Math.floor(h / d);
+    const rest = (h - qh * d) * TWO32 + (alo >>> 0);
+    R[LO] = Math.floor(rest / d) | 0; R[HI] = qh | 0;
+    return;
+  }
+  // Restoring division, 64 iterations; only reached for a dividend of 2^53 and above with a large divisor.
   let qlo = 0, qhi = 0, rlo = 0, rhi = 0;
   for (let i = 63; i >= 0; i--) {
     // r = (r << 1) | bit i of a
