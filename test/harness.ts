@@ -4,7 +4,8 @@
 import { expect } from 'vitest';
 import { Machine, RAM_BASE } from '../emu/board/machine.js';
 import type { Cpu } from '../emu/cpu/cpu.js';
-import { toBigInt } from '../emu/cpu/int64.js';
+import { toBigInt, R, LO, HI } from '../emu/cpu/int64.js';
+import { SYSREG_BY_NAME } from '../emu/cpu/sysregs.js';
 
 export const CODE = RAM_BASE;
 /** A scratch data area tests may point memory operands at. */
@@ -68,4 +69,25 @@ export function exec(words: number | number[], init: { x?: Record<number, bigint
   expect(hex(after)).toEqual(hex(expected));
   if (want.pc !== undefined) expect('0x' + pc(c).toString(16)).toBe('0x' + BigInt.asUintN(64, want.pc).toString(16));
   return { m, c };
+}
+
+/** Write `bytes` little-endian bytes of v at physical address addr. */
+export function poke(c: Cpu, addr: number, bytes: number, v: bigint): void {
+  for (let k = 0; k < bytes; k++) c.ram.u8[addr - RAM_BASE + k] = Number((v >> BigInt(8 * k)) & 0xffn);
+}
+
+/** Read `bytes` little-endian bytes at physical address addr. */
+export function peek(c: Cpu, addr: number, bytes: number): bigint {
+  let v = 0n;
+  for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(c.ram.u8[addr - RAM_BASE + k]);
+  return v;
+}
+
+/** A system register's value, read from the test whatever the core's EL (as if at EL2). */
+export function sysr(c: Cpu, name: string): bigint {
+  const el = c.el; c.el = 2;
+  const ok = c.sys.read(c, SYSREG_BY_NAME.get(name)!.key);
+  c.el = el;
+  if (!ok) throw new Error(`cannot read ${name}`);
+  return toBigInt(R[LO], R[HI]);
 }

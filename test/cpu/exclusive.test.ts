@@ -2,8 +2,8 @@
 // faults, and a reservation lost to another core's store.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { machineWith, snapshot, setX, getX, pc, CODE, SCRATCH, RegState } from '../harness.js';
-import { Machine, RAM_BASE } from '../../emu/board/machine.js';
+import { machineWith, snapshot, setX, getX, pc, CODE, SCRATCH, RegState, poke, peek, sysr } from '../harness.js';
+import { Machine } from '../../emu/board/machine.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
 import { R, LO, HI } from '../../emu/cpu/int64.js';
@@ -14,21 +14,6 @@ import { assembleWords } from '../../emu/asm/assembler.js';
 const S = SCRATCH;
 type Mem = [addr: number, bytes: number, value: bigint][];
 
-function poke(c: Cpu, addr: number, bytes: number, v: bigint): void {
-  for (let k = 0; k < bytes; k++) c.ram.u8[addr - RAM_BASE + k] = Number((v >> BigInt(8 * k)) & 0xffn);
-}
-function peek(c: Cpu, addr: number, bytes: number): bigint {
-  let v = 0n;
-  for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(c.ram.u8[addr - RAM_BASE + k]);
-  return v;
-}
-function sysr(c: Cpu, name: string): bigint {
-  const el = c.el; c.el = 2;
-  const ok = c.sys.read(c, SYSREG_BY_NAME.get(name)!.key);
-  c.el = el;
-  if (!ok) throw new Error(`cannot read ${name}`);
-  return (BigInt(R[HI] >>> 0) << 32n) | BigInt(R[LO] >>> 0);
-}
 
 interface Init { x?: Record<number, bigint>; sp?: bigint; mem?: Mem }
 interface Want { x?: Record<number, bigint>; sp?: bigint; mem?: Mem; pc?: bigint }

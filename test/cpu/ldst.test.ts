@@ -3,8 +3,7 @@
 // where keystone refuses a CONSTRAINED UNPREDICTABLE form); expected values are computed here.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { machineWith, snapshot, setX, getX, pc, CODE, SCRATCH, RegState } from '../harness.js';
-import { RAM_BASE } from '../../emu/board/machine.js';
+import { machineWith, snapshot, setX, getX, pc, CODE, SCRATCH, RegState, poke, peek, sysr } from '../harness.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
 import { R, LO, HI } from '../../emu/cpu/int64.js';
@@ -20,23 +19,7 @@ const M64 = (1n << 64n) - 1n;
 
 type Mem = [addr: number, bytes: number, value: bigint][];
 
-function poke(c: Cpu, addr: number, bytes: number, v: bigint): void {
-  for (let k = 0; k < bytes; k++) c.ram.u8[addr - RAM_BASE + k] = Number((v >> BigInt(8 * k)) & 0xffn);
-}
-function peek(c: Cpu, addr: number, bytes: number): bigint {
-  let v = 0n;
-  for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(c.ram.u8[addr - RAM_BASE + k]);
-  return v;
-}
 
-/** System register access from the test, whatever the core's EL. */
-function sysr(c: Cpu, name: string): bigint {
-  const el = c.el; c.el = 2;
-  const ok = c.sys.read(c, SYSREG_BY_NAME.get(name)!.key);
-  c.el = el;
-  if (!ok) throw new Error(`cannot read ${name}`);
-  return (BigInt(R[HI] >>> 0) << 32n) | BigInt(R[LO] >>> 0);
-}
 function sysw(c: Cpu, name: string, v: bigint): void {
   const el = c.el; c.el = 2;
   const ok = c.sys.write(c, SYSREG_BY_NAME.get(name)!.key, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);

@@ -13,7 +13,7 @@
 //   With writeback and Rn == Rt or Rt2, as for single loads, the written-back address wins.
 // - STP with writeback and Rn == Rt or Rt2: the original register values are stored.
 
-import { Access, Cpu, EC, SP, XZR } from '../cpu.js';
+import { Cpu, EC, SP, XZR } from '../cpu.js';
 import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI, add64 } from '../int64.js';
 import { SYSREG_BY_NAME } from '../sysregs.js';
