@@ -1,0 +1,7 @@
+// The TypeScript API for driving a guest: see guest.ts for the documentation.
+export {
+  Guest, GuestCall, builtinImage,
+  CALL_RETURN_HLT_IMM, CALL_RETURN_INSN, CALL_STACK_GAP, SCRATCH_BYTES, DEFAULT_BUDGET,
+} from './guest.js';
+export type { Addr, Arg, CallOptions, CoreState, GuestOptions, RunOutcome, RunReason, SleepReason } from './guest.js';
+export type { MachineOptions, RunResult } from '../board/machine.js';
