@@ -97,9 +97,16 @@ const ro = (lo: number, hi = 0): Partial<SysRegDef> => ({ readOnly: true, reset:
 defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, ro(0x411fd070));
 defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R[LO] = c.mpidr | 0; R[HI] = 0; } });
 defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
-defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, ro(0x01000022));
+// EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD not
+// implemented (0xF: a kernel must not use them; their encodings take the CPACR trap or are
+// UNDEFINED); GIC system registers (1).
+defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
+  readOnly: true,
+  read: (c) => { R[LO] = 0x01ff0011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
+});
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
-defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305106));
+// ARMv8.0 debug architecture (DebugVer 6), no PMU (PMUVer 0), no trace: the PMU is not modelled.
+defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x00000006));
 defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
 defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));

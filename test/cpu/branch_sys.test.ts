@@ -43,3 +43,18 @@ describe('FP/SIMD data processing without an FP unit', () => {
     expect(esrOf(c) >>> 26).toBe(0x00);
   });
 });
+
+describe('ID registers describe what is implemented', () => {
+  it('ID_AA64PFR0_EL1: AArch64-only EL0/EL1, EL2 only when present, no FP/AdvSIMD, GIC system registers', () => {
+    const read = (c: import('../../emu/cpu/cpu.js').Cpu) => (c.sys.read(c, SYSREG_BY_NAME.get('ID_AA64PFR0_EL1')!.key) ? R[LO] >>> 0 : -1);
+    const { c } = machineWith([0xd503201f]);
+    const v = read(c);
+    expect(v & 0xf).toBe(1);          // EL0: AArch64 only
+    expect((v >>> 4) & 0xf).toBe(1);  // EL1: AArch64 only
+    expect((v >>> 8) & 0xf).toBe(0);  // no EL2 unless the board starts at EL2
+    expect((v >>> 16) & 0xff).toBe(0xff); // FP and AdvSIMD not implemented
+    expect((v >>> 24) & 0xf).toBe(1); // GICv3 system registers
+    c.hasEl2 = true;
+    expect((read(c) >>> 8) & 0xf).toBe(1);
+  });
+});
