@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // Emulation is CPU-bound and synchronous: separate processes keep the runner responsive.
+    pool: 'forks',
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

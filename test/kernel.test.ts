@@ -29,9 +29,7 @@ describe('SMP self-test image on a64emu', () => {
     expect(r.stdout).toMatch(/^PASS: ici_multicast/m);
   });
   it('--smp 8 --clusters 2', () => { selftest({ smp: 8, clusters: 2 }); });
-  it('20 seeds at --smp 4', () => {
-    for (let seed = 1; seed <= 20; seed++) selftest({ smp: 4, seed });
-  });
+  for (let seed = 1; seed <= 20; seed++) it(`--smp 4 --seed ${seed}`, () => { selftest({ smp: 4, seed }); });
   it('entered at EL2 (PSCI over SMC)', () => { selftest({ smp: 4, startEl: 2 }); });
   it('LSE build', () => { selftest({ smp: 4 }, 'smp-selftest-lse'); });
   it('debug build prints contention statistics', () => {
