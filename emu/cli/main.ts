@@ -14,6 +14,7 @@ import { addAsmCommand } from './asm.js';
 import { addDisasmCommand } from './disasm.js';
 import { addRunCommand } from './run.js';
 import { addDtbCommand } from './dtb.js';
+import { addTraceCommand } from './trace.js';
 import { CliError, CliIo, EXIT_INTERNAL, errorMessage, oneLine, packageVersion, processIo } from './common.js';
 
 export { EXIT_INTERNAL } from './common.js';
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   addAsmCommand(program, io, done);
   addDisasmCommand(program, io, done);
   addDtbCommand(program, io, done);
+  addTraceCommand(program, io, done);
   program.addHelpText('after', `
 Exit status: 0 success; the guest's status for run; 2 bad usage or image; 123 guest fault;
 124 --max-insns reached; 125 deadlock; 70 internal error.`);
