@@ -6,7 +6,7 @@
 // DEFINED), TxSZ 16..39 (input sizes 48..25 bits, start level from TxSZ), TTBR0/TTBR1 selected by VA bit
 // 63 (bit 55 when TCR.TBIx ignores the top byte), table/block/page descriptors, APTable/UXNTable/
 // PXNTable, AP[2:1], UXN, PXN, SCTLR_EL1.WXN, the access flag (no hardware update: ARMv8.0), ASIDs
-// (TCR.A1, TCR.AS), MAIR memory types, a 48-bit PA with the TCR.IPS output size check.
+// (TCR.A1, TCR.AS), MAIR memory types, a 44-bit PA with the TCR.IPS output size check.
 //
 // The TLB caches one 4 KiB page per entry (a block is cached as the 4 KiB pieces that were touched). It is
 // 2-way set-associative (so that one VA under two ASIDs, two processes, can stay cached together), the set
@@ -75,8 +75,8 @@ const TCRH_TBI0 = 1 << 5; // bit 37
 const TCRH_TBI1 = 1 << 6; // bit 38
 const HCR_FB = 1 << 9;
 
-/** TCR.IPS to output address size, capped at our PARange (48 bits); reserved values act as 48. */
-const IPS_BITS = [32, 36, 40, 42, 44, 48, 48, 48];
+/** TCR.IPS to output address size, capped at our PARange (44 bits, as the Cortex-A57 and QEMU's model). */
+const IPS_BITS = [32, 36, 40, 42, 44, 44, 44, 44];
 
 /** Marker returned by translate() when an access crosses into a page that is not the physically next
  * one: the PAs of the two parts are in Mmu.splitPa0 / splitPa1 and the caller must split the access. */

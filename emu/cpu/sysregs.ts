@@ -114,11 +114,11 @@ defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
 defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00210000));
 // LRCPC (bits [23:20]) = 1: LDAPR is implemented.
 defineSysReg('ID_AA64ISAR1_EL1', [3, 0, 0, 6, 1], 1, ro(0x0010_0000));
-// 48-bit PA (PARange 5), 16-bit ASID, 4 KiB granule only (TGran16 = 0, TGran64 = 0xf).
-defineSysReg('ID_AA64MMFR0_EL1', [3, 0, 0, 7, 0], 1, ro(0x0f000025 | 0, 0));
+// 44-bit PA (PARange 4, as the Cortex-A57), 16-bit ASID, 4 KiB granule only (TGran16 = 0, TGran64 = 0xf).
+defineSysReg('ID_AA64MMFR0_EL1', [3, 0, 0, 7, 0], 1, ro(0x0f000024 | 0, 0));
 defineSysReg('ID_AA64MMFR1_EL1', [3, 0, 0, 7, 1], 1, ro(0));
 defineSysReg('ID_AA64MMFR2_EL1', [3, 0, 0, 7, 2], 1, ro(0));
-defineSysReg('CTR_EL0', [3, 3, 0, 0, 1], 0, ro(0x8444c004));
+defineSysReg('CTR_EL0', [3, 3, 0, 0, 1], 0, { ...ro(0x8444c004), el0Traps: (c) => (c.sys.sctlrEl1 & (1 << 15)) === 0 }); // SCTLR_EL1.UCT
 defineSysReg('DCZID_EL0', [3, 3, 0, 0, 7], 0, ro(4)); // DC ZVA block = 2^4 words = 64 bytes
 defineSysReg('CLIDR_EL1', [3, 1, 0, 0, 1], 1, ro(0x0a200023));
 defineSysReg('CSSELR_EL1', [3, 2, 0, 0, 0], 1);
@@ -126,7 +126,9 @@ defineSysReg('CCSIDR_EL1', [3, 1, 0, 0, 0], 1, ro(0x701fe00a));
 defineSysReg('AIDR_EL1', [3, 1, 0, 0, 7], 1, ro(0));
 
 // EL1 control and exception registers.
-export const SCTLR_EL1_RESET = 0x30d00800; // RES1 bits set, MMU and caches off, little-endian
+// As QEMU's cortex-a57 resets it (the Arm ARM leaves most bits UNKNOWN): MMU and caches off, SA/SA0
+// on, nTWI/nTWE set (EL0 WFI/WFE not trapped), RES1 bits.
+export const SCTLR_EL1_RESET = 0x00c50838;
 defineSysReg('SCTLR_EL1', [3, 0, 1, 0, 0], 1, {
   reset: [SCTLR_EL1_RESET, 0],
   write: (c, lo, hi) => { c.sys.store(SCTLR_EL1, lo, hi); c.sys.onTranslationChange(c); },
@@ -251,7 +253,7 @@ export class SysRegs {
     return true;
   }
 
-  private refuse(why: number): false {
+  refuse(why: number): false {
     this.refusal = why;
     return false;
   }
@@ -259,6 +261,14 @@ export class SysRegs {
   /** SYS instruction (DC, IC, TLBI, AT) with encoding key op0=1; returns false when UNDEFINED. */
   sysInstr(c: Cpu, key: number, rt: number): boolean {
     const op1 = (key >>> 11) & 7, crn = (key >>> 7) & 15, crm = (key >>> 3) & 15, op2 = key & 7;
+    this.refusal = SYSREG_UNDEFINED;
+    if (c.el === 0 && crn === 7 && op1 === 3) {
+      // EL0 cache maintenance: DC ZVA needs SCTLR_EL1.DZE (bit 14); DC CVAU/CVAC/CIVAC and IC IVAU
+      // need UCI (bit 26); otherwise they trap to EL1 (EC 0x18).
+      const sctlr = this.sctlrEl1;
+      const allowed = crm === 4 && op2 === 1 ? (sctlr & (1 << 14)) !== 0 : (sctlr & (1 << 26)) !== 0;
+      if (!allowed && (crm === 4 || crm === 5 || crm === 10 || crm === 11 || crm === 14)) return this.refuse(SYSREG_TRAP);
+    }
     if (crn === 7) {
       if (op1 === 3 && crm === 4 && op2 === 1) { // DC ZVA: zero the 64-byte block holding Xt
         const lo = c.lo[rt] & ~63, hi = c.hi[rt];

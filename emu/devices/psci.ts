@@ -42,7 +42,8 @@ export interface PowerControl {
 
 const IMPLEMENTED: ReadonlySet<number> = new Set(Object.values(PSCI));
 
-/** Handle an SMCCC call from core c; returns true if it was PSCI (results are in x0). */
+/** Handle an SMCCC call from core c (results in x0). Always handled: an id we do not know returns
+ * NOT_SUPPORTED, as SMCCC requires and QEMU does. */
 export function psciCall(c: Cpu, power: PowerControl): boolean {
   const fn = c.lo[0] >>> 0;
   const is64 = (fn & 0x4000_0000) !== 0;
@@ -60,7 +61,7 @@ export function psciCall(c: Cpu, power: PowerControl): boolean {
       break;
     case PSCI.CPU_ON_32:
     case PSCI.CPU_ON_64: {
-      const target = power.coreByAffinity(affinity(a1lo, a1hi));
+      const target = validMpidr(a1lo, a1hi) ? power.coreByAffinity(affinity(a1lo, a1hi)) : undefined;
       if (target === undefined) r = PSCI_RET.INVALID_PARAMETERS;
       else if (power.isOn(target)) r = PSCI_RET.ALREADY_ON;
       else if (!power.validEntry(a2lo, a2hi)) r = PSCI_RET.INVALID_ADDRESS;
@@ -73,16 +74,18 @@ export function psciCall(c: Cpu, power: PowerControl): boolean {
       break;
     case PSCI.AFFINITY_INFO_32:
     case PSCI.AFFINITY_INFO_64: {
-      // Only lowest affinity level 0 is supported, as in QEMU.
-      const target = power.coreByAffinity(affinity(a1lo, a1hi));
-      if ((a2lo | a2hi) !== 0 || target === undefined) r = PSCI_RET.INVALID_PARAMETERS;
-      else r = power.isOn(target) ? 0 : 1;
+      // Level L asks about every core whose affinity fields above L match: ON if any of them is on.
+      const level = a2hi === 0 && (a2lo >>> 0) <= 3 ? a2lo : -1;
+      const cores = level < 0 || !validMpidr(a1lo, a1hi) ? [] : coresInAffinity(c.peers, affinity(a1lo, a1hi), level);
+      if (cores.length === 0) r = PSCI_RET.INVALID_PARAMETERS;
+      else r = cores.some((k) => power.isOn(k)) ? 0 : 1;
       break;
     }
     case PSCI.CPU_SUSPEND_32:
     case PSCI.CPU_SUSPEND_64:
-      // power_state bit 16 (StateType) = 1 asks for a powerdown state, which we do not offer.
-      if ((a1lo & 0x1_0000) !== 0) r = PSCI_RET.INVALID_PARAMETERS;
+      // As QEMU: any power_state with only StateID [15:0] and StateType [16] is entered as standby
+      // (a power-down request too, which then returns like a standby); other bits are invalid.
+      if ((a1lo & 0xfffe_0000) !== 0 || a1hi !== 0) r = PSCI_RET.INVALID_PARAMETERS;
       else { power.standby(c); r = PSCI_RET.SUCCESS; }
       break;
     case PSCI.MIGRATE_INFO_TYPE:
@@ -97,12 +100,22 @@ export function psciCall(c: Cpu, power: PowerControl): boolean {
       r = PSCI_RET.SUCCESS;
       break;
     default:
-      if ((fn >>> 24) !== 0x84 && (fn >>> 24) !== 0xc4) return false; // not a PSCI/SMCCC standard service call
-      r = PSCI_RET.NOT_SUPPORTED;
+      r = PSCI_RET.NOT_SUPPORTED; // SMCCC: an unknown function id returns NOT_SUPPORTED (-1)
   }
   c.setX(0, r | 0, r < 0 ? -1 : 0);
   power.onCall?.(c, fn, r);
   return true;
+}
+
+/** Cores whose affinity matches `aff` in every field above `level` (0..3). */
+function coresInAffinity(cores: readonly Cpu[], aff: number, level: number): Cpu[] {
+  const unit = 2 ** (8 * level);
+  return cores.filter((k) => Math.floor(affinity(k.mpidr, 0) / unit) === Math.floor(aff / unit));
+}
+
+/** A target_cpu argument: MPIDR Aff3 [39:32] and Aff2..Aff0 [23:0]; bits [31:24] and [63:40] must be 0. */
+function validMpidr(lo: number, hi: number): boolean {
+  return (lo >>> 24) === 0 && (hi >>> 8) === 0;
 }
 
 /** MPIDR affinity fields Aff3 [39:32] and Aff2..Aff0 [23:0] as one number (Aff3 << 24 | Aff2.Aff1.Aff0). */

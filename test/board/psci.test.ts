@@ -55,13 +55,23 @@ describe('PSCI over HVC', () => {
   it('AFFINITY_INFO reports on, off and bad levels', () => {
     expect(call(PSCI.AFFINITY_INFO_64, [0n, 0n]).x0).toBe(0n);
     expect(call(PSCI.AFFINITY_INFO_64, [1n, 0n]).x0).toBe(1n);
-    expect(call(PSCI.AFFINITY_INFO_64, [1n, 1n]).x0).toBe(BigInt(PSCI_RET.INVALID_PARAMETERS));
+    // Level 1: the cluster of core 1, which holds the running core 0, is ON.
+    expect(call(PSCI.AFFINITY_INFO_64, [1n, 1n]).x0).toBe(0n);
+    expect(call(PSCI.AFFINITY_INFO_64, [1n, 4n]).x0).toBe(BigInt(PSCI_RET.INVALID_PARAMETERS));
+    // MPIDR bits [31:24] must be zero in target_cpu (QEMU and KVM reject them too).
+    expect(call(PSCI.AFFINITY_INFO_64, [0x8000_0001n, 0n]).x0).toBe(BigInt(PSCI_RET.INVALID_PARAMETERS));
+    expect(call(PSCI.CPU_ON_64, [0x8000_0001n, 0x40000000n, 0n]).x0).toBe(BigInt(PSCI_RET.INVALID_PARAMETERS));
   });
 
   it('CPU_OFF powers the caller off; SYSTEM_OFF ends the run with status 0', () => {
     expect(call(PSCI.CPU_OFF).c.sleep).toBe(Sleep.Off);
     const { m } = call(PSCI.SYSTEM_OFF);
     expect(m.result?.status).toBe(0);
+  });
+
+  it('an unknown SMCCC function id returns NOT_SUPPORTED', () => {
+    expect(call(0x80000000).x0).toBe(-1n); // SMCCC_VERSION
+    expect(call(0xc2000001).x0).toBe(-1n); // a SiP service call
   });
 
   it('booting at EL1, SMC is UNDEFINED (PSCI is on HVC)', () => {

@@ -275,7 +275,7 @@ describe('writeback with Rn == Rt (CONSTRAINED UNPREDICTABLE, QEMU behaviour)', 
 
 // ---------------------------------------------------------------- SP as base
 
-const SCTLR = 0x30d00800n; // the reset value
+const SCTLR = 0x30d00800n; // RES1 bits, SA/SA0 clear
 const SA = 1n << 3n, SA0 = 1n << 4n;
 
 describe('SP as the base register', () => {
@@ -296,7 +296,7 @@ describe('SP as the base register', () => {
   });
 
   it('no SP alignment fault when SA is clear, for another base register, or for PRFM', async () => {
-    run([await A('ldr x1, [sp]')], { sp: BigInt(S + 8), mem: [[S + 8, 8, D1]] }, { x: { 1: D1 } });
+    run([await A('ldr x1, [sp]')], { sp: BigInt(S + 8), sys: { SCTLR_EL1: SCTLR }, mem: [[S + 8, 8, D1]] }, { x: { 1: D1 } });
     run([await A('ldr x1, [x2]')], { x: { 2: BigInt(S + 8) }, sp: BigInt(S + 8), sys: { SCTLR_EL1: SCTLR | SA }, mem: [[S + 8, 8, D1]] }, { x: { 1: D1 } });
     run([await A('prfm pldl1keep, [sp]')], { sp: BigInt(S + 8), sys: { SCTLR_EL1: SCTLR | SA } }, { pc: BigInt(CODE + 4) });
     // SA0 alone does not apply at EL1.

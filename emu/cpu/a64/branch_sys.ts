@@ -74,6 +74,7 @@ function BLR(c: Cpu, i: Insn): void {
 function ERET(c: Cpu): void {
   if (c.el === 0) { c.undefinedInstruction(); return; }
   c.eret();
+  c.event = 1; // an exception return sets the event register (Arm ARM D1.16.1)
 }
 
 // ---------------------------------------------------------------- exception generation
@@ -121,14 +122,27 @@ function HLT(c: Cpu, i: Insn): void {
 
 function NOP(): void {}
 
+/** WFE/WFI at EL0 trap to EL1 when SCTLR_EL1.nTWE (bit 18) / nTWI (bit 16) is 0: EC 0x01, ISS with
+ * CV = 1, COND = 0b1110 and TI = 1 for WFE. */
+function wfxTrapped(c: Cpu, wfe: boolean): boolean {
+  if (c.el !== 0 || (c.sys.sctlrEl1 & (wfe ? 1 << 18 : 1 << 16)) !== 0) return false;
+  c.takeSync(1, EC.WFx, 0x1e00000 | (wfe ? 1 : 0), false);
+  return true;
+}
+
 function WFE(c: Cpu): void {
   if (c.event !== 0) { c.event = 0; return; }
+  if (wfxTrapped(c, true)) return;
   c.sleep = Sleep.WFE;
   c.wfeSleeps++;
   c.nextAndExit();
 }
 
 function WFI(c: Cpu): void {
+  if (wfxTrapped(c, false)) return;
+  // A pending interrupt completes WFI at once, even when PSTATE masks it.
+  const g = c.gicc;
+  if (g !== null && (g.irq || g.fiq)) return;
   c.sleep = Sleep.WFI;
   c.nextAndExit();
 }
@@ -171,7 +185,7 @@ function sysRegIss(c: Cpu, i: Insn, read: boolean): number {
   void c;
   const w = i.word;
   const op0 = (w >>> 19) & 3, op1 = (w >>> 16) & 7, crn = (w >>> 12) & 15, crm = (w >>> 8) & 15, op2 = (w >>> 5) & 7;
-  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (i.rt << 5) | (crm << 1) | (read ? 1 : 0);
+  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | ((w & 31) << 5) | (crm << 1) | (read ? 1 : 0);
 }
 
 // ---------------------------------------------------------------- system register moves and SYS
@@ -194,7 +208,7 @@ function MSR_reg(c: Cpu, i: Insn): void {
 }
 
 function SYS(c: Cpu, i: Insn): void {
-  if (!c.sys.sysInstr(c, (1 << 14) | i.imm, i.rt)) c.undefinedInstruction();
+  if (!c.sys.sysInstr(c, (1 << 14) | i.imm, i.rt)) sysRegRefused(c, i, false);
 }
 
 function UNDEF(c: Cpu): void { c.undefinedInstruction(); }
