@@ -22,6 +22,8 @@ import { GicV3, GICD_SIZE, takeInterrupt } from '../gic/gicv3.js';
 import { GenericTimer } from '../devices/timer.js';
 import { serialize, virtDeviceTree } from './dtb.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
+import type { Tracer } from '../trace/tracer.js';
+import type { WakeCause } from '../trace/events.js';
 
 export const RAM_BASE = 0x4000_0000;
 export const GICD_BASE = 0x0800_0000;
@@ -110,6 +112,8 @@ export class Machine {
   /** Device-tree blob for this run and where it was placed. */
   dtb: Uint8Array;
   dtbAddr = RAM_BASE;
+  /** The trace event stream, or null (set with setTracer). */
+  tracer: Tracer | null = null;
   private stopResult: RunResult | null = null;
   private readonly out: (b: Uint8Array) => void;
   private readonly err: (b: Uint8Array) => void;
@@ -144,7 +148,10 @@ export class Machine {
     this.bus = new Bus(this.ram);
     this.code = new CodeCache(this.ram);
     this.monitor = new GlobalMonitor(smp);
-    this.uart = new Pl011((b) => this.out(Uint8Array.of(b)));
+    this.uart = new Pl011((b) => {
+      if (this.tracer !== null) { const c = this.tracer.cur ?? this.cores[0]; this.tracer.uart(c.id, b, c.el); }
+      this.out(Uint8Array.of(b));
+    });
     this.bus.map(UART0_BASE, 0x1000, this.uart);
     this.semihosting = new Semihosting({
       write: (bytes, stream) => (stream === 2 ? this.err : this.out)(bytes),
@@ -164,7 +171,10 @@ export class Machine {
       this.code.cores.push(c);
     }
     for (const c of this.cores) c.peers = this.cores;
-    this.monitor.onClear = (core) => this.wakeEvent(this.cores[core]);
+    this.monitor.onClear = (core, by, pa) => {
+      if (this.tracer !== null) this.tracer.exclClear(core, pa, by, this.cores[core].el);
+      this.wakeEvent(this.cores[core], 'monitor', by);
+    };
 
     // GICv3: distributor, one redistributor per core, and each core's ICC_* interface.
     this.gic = new GicV3(this.cores.map((c) => c.mpidr));
@@ -175,7 +185,7 @@ export class Machine {
     for (const c of this.cores) {
       c.gicc = this.gic.cpus[c.id];
       const t = new GenericTimer(c, (core, intid, level) => this.gic.setPpi(core, intid, level));
-      t.onEvent = () => this.wakeEvent(c);
+      t.onEvent = () => this.wakeEvent(c, 'timer');
       c.timer = t;
       this.timers.push(t);
       c.sys.hooks = {
@@ -237,13 +247,17 @@ export class Machine {
         c.pcLo = eLo; c.pcHi = eHi;
         c.lo[0] = xLo; c.hi[0] = xHi;
         c.sleep = Sleep.Running;
+        if (this.tracer !== null) this.tracer.wake(c.id, 'psci', this.tracer.cur?.id, c.el);
       },
-      powerOff: (c) => { c.sleep = Sleep.Off; c.flow = 2; },
-      standby: (c) => { c.sleep = Sleep.WFI; c.nextAndExit(); },
+      powerOff: (c) => { c.sleep = Sleep.Off; c.flow = 2; if (this.tracer !== null) this.tracer.sleep(c.id, 'off', c.el); },
+      standby: (c) => { c.sleep = Sleep.WFI; c.nextAndExit(); if (this.tracer !== null) this.tracer.sleep(c.id, 'psci', c.el); },
       systemOff: () => this.stop(0, 'PSCI SYSTEM_OFF'),
       systemReset: () => this.stop(0, 'PSCI SYSTEM_RESET'),
       validEntry: (lo, hi) => hi === 0 && (lo >>> 0) >= RAM_BASE && (lo >>> 0) < RAM_BASE + this.ram.size,
-      onCall: () => { this.stats.psciCalls++; },
+      onCall: (c, fn, result) => {
+        this.stats.psciCalls++;
+        if (this.tracer !== null) this.tracer.psci(c.id, fn, result, c.el);
+      },
     };
     return {
       hlt: (c, imm) => {
@@ -253,7 +267,7 @@ export class Machine {
       },
       // PSCI is reached through HVC when booting at EL1, through SMC when booting at EL2.
       callFirmware: (c, smc) => (smc === (this.opts.startEl === 2)) && psciCall(c, power),
-      sendEvent: () => { for (const c of this.cores) this.wakeEvent(c); },
+      sendEvent: (from) => { for (const c of this.cores) this.wakeEvent(c, 'sev', from.id); },
       takeInterrupt: (c) => takeInterrupt(c),
       fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`, 'fault'),
       counter: (c) => this.time + c.retiredInRun,
@@ -268,8 +282,13 @@ export class Machine {
     if (c.sleep === Sleep.Off) { c.irqPending = false; return; }
     const deliverable = (g.irq && this.unmasked(c, 2, 4)) || (g.fiq && this.unmasked(c, 1, 3));
     c.irqPending = deliverable;
-    if (c.sleep === Sleep.WFI && (g.irq || g.fiq)) c.sleep = Sleep.Running;
-    else if (c.sleep === Sleep.WFE && deliverable) c.sleep = Sleep.Running;
+    if (c.sleep === Sleep.WFI && (g.irq || g.fiq)) this.wakeUp(c, 'irq');
+    else if (c.sleep === Sleep.WFE && deliverable) this.wakeUp(c, 'irq');
+  }
+
+  private wakeUp(c: Cpu, cause: WakeCause, by?: number): void {
+    c.sleep = Sleep.Running;
+    if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el);
   }
 
   /** Can an interrupt with this PSTATE mask bit (I = 2, F = 1) and HCR_EL2 routing bit be taken now? */
@@ -282,15 +301,25 @@ export class Machine {
   }
 
   /** Set a core's event register; a core asleep in WFE wakes (and consumes the event). */
-  wakeEvent(c: Cpu): void {
-    if (c.sleep === Sleep.WFE) { c.sleep = Sleep.Running; c.event = 0; }
+  wakeEvent(c: Cpu, cause: WakeCause = 'event', by?: number): void {
+    if (c.sleep === Sleep.WFE) { this.wakeUp(c, cause, by); c.event = 0; }
     else if (c.sleep === Sleep.Running) c.event = 1;
+  }
+
+  /** Turn tracing on (every core, the GIC's SGI and acknowledge hooks) or off (null). The caller
+   * closes the tracer after the run. */
+  setTracer(t: Tracer | null): void {
+    this.tracer = t;
+    for (const c of this.cores) c.setTracer(t);
+    if (t === null) { this.gic.onSgi = null; this.gic.onAck = null; return; }
+    this.gic.onSgi = (sender, targets, intid, raw) => t.sgi(sender, targets, intid, raw, this.cores[sender].el);
+    this.gic.onAck = (core, intid) => t.ack(core, intid, this.cores[core].el);
   }
 
   /** End the run with this status (first caller wins). */
   stop(status: number, reason: string, cause: StopCause = 'guest'): void {
     if (this.stopResult === null) this.stopResult = { status, cause, reason, instructions: 0 };
-    for (const c of this.cores) c.flow = 2; // Flow.Exit: leave the inner loop at once
+    for (const c of this.cores) { c.flow = 2; c.halt = true; } // Flow.Exit: leave the inner loop at once, and run()
   }
 
   get stopped(): boolean { return this.stopResult !== null; }

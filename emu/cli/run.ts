@@ -6,6 +6,9 @@ import { Command } from 'commander';
 import { Machine, MachineOptions } from '../board/machine.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
+import { openTrace, Tracer } from '../trace/tracer.js';
+import { FilterError } from '../trace/filter.js';
+import { TarmacWriter } from '../trace/tarmac.js';
 import { CliError, CliIo, ConsoleSink, collect, errorMessage, hex, intOption, memoryOption, packageRoot, readInput } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
@@ -34,6 +37,10 @@ export interface RunOptions {
   semihosting: boolean;
   load: string[];
   stats?: boolean;
+  trace?: string;
+  traceFormat?: string;
+  traceFilter?: string[];
+  traceCoresInline?: boolean;
 }
 
 export function addRunCommand(program: Command, io: CliIo, done: (status: number) => void): void {
@@ -54,6 +61,10 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
+    .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
+    .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models) or jsonl (default: jsonl when FILE ends in .jsonl, else tarmac)')
+    .option('--trace-filter <key=values>', 'trace only some events (repeatable, all must hold): core=0,1 kind=insn,sgi el=1 addr=0x40200000-0x40210000 sym=NAME', collect, [])
+    .option('--trace-cores-inline', 'Tarmac: one file, each line naming its core after the time (gem5 style: "4 clk cpu0 IT ...")')
     .allowExcessArguments(false)
     .addHelpText('after', `
 Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image;
@@ -151,6 +162,30 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   const symbols = image?.symbols;
   if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(BigInt(pc));
 
+  let tracer: Tracer | undefined;
+  if (opts.trace !== undefined) {
+    const format = opts.traceFormat ?? (opts.trace.endsWith('.jsonl') ? 'jsonl' : 'tarmac');
+    if (format !== 'tarmac' && format !== 'jsonl') throw new CliError(EXIT_USAGE, `--trace-format must be tarmac or jsonl, not '${format}'`);
+    try {
+      tracer = await openTrace(m, {
+        path: opts.trace, format, filters: opts.traceFilter ?? [], inline: opts.traceCoresInline ?? false,
+        symbolRange: (name) => {
+          const s = symbols?.lookup(name);
+          if (s === undefined) return undefined;
+          const start = Number(s.addr), end = Number(s.end > s.addr ? s.end : s.addr + 4n);
+          return [start, end];
+        },
+      });
+    } catch (e) {
+      if (e instanceof FilterError) throw new CliError(EXIT_USAGE, e.message);
+      const files = format === 'jsonl' ? [opts.trace] : TarmacWriter.paths(opts.trace, opts.smp, opts.traceCoresInline ?? false);
+      if ((e as NodeJS.ErrnoException).code !== undefined) throw new CliError(EXIT_USAGE, `cannot write the trace ${files.join(', ')}: ${errorMessage(e)}`);
+      throw e;
+    }
+  } else if (opts.traceFormat !== undefined || (opts.traceFilter ?? []).length > 0 || opts.traceCoresInline) {
+    throw new CliError(EXIT_USAGE, '--trace-format, --trace-filter and --trace-cores-inline need --trace FILE');
+  }
+
   // The UART's receive line reads standard input without blocking the run: bytes go to the PL011 as
   // they arrive, and a guest waiting on a receive interrupt is not a deadlock until input ends.
   const input = io.stdin;
@@ -170,6 +205,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     // A bug in the emulator: say where the cores were (main prints it as an internal error).
     throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
+    tracer?.close();
     out.flush();
     if (input !== undefined) {
       input.off('data', onData); input.off('end', onEnd); input.off('error', onEnd);

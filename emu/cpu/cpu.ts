@@ -15,6 +15,7 @@ import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GenericTimer } from '../devices/timer.js';
+import type { Tracer } from '../trace/tracer.js';
 
 export const XZR = 31;
 /** Why a core is not running (Cpu.sleep). */
@@ -103,6 +104,14 @@ export class Cpu {
   unpriv = 0;
   /** EL2 is implemented (the board starts cores at EL2, as QEMU's virtualization=on). */
   hasEl2 = false;
+  /** Set by the board when the run has ended (Machine.stop): run() returns at the next block boundary
+   * instead of running out its budget (it used to go on executing past a SYSTEM_OFF or semihosting
+   * exit until the quantum ended). Cleared when run() returns. */
+  halt = false;
+  /** The trace event stream, or null (tracing off: the untraced loop runs). Set with setTracer(). */
+  tracer: Tracer | null = null;
+  /** Physical address of the last translation (kept only while tracing, for memory events). */
+  lastPa = 0;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -408,6 +417,7 @@ export class Cpu {
     const l = (vbar.lo >>> 0) + off + kind;
     this.jump(l | 0, (vbar.hi + (l > 0xffffffff ? 1 : 0)) | 0);
     this.flow = Flow.Exit; // interrupt masks and EL changed: leave the block
+    if (this.tracer !== null) this.tracer.exception(this, kind, fromEl, target, this.sys.getEsr(target), retLo, retHi, this.pcLo, this.pcHi);
     this.sys.onExceptionEntry(this, target, kind, fromEl);
   }
 
@@ -429,6 +439,7 @@ export class Cpu {
     this.exclPa = -1; // exception return clears the local monitor
     this.jump(elr.lo, elr.hi);
     this.flow = Flow.Exit;
+    if (this.tracer !== null) this.tracer.eret(this, el, newEl, elr.lo, elr.hi);
     this.sys.onExceptionReturn(this, el, newEl);
   }
 
@@ -491,11 +502,13 @@ export class Cpu {
    * interrupt may be pending at a block boundary, or a handler asked to leave the loop. */
   run(budget: number): number {
     this.retiredInRun = 0;
-    while (this.retiredInRun < budget && this.sleep === 0) {
+    while (this.retiredInRun < budget && this.sleep === 0 && !this.halt) {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
       if (this.irqPending && !this.env.takeInterrupt(this)) this.irqPending = false;
-      this.inner(budget);
+      if (this.tracer === null) this.inner(budget);
+      else this.innerTraced(budget);
     }
+    this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;
     this.icount += n;
     return n;
@@ -533,6 +546,73 @@ export class Cpu {
       this.flow = Flow.Next;
       this.unpriv = 0;
       this.retiredInRun++;
+    }
+  }
+
+  // ---------------------------------------------------------------- tracing
+
+  /** Turn tracing on (a Tracer) or off (null). While on, the data-access methods of this object are
+   * replaced by wrappers that report each access, and run() uses innerTraced(); the untraced path is
+   * untouched. */
+  setTracer(t: Tracer | null): void {
+    this.tracer = t;
+    const self = this as unknown as Record<string, unknown>;
+    const names = ['translate', 'read8', 'read16', 'read32', 'read64', 'write8', 'write16', 'write32', 'write64'];
+    if (t === null) { for (const n of names) delete self[n]; return; }
+    const P = Cpu.prototype;
+    this.translate = (vlo, vhi, acc, size) => (this.lastPa = P.translate.call(this, vlo, vhi, acc, size));
+    this.read8 = (vlo, vhi) => { const v = P.read8.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 1, v, 0); return v; };
+    this.read16 = (vlo, vhi) => { const v = P.read16.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 2, v, 0); return v; };
+    this.read32 = (vlo, vhi) => { const v = P.read32.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 4, v, 0); return v; };
+    this.read64 = (vlo, vhi) => { P.read64.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 8, R[LO], R[HI]); };
+    this.write8 = (vlo, vhi, v) => { P.write8.call(this, vlo, vhi, v); t.mem(this, true, vlo, vhi, this.lastPa, 1, v & 0xff, 0); };
+    this.write16 = (vlo, vhi, v) => { P.write16.call(this, vlo, vhi, v); t.mem(this, true, vlo, vhi, this.lastPa, 2, v & 0xffff, 0); };
+    this.write32 = (vlo, vhi, v) => { P.write32.call(this, vlo, vhi, v); t.mem(this, true, vlo, vhi, this.lastPa, 4, v, 0); };
+    this.write64 = (vlo, vhi, lo, hi) => { P.write64.call(this, vlo, vhi, lo, hi); t.mem(this, true, vlo, vhi, this.lastPa, 8, lo, hi); };
+  }
+
+  /** The inner loop with tracing: as inner(), plus the tracer's begin/end around every instruction
+   * (a register-file snapshot and diff, the exclusive monitor and sleep state). */
+  private innerTraced(budget: number): void {
+    const t = this.tracer!;
+    let nzcv0 = 0, exclPa0 = -1, fails0 = 0;
+    try {
+      while (this.retiredInRun < budget) {
+        let insn: Insn | undefined;
+        const page = this.curPage;
+        if (page !== null && (this.pcLo & ~0xfff) === this.curVLo && this.pcHi === this.curVHi && (this.pcLo & 3) === 0) {
+          const idx = (this.pcLo & 0xfff) >>> 2;
+          insn = page[idx];
+          if (insn === undefined) insn = this.decodeAt(page, idx);
+        } else {
+          insn = this.fetchSlow();
+        }
+        nzcv0 = this.nzcv; exclPa0 = this.exclPa; fails0 = this.exclFailures;
+        const sleep0 = this.sleep;
+        t.begin(this, insn);
+        insn.exec(this, insn);
+        this.retiredInRun++;
+        t.end(this, nzcv0, exclPa0, fails0);
+        if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.name === 'WFE' || insn.name === 'WFI')) {
+          t.sleep(this.id, this.sleep === Sleep.WFE ? 'wfe' : 'wfi', this.el); // PSCI sleeps are reported by the board
+        }
+        t.cur = null;
+        const f = this.flow;
+        if (f === Flow.Next) {
+          const l = (this.pcLo + 4) | 0;
+          if (l === 0) this.pcHi = (this.pcHi + 1) | 0;
+          this.pcLo = l;
+        } else {
+          this.flow = Flow.Next;
+          if (f === Flow.Exit || this.irqPending) break;
+        }
+      }
+    } catch (e) {
+      if (e !== INSN_ABORTED) throw e;
+      this.flow = Flow.Next;
+      this.unpriv = 0;
+      this.retiredInRun++;
+      if (t.cur === this) { t.end(this, nzcv0, exclPa0, fails0); t.cur = null; }
     }
   }
 }

@@ -1,0 +1,111 @@
+// Tarmac trace writer, in the line formats Arm Fast Models write (shared/platform.md) and Arm's
+// tarmac-trace-utilities read (its lib/parser.cpp is the reference used here):
+//
+//   TIME clk IT (SEQ) ADDR ENCODING O EL1h_n : DISASM     an instruction; IS when its condition failed
+//   TIME clk R X0 0000000000000001                         a register write (SP_ELn, CPSR for PSTATE)
+//   TIME clk MR8 VA:PA VALUE / MW4 VA:PA VALUE             a data read / write of n bytes
+//   TIME clk E VECTOR EXCID CoreEvent_NAME                 an exception taken ("E <pc> <excid>
+//                                                          CoreEvent_<description>", the form the
+//                                                          parser documents for Fast Models)
+//
+// The machine has one (Non-secure) security state, so every EL is written with _n. One file per core
+// (FILE.core0, FILE.core1, ...), or with inline = true one file where each line names its core after the
+// time as gem5 does (`4 clk cpu0 IT ...`; the parser skips a cpuN token). SMP events that Tarmac has no
+// line for (SGIs, acknowledges, sleep and wake, exclusive monitor, PSCI, UART, ERET) are not written:
+// the parser warns about unknown event types, so they go to JSON Lines traces only.
+
+import { BufferedFile, ascii } from './output.js';
+import { InsnEvent, OtherEvent, TraceWriter, hex32 } from './events.js';
+
+
+const VECTOR_NAMES = ['CURRENT_SP0', 'CURRENT_SPX', 'LOWER_A64', 'LOWER_A32'];
+const KIND_NAMES = ['SYNC', 'IRQ', 'FIQ', 'SERROR'];
+
+/** An address as Fast Models print it: at least 8 hex digits, 16 when it needs more. */
+function addr(lo: number, hi: number): string {
+  return hi === 0 ? hex32(lo) : hex32(hi) + hex32(lo);
+}
+
+/** Disassembly as Fast Models lay it out: upper-case mnemonic padded to 8, then the operands. */
+export function tarmacDisasm(dis: string): string {
+  const sp = dis.indexOf(' ');
+  if (sp < 0) return dis.toUpperCase();
+  return dis.slice(0, sp).toUpperCase().padEnd(8) + ' ' + dis.slice(sp + 1);
+}
+
+const P_IT = ascii('IT ('), P_IS = ascii('IS ('), P_CPSR = ascii('R CPSR '), P_MR = ascii('MR'), P_MW = ascii('MW');
+const P_SP_EL = [0, 1, 2, 3].map((n) => ascii(`R SP_EL${n} `));
+
+export class TarmacWriter implements TraceWriter {
+  private readonly files: BufferedFile[] = [];
+  private readonly tags: Uint8Array[] = [];
+  private readonly names = new Map<string, Uint8Array>();
+
+  /** path: FILE; with inline, the one file; otherwise FILE.coreN for each of ncores. */
+  constructor(path: string, ncores: number, readonly inline: boolean) {
+    if (inline) {
+      const f = new BufferedFile(path);
+      for (let k = 0; k < ncores; k++) { this.files.push(f); this.tags.push(ascii(` clk cpu${k} `)); }
+    } else {
+      for (let k = 0; k < ncores; k++) { this.files.push(new BufferedFile(`${path}.core${k}`)); this.tags.push(ascii(' clk ')); }
+    }
+  }
+
+  /** The files written (for messages and tests). */
+  static paths(path: string, ncores: number, inline: boolean): string[] {
+    return inline ? [path] : Array.from({ length: ncores }, (_, k) => `${path}.core${k}`);
+  }
+
+  insn(e: InsnEvent): void {
+    const key = e.el * 2 + e.spsel, cache = e.cache;
+    if (cache.key !== key) {
+      cache.key = key;
+      cache.a = ascii(`) ${addr(e.pcLo, e.pcHi)} ${hex32(e.op)} O EL${e.el}${e.spsel !== 0 ? 'h' : 't'}_n : ${tarmacDisasm(e.dis)}\n`);
+    }
+    const o = this.files[e.core];
+    o.reserve(64 + cache.a.length);
+    o.dec(e.time); o.put(this.tags[e.core]); o.put(e.cf ? P_IS : P_IT); o.dec(e.seq); o.put(cache.a);
+  }
+
+  reg(core: number, _seq: number, time: number, name: string, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
+    const o = this.files[core];
+    o.reserve(96);
+    o.dec(time); o.put(this.tags[core]);
+    if (name === 'nzcv') { o.put(P_CPSR); o.hex(pstate, 8, true); o.byte(10); return; }
+    if (name === 'sp') { o.put(P_SP_EL[spsel !== 0 ? el : 0]); }
+    else {
+      let n = this.names.get(name);
+      if (n === undefined) { n = ascii(`R ${name.toUpperCase()} `); this.names.set(name, n); }
+      o.put(n);
+    }
+    o.hex(hi, 8, true); o.hex(lo, 8, true); o.byte(10);
+  }
+
+  mem(core: number, _seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {
+    const o = this.files[core];
+    o.reserve(96);
+    o.dec(time); o.put(this.tags[core]); o.put(write ? P_MW : P_MR); o.dec(size); o.byte(32);
+    if (vaHi !== 0) o.hex(vaHi, 8);
+    o.hex(vaLo, 8); o.byte(58);
+    const paHi = Math.floor(pa / 4294967296);
+    if (paHi > 0xffff) o.hex(paHi, 8); else o.hex(paHi, 4);
+    o.hex(pa | 0, 8); o.byte(32);
+    if (size === 8) { o.hex(hi, 8); o.byte(95); o.hex(lo, 8); } else o.hex(lo, 2 * size);
+    o.byte(10);
+  }
+
+  other(e: OtherEvent): void {
+    if (e.t !== 'exc') return;
+    const kind = ['sync', 'irq', 'fiq', 'serror'].indexOf(e.kind);
+    const group = e.from === e.to ? (e.vecLo & 0x200) !== 0 ? 1 : 0 : 2;
+    const off = group * 0x200 + kind * 0x80;
+    const o = this.files[e.core];
+    o.reserve(32);
+    o.dec(e.time); o.put(this.tags[e.core]);
+    o.write(`E ${hex32(e.vecHi)}${hex32(e.vecLo)} ${hex32(off)} CoreEvent_${VECTOR_NAMES[group]}_${KIND_NAMES[kind]}\n`);
+  }
+
+  close(): void {
+    for (const f of new Set(this.files)) f.close();
+  }
+}
