@@ -93,6 +93,8 @@ export class Cpu {
   exclFailures = 0;
   /** Stage-1 translation enabled for the current regime (kept by SysRegs on SCTLR writes and EL changes). */
   mmuOn = false;
+  /** SCTLR_EL1.A is set for the current regime: data accesses must be aligned to their size. */
+  alignCheck = false;
   /** Every core of the machine, this one included (TLBI broadcast, SEV). */
   peers: Cpu[] = [];
   /** The GIC CPU interface and generic timer of this core, when the board has them. */
@@ -226,9 +228,11 @@ export class Cpu {
 
   /** Virtual to physical for a data or instruction access; takes the abort (and throws) on a fault. */
   translate(vlo: number, vhi: number, acc: Access, size: number): number {
+    // SCTLR_EL1.A: every unaligned data access faults, before translation (AArch64.CheckAlignment).
+    if (this.alignCheck && (vlo & (size - 1)) !== 0 && acc !== Access.Exec) this.memAbort(vlo, vhi, acc, 0b100001);
     if (this.mmuOn) return this.sys.mmu.translate(this, vlo, vhi, acc + this.unpriv, size);
-    // MMU off: flat mapping; the PA range is 48 bits here (ID_AA64MMFR0_EL1.PARange).
-    if ((vhi >>> 16) !== 0) this.abortAddressSize(vlo, vhi, acc);
+    // MMU off: flat mapping; the PA range is 44 bits (ID_AA64MMFR0_EL1.PARange = 4).
+    if ((vhi >>> 12) !== 0) this.abortAddressSize(vlo, vhi, acc);
     return (vhi >>> 0) * 4294967296 + (vlo >>> 0);
   }
 

@@ -314,6 +314,7 @@ export class SysRegs {
   /** SCTLR, TCR, TTBR or MAIR changed, or the EL did: recompute whether translation is on. */
   onTranslationChange(c: Cpu): void {
     c.mmuOn = c.el <= 1 && (this.get(SCTLR_EL1) & 1) !== 0;
+    c.alignCheck = c.el <= 1 && (this.get(SCTLR_EL1) & 2) !== 0;
     c.resetFetch();
     this.mmu.flush(c);
   }
@@ -329,6 +330,7 @@ export class SysRegs {
     this.hooks.exceptionReturn(c, fromEl, toEl);
   }
   private onElChange(c: Cpu): void {
+    c.alignCheck = c.el <= 1 && (this.get(SCTLR_EL1) & 2) !== 0;
     const on = c.el <= 1 && (this.get(SCTLR_EL1) & 1) !== 0;
     if (on !== c.mmuOn) { c.mmuOn = on; c.resetFetch(); }
     else if (on) c.resetFetch(); // privilege changed: recheck execute permission on the next fetch
