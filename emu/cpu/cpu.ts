@@ -473,7 +473,8 @@ export class Cpu {
     this.curPage = this.code.page(this.curPfn);
     this.curVLo = vpLo;
     this.curVHi = vpHi;
-    return this.decodeAt(this.curPage, (this.pcLo & 0xfff) >>> 2);
+    const idx = (this.pcLo & 0xfff) >>> 2;
+    return this.curPage[idx] ?? this.decodeAt(this.curPage, idx); // the page may already hold it
   }
 
   /** When the PC is in the current EL's vector table, name the exception that led there. */
