@@ -91,3 +91,46 @@ export function sysr(c: Cpu, name: string): bigint {
   if (!ok) throw new Error(`cannot read ${name}`);
   return toBigInt(R[LO], R[HI]);
 }
+
+/** Distinct background values, so reading the wrong register shows. */
+const bg = (r: number): bigint => BigInt.asUintN(64, 0x9e3779b97f4a7c15n * BigInt(r + 3) + 0x1234567n);
+const SP_BG = 0x7_fff0_1230n;
+
+export interface BulkCase {
+  word: number;
+  x?: Record<number, bigint>;
+  sp?: bigint;
+  nzcv?: number;
+  want: { x?: Record<number, bigint>; sp?: bigint; nzcv?: number };
+  label?: string;
+}
+
+/**
+ * Many single-instruction cases on one machine (a machine per case is slow). Every register starts
+ * from a distinct background value; everything not named in `want` must stay unchanged, and the
+ * instruction must not take an exception.
+ */
+export function bulk(cases: BulkCase[]): void {
+  const { c } = machineWith(cases.map((k) => k.word));
+  const bad: string[] = [];
+  const show = (st: RegState): string[] => [...st.x.map((v, r) => `x${r}=${v.toString(16)}`), `sp=${st.sp.toString(16)}`, `nzcv=${st.nzcv.toString(2)}`];
+  cases.forEach((k, idx) => {
+    for (let r = 0; r < 31; r++) setX(c, r, bg(r));
+    setX(c, 32, k.sp ?? SP_BG);
+    c.nzcv = k.nzcv ?? 0;
+    for (const [r, v] of Object.entries(k.x ?? {})) setX(c, Number(r), v);
+    const before = snapshot(c);
+    c.pcLo = CODE + 4 * idx; c.pcHi = 0;
+    c.run(1);
+    const after = snapshot(c);
+    const exp: RegState = { x: [...before.x], sp: before.sp, nzcv: before.nzcv };
+    for (const [r, v] of Object.entries(k.want.x ?? {})) exp.x[Number(r)] = BigInt.asUintN(64, v);
+    if (k.want.sp !== undefined) exp.sp = BigInt.asUintN(64, k.want.sp);
+    if (k.want.nzcv !== undefined) exp.nzcv = k.want.nzcv;
+    const a = show(after), e = show(exp);
+    const diff = a.filter((t, j) => t !== e[j]).map((t) => `${t} (want ${e[a.indexOf(t)]})`);
+    if (pc(c) !== BigInt(CODE + 4 * idx + 4)) diff.push(`pc=${pc(c).toString(16)}: exception?`);
+    if (diff.length > 0) bad.push(`${k.label ?? ''} [${(k.word >>> 0).toString(16)}] ${diff.join(', ')}`);
+  });
+  expect(bad.slice(0, 20)).toEqual([]);
+}

@@ -578,6 +578,7 @@ export class Cpu {
 
   /** The inner loop with tracing: as inner(), plus the tracer's begin/end around every instruction
    * (a register-file snapshot and diff, the exclusive monitor and sleep state). */
+  // This loop mirrors inner() on purpose: the untraced loop stays free of any tracing test.
   private innerTraced(budget: number): void {
     const t = this.tracer!;
     let nzcv0 = 0, exclPa0 = -1, fails0 = 0;

@@ -3,7 +3,7 @@
 // hand-derived constants, or from the encoder in keystone; never from the emulator itself.
 
 import { describe, it, expect } from 'vitest';
-import { exec, machineWith, setX, snapshot, pc, CODE, RegState } from '../harness.js';
+import { exec, machineWith, pc, CODE, bulk, BulkCase } from '../harness.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { a64Decoder } from '../../emu/board/machine.js';
 
@@ -35,48 +35,6 @@ function isUndef(word: number): boolean {
   return a64Decoder().decode(word).name === 'UNDEFINED';
 }
 
-/** Distinct background values, so reading the wrong register shows. */
-const bg = (r: number): bigint => u(0x9e3779b97f4a7c15n * BigInt(r + 3) + 0x1234567n);
-const SP_BG = 0x7_fff0_1230n;
-
-interface Case {
-  word: number;
-  x?: Record<number, bigint>;
-  sp?: bigint;
-  nzcv?: number;
-  want: { x?: Record<number, bigint>; sp?: bigint; nzcv?: number };
-  label?: string;
-}
-
-/**
- * Many single-instruction cases on one machine (a machine per case is slow). Every register starts
- * from a distinct background value; everything not named in `want` must stay unchanged, and the
- * instruction must not take an exception.
- */
-function bulk(cases: Case[]): void {
-  const { c } = machineWith(cases.map((k) => k.word));
-  const bad: string[] = [];
-  const show = (st: RegState): string[] => [...st.x.map((v, r) => `x${r}=${v.toString(16)}`), `sp=${st.sp.toString(16)}`, `nzcv=${st.nzcv.toString(2)}`];
-  cases.forEach((k, idx) => {
-    for (let r = 0; r < 31; r++) setX(c, r, bg(r));
-    setX(c, 32, k.sp ?? SP_BG);
-    c.nzcv = k.nzcv ?? 0;
-    for (const [r, v] of Object.entries(k.x ?? {})) setX(c, Number(r), v);
-    const before = snapshot(c);
-    c.pcLo = CODE + 4 * idx; c.pcHi = 0;
-    c.run(1);
-    const after = snapshot(c);
-    const exp: RegState = { x: [...before.x], sp: before.sp, nzcv: before.nzcv };
-    for (const [r, v] of Object.entries(k.want.x ?? {})) exp.x[Number(r)] = u(v);
-    if (k.want.sp !== undefined) exp.sp = u(k.want.sp);
-    if (k.want.nzcv !== undefined) exp.nzcv = k.want.nzcv;
-    const a = show(after), e = show(exp);
-    const diff = a.filter((t, j) => t !== e[j]).map((t) => `${t} (want ${e[a.indexOf(t)]})`);
-    if (pc(c) !== BigInt(CODE + 4 * idx + 4)) diff.push(`pc=${pc(c).toString(16)}: exception?`);
-    if (diff.length > 0) bad.push(`${k.label ?? ''} [${(k.word >>> 0).toString(16)}] ${diff.join(', ')}`);
-  });
-  expect(bad.slice(0, 20)).toEqual([]);
-}
 
 const V64 = [
   0n, 1n, 2n, 0x7fffffffffffffffn, 0x8000000000000000n, 0x8000000000000001n, 0xffffffffffffffffn,
@@ -141,7 +99,7 @@ describe('ADD/ADDS/SUB/SUBS (immediate)', () => {
   });
   it('agree with AddWithCarry over a table of values and immediates', async () => {
     const imms: [number, boolean][] = [[0, false], [1, false], [0xfff, false], [1, true], [0xfff, true], [0x800, true]];
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const op of ['add', 'adds', 'sub', 'subs']) {
       for (const sf of [64, 32]) {
         for (const [imm, sh] of imms) {
@@ -221,7 +179,7 @@ describe('AND/ORR/EOR/ANDS (immediate)', () => {
       0x8181818181818181n, 0xfffe0000fffe0000n, 0x1fffffffffffffffn,
     ];
     const vals = [0n, 0xffffffffffffffffn, 0x123456789abcdef0n, 0x8000000000000001n];
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const imm of imms) {
       for (const [op, f] of [['and', (a: bigint) => a & imm], ['orr', (a: bigint) => a | imm], ['eor', (a: bigint) => a ^ imm], ['ands', (a: bigint) => a & imm]] as const) {
         const word = await A(`${op} x5, x6, #0x${imm.toString(16)}`);
@@ -237,7 +195,7 @@ describe('AND/ORR/EOR/ANDS (immediate)', () => {
   it('known immediates assembled by keystone, 32-bit, zero-extending', async () => {
     const imms = [0x55555555n, 0xffn, 0x0f0f0f0fn, 0x80000000n, 0x7fffffffn, 0xfffffffen, 0x00ff00ffn, 0xffff0000n, 0xe00001ffn, 0x3c3c3c3cn, 1n];
     const vals = [0n, 0xffffffffffffffffn, 0x123456789abcdef0n, 0xdeadbeef00000000n];
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const imm of imms) {
       for (const [op, f] of [['and', (a: bigint) => a & imm], ['orr', (a: bigint) => (a | imm)], ['eor', (a: bigint) => a ^ imm], ['ands', (a: bigint) => a & imm]] as const) {
         const word = await A(`${op} w5, w6, #0x${imm.toString(16)}`);
@@ -252,7 +210,7 @@ describe('AND/ORR/EOR/ANDS (immediate)', () => {
   });
   it('every N:immr:imms decodes to the bitmask of its definition, or is UNDEFINED (64-bit)', () => {
     const table = bitmaskTable(64);
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     let undef = 0;
     const distinct = new Set<bigint>();
     for (let N = 0; N < 2; N++) {
@@ -272,7 +230,7 @@ describe('AND/ORR/EOR/ANDS (immediate)', () => {
   });
   it('every immr:imms decodes to its bitmask, or is UNDEFINED (32-bit); N=1 is always UNDEFINED', () => {
     const table = bitmaskTable(64);
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const distinct = new Set<bigint>();
     for (let immr = 0; immr < 64; immr++) {
       for (let imms = 0; imms < 64; imms++) {
@@ -314,7 +272,7 @@ describe('AND/ORR/EOR/ANDS (immediate)', () => {
 
 describe('MOVN/MOVZ/MOVK', () => {
   it('each hw position, both widths', async () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const v0 = 0x1122334455667788n;
     for (const hw of [0, 1, 2, 3]) {
       const sh = BigInt(hw * 16);
@@ -379,7 +337,7 @@ describe('SBFM/BFM/UBFM', () => {
   it('aliases assembled by keystone: shifts, extends, field extract and insert', async () => {
     const srcs = [0x8123456789abcdefn, 0x7edcba9876543210n, 0xffffffffffffffffn, 0n, 0x0000000080000080n];
     const dst = 0x5a5a5a5a5a5a5a5an;
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const add = async (src: string, f: (x: bigint, d: bigint) => bigint) => {
       const word = await A(src);
       for (const v of srcs) cases.push({ word, x: { 1: v, 0: dst }, want: { x: { 0: f(v, dst) } }, label: src });
@@ -416,7 +374,7 @@ describe('SBFM/BFM/UBFM', () => {
     bulk(cases);
   });
   it('all immr, imms agree with the alias definitions (64-bit and 32-bit)', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const src = 0xc3a5_96f0_0f69_5a3cn, dst = 0x1122_3344_5566_7788n, nsrc = 0x43a5_96f0_8f69_5a3cn;
     const ops = ['sbfm', 'bfm', 'ubfm'] as const;
     for (let opc = 0; opc < 3; opc++) {
@@ -464,7 +422,7 @@ describe('EXTR', () => {
   });
   it('every lsb, both widths; ROR (immediate) when Rn = Rm', async () => {
     const n = 0x0123456789abcdefn, m = 0xfedcba9876543210n;
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (let lsb = 0; lsb < 64; lsb++) {
       const want = u(((n << 64n) | m) >> BigInt(lsb));
       cases.push({ word: extrWord(1, 1, 2, lsb, 1, 0), x: { 1: n, 2: m }, want: { x: { 0: want } }, label: `extr x #${lsb}` });

@@ -3,7 +3,7 @@
 // from hand-derived constants, or from published check values; never from the emulator itself.
 
 import { describe, it, expect } from 'vitest';
-import { exec, machineWith, setX, snapshot, pc, CODE, RegState } from '../harness.js';
+import { exec, bulk, BulkCase } from '../harness.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { a64Decoder } from '../../emu/board/machine.js';
 
@@ -73,47 +73,6 @@ function isUndef(word: number): boolean {
   return a64Decoder().decode(word).name === 'UNDEFINED';
 }
 
-const bg = (r: number): bigint => u(0x9e3779b97f4a7c15n * BigInt(r + 3) + 0x1234567n);
-const SP_BG = 0x7_fff0_1230n;
-
-interface Case {
-  word: number;
-  x?: Record<number, bigint>;
-  sp?: bigint;
-  nzcv?: number;
-  want: { x?: Record<number, bigint>; sp?: bigint; nzcv?: number };
-  label?: string;
-}
-
-/**
- * Many single-instruction cases on one machine (a machine per case is slow). Every register starts
- * from a distinct background value; everything not named in `want` must stay unchanged, and the
- * instruction must not take an exception.
- */
-function bulk(cases: Case[]): void {
-  const { c } = machineWith(cases.map((k) => k.word));
-  const bad: string[] = [];
-  const show = (st: RegState): string[] => [...st.x.map((v, r) => `x${r}=${v.toString(16)}`), `sp=${st.sp.toString(16)}`, `nzcv=${st.nzcv.toString(2)}`];
-  cases.forEach((k, idx) => {
-    for (let r = 0; r < 31; r++) setX(c, r, bg(r));
-    setX(c, 32, k.sp ?? SP_BG);
-    c.nzcv = k.nzcv ?? 0;
-    for (const [r, v] of Object.entries(k.x ?? {})) setX(c, Number(r), v);
-    const before = snapshot(c);
-    c.pcLo = CODE + 4 * idx; c.pcHi = 0;
-    c.run(1);
-    const after = snapshot(c);
-    const exp: RegState = { x: [...before.x], sp: before.sp, nzcv: before.nzcv };
-    for (const [r, v] of Object.entries(k.want.x ?? {})) exp.x[Number(r)] = u(v);
-    if (k.want.sp !== undefined) exp.sp = u(k.want.sp);
-    if (k.want.nzcv !== undefined) exp.nzcv = k.want.nzcv;
-    const a = show(after), e = show(exp);
-    const diff = a.filter((t, j) => t !== e[j]).map((t) => `${t} (want ${e[a.indexOf(t)]})`);
-    if (pc(c) !== BigInt(CODE + 4 * idx + 4)) diff.push(`pc=${pc(c).toString(16)}: exception?`);
-    if (diff.length > 0) bad.push(`${k.label ?? ''} [${(k.word >>> 0).toString(16)}] ${diff.join(', ')}`);
-  });
-  expect(bad.slice(0, 20)).toEqual([]);
-}
 
 const V64 = [
   0n, 1n, 2n, 0x7fffffffffffffffn, 0x8000000000000000n, 0x8000000000000001n, 0xffffffffffffffffn,
@@ -187,7 +146,7 @@ describe('ADD/ADDS/SUB/SUBS (shifted register)', () => {
     exec(await A('sub w0, w1, w2'), { x: { 1: 0xffffffff_00000005n, 2: 3n }, nzcv: 0b1111 }, { x: { 0: 2n } });
   });
   it('agree with AddWithCarry and ShiftReg over shift types, amounts and values', async () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const [opName, op, S] of [['add', 0, 0], ['adds', 0, 1], ['sub', 1, 0], ['subs', 1, 1]] as const) {
       for (const sf of [1, 0]) {
         const N = sf ? 64 : 32;
@@ -227,7 +186,7 @@ describe('ADD/ADDS/SUB/SUBS (shifted register)', () => {
 
 describe('ADD/ADDS/SUB/SUBS (extended register)', () => {
   it('every extend option with shifts 0-4, both widths', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const ms = [0x8081828384858687n, 0x7f7f7f7f7f7f7f7fn, 0xffffffffffffffffn, 0x00000000ffff8000n];
     const ns = [0x1000n, 0xffffffffffffff00n];
     for (const [opName, op, S] of [['add', 0, 0], ['adds', 0, 1], ['sub', 1, 0], ['subs', 1, 1]] as const) {
@@ -290,7 +249,7 @@ describe('ADC/ADCS/SBC/SBCS', () => {
     exec(await A('ngcs w0, w1'), { x: { 1: 0n }, nzcv: 0b0010 }, { x: { 0: 0n }, nzcv: 0b0110 });
   });
   it('agree with AddWithCarry for both carries, both widths', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const [name, op, S] of [['adc', 0, 0], ['adcs', 0, 1], ['sbc', 1, 0], ['sbcs', 1, 1]] as const) {
       for (const sf of [1, 0]) {
         const N = sf ? 64 : 32;
@@ -320,7 +279,7 @@ describe('ADC/ADCS/SBC/SBCS', () => {
 
 describe('AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS (shifted register)', () => {
   it('agree with ShiftReg (including ROR) for all eight, both widths', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const fs: [string, number, number, (a: bigint, b: bigint) => bigint][] = [
       ['and', 0, 0, (a, b) => a & b], ['bic', 0, 1, (a, b) => a & ~b], ['orr', 1, 0, (a, b) => a | b], ['orn', 1, 1, (a, b) => a | ~b],
       ['eor', 2, 0, (a, b) => a ^ b], ['eon', 2, 1, (a, b) => a ^ ~b], ['ands', 3, 0, (a, b) => a & b], ['bics', 3, 1, (a, b) => a & ~b],
@@ -364,7 +323,7 @@ describe('AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS (shifted register)', () => {
 
 describe('CCMN/CCMP (register and immediate)', () => {
   it('every condition against every flag state, both widths', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const pairs: [bigint, bigint][] = [[5n, 5n], [0x8000000000000000n, 1n], [0x7fffffffn, 0xffffffff80000001n], [0n, 0x1fn]];
     for (const sf of [1, 0]) {
       const N = sf ? 64 : 32;
@@ -404,7 +363,7 @@ describe('CCMN/CCMP (register and immediate)', () => {
 
 describe('CSEL/CSINC/CSINV/CSNEG', () => {
   it('every condition, both widths, wrap-around values', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const ops: [number, number, (m: bigint) => bigint][] = [[0, 0, (m) => m], [0, 1, (m) => m + 1n], [1, 0, (m) => ~m], [1, 1, (m) => -m]];
     const pairs: [bigint, bigint][] = [[0x1111n, 0xffffffffffffffffn], [0xaaaa_0000_0000_0001n, 0x8000000000000000n], [2n, 0x80000000n], [3n, 0x7fffffffffffffffn]];
     for (const sf of [1, 0]) {
@@ -491,7 +450,7 @@ describe('RBIT, REV16, REV32, REV, CLZ, CLS', () => {
     const vals: bigint[] = [0n, 1n, 0xffffffffffffffffn, 0x8000000000000000n, 0x4000000000000000n, 0x00000000ffffffffn, 0x0000000080000000n,
       0x0123456789abcdefn, 0xc000000000000001n, 0x00000001_00000000n, 0x3fffffffffffffffn, 0xffffffff_c0000000n, 0x00000000_40000000n];
     for (let k = 0; k < 64; k++) vals.push(1n << BigInt(k), u(~(1n << BigInt(k))), ones(k), u(~ones(k)));
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const sf of [1, 0]) {
       const N = sf ? 64 : 32;
       const ops: [number, (v: bigint) => bigint][] = [
@@ -542,7 +501,7 @@ describe('UDIV, SDIV', () => {
   });
   it('agree with BigInt division over a table, both widths', () => {
     const vals = [...V64, 3n, 7n, 10n, u(-3n), u(-7n), 0x0020000000000001n, 0x001fffffffffffffn, 0xfffffffffffffff0n, 0x8000000000000003n, 0x1_00000001n];
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const sf of [1, 0]) {
       const N = sf ? 64 : 32;
       for (const a of vals) {
@@ -563,7 +522,7 @@ describe('LSLV, LSRV, ASRV, RORV', () => {
   it('shift amounts are taken modulo the width', () => {
     const amts = [0n, 1n, 31n, 32n, 33n, 63n, 64n, 65n, 127n, 0xffffffff_ffffffc1n, 0x1_00000020n, 0xffffffffn];
     const vals = [0x8123456789abcdefn, 0x0123456789abcdefn, 0xffffffffffffffffn, 1n];
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     for (const sf of [1, 0]) {
       const N = sf ? 64 : 32;
       for (let type = 0; type < 4; type++) {
@@ -599,7 +558,7 @@ describe('CRC32, CRC32C', () => {
     }
   });
   it('agree with the Arm ARM pseudocode (Poly32Mod2) for every size', () => {
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const accs = [0n, 0xffffffffn, 0x12345678n, 0xffffffff_87654321n];
     const vals = [0n, 0xffffffffffffffffn, 0x0123456789abcdefn, 0x8000000000000001n];
     for (const c of [0, 1]) {
@@ -643,7 +602,7 @@ describe('MADD, MSUB, SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH', () => {
   });
   it('agree with BigInt products over a table', () => {
     const vals = [...V64, 3n, u(-3n), 0xdeadbeefcafebaben, 0x00000000_ffff0001n];
-    const cases: Case[] = [];
+    const cases: BulkCase[] = [];
     const acc = 0x0f0f0f0f_f0f0f0f0n;
     for (const a of vals) {
       for (const b of vals) {
