@@ -4,37 +4,9 @@
 
 import { describe, it, expect } from 'vitest';
 import { exec, machineWith, pc, CODE, bulk, BulkCase } from '../harness.js';
-import { assembleWords } from '../../emu/asm/assembler.js';
-import { a64Decoder } from '../../emu/board/machine.js';
+import { A, u, s, ones, awc, isUndef } from './dp-model.js';
 
 // ---------------------------------------------------------------- helpers
-
-async function A(src: string): Promise<number> {
-  const w = await assembleWords(src);
-  if (w.length !== 1) throw new Error(`${src}: ${w.length} words`);
-  return w[0];
-}
-
-const u = (v: bigint, n = 64): bigint => BigInt.asUintN(n, v);
-const s = (v: bigint, n = 64): bigint => BigInt.asIntN(n, v);
-const ones = (k: number): bigint => (1n << BigInt(k)) - 1n;
-
-/** AddWithCarry from the Arm ARM pseudocode, on N bits. */
-function awc(x: bigint, y: bigint, cin: bigint, N: number): { r: bigint; nzcv: number } {
-  const us = u(x, N) + u(y, N) + cin;
-  const ss = s(x, N) + s(y, N) + cin;
-  const r = u(us, N);
-  const n = Number(r >> BigInt(N - 1));
-  const z = r === 0n ? 1 : 0;
-  const c = r === us ? 0 : 1;
-  const v = s(r, N) === ss ? 0 : 1;
-  return { r, nzcv: (n << 3) | (z << 2) | (c << 1) | v };
-}
-
-function isUndef(word: number): boolean {
-  return a64Decoder().decode(word).name === 'UNDEFINED';
-}
-
 
 const V64 = [
   0n, 1n, 2n, 0x7fffffffffffffffn, 0x8000000000000000n, 0x8000000000000001n, 0xffffffffffffffffn,
