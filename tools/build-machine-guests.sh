@@ -169,25 +169,6 @@ if [ "$MODE" = build ]; then
     exit 0
 fi
 
-# --check: compare both ways (changed, missing, stale)
-differ=()
-for f in "$OUT"/*.elf; do
-    b=$(basename "$f")
-    if [ ! -f "$BIN_DIR/$b" ]; then
-        differ+=("$BIN_DIR/$b (missing from the committed images)")
-    elif ! cmp -s "$f" "$BIN_DIR/$b"; then
-        differ+=("$BIN_DIR/$b")
-    fi
-done
-for f in "$BIN_DIR"/*.elf; do
-    [ -e "$f" ] || continue
-    b=$(basename "$f")
-    [ -f "$OUT/$b" ] || differ+=("$BIN_DIR/$b (no source builds it)")
-done
-if [ ${#differ[@]} -ne 0 ]; then
-    echo "machine guest images differ from a fresh build:" >&2
-    printf '  %s\n' "${differ[@]}" >&2
-    exit 1
-fi
-echo "all $(find "$OUT" -name '*.elf' | wc -l) machine guest images are up to date"
-exit 0
+# --check
+source "$(dirname "$0")/lib/compare-images.sh"
+compare_images "$OUT" "$BIN_DIR" "machine guest images"
