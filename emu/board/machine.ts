@@ -18,7 +18,7 @@ import { Bus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import { Semihosting, SEMIHOSTING_HLT_IMM } from '../devices/semihosting.js';
 import { psciCall, PowerControl, affinity } from '../devices/psci.js';
-import { GicV3, GICD_SIZE, takeInterrupt } from '../gic/gicv3.js';
+import { GicV3, GICD_SIZE, takeInterrupt, interruptTarget } from '../gic/gicv3.js';
 import { GenericTimer } from '../devices/timer.js';
 import { serialize, virtDeviceTree } from './dtb.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
@@ -280,7 +280,7 @@ export class Machine {
     const g = c.gicc;
     if (g === null) return;
     if (c.sleep === Sleep.Off) { c.irqPending = false; return; }
-    const deliverable = (g.irq && this.unmasked(c, 2, 4)) || (g.fiq && this.unmasked(c, 1, 3));
+    const deliverable = (g.irq && interruptTarget(c, false) > 0) || (g.fiq && interruptTarget(c, true) > 0);
     c.irqPending = deliverable;
     if (c.sleep === Sleep.WFI && (g.irq || g.fiq)) this.wakeUp(c, 'irq');
     else if (c.sleep === Sleep.WFE && deliverable) this.wakeUp(c, 'irq');
@@ -289,15 +289,6 @@ export class Machine {
   private wakeUp(c: Cpu, cause: WakeCause, by?: number): void {
     c.sleep = Sleep.Running;
     if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el);
-  }
-
-  /** Can an interrupt with this PSTATE mask bit (I = 2, F = 1) and HCR_EL2 routing bit be taken now? */
-  private unmasked(c: Cpu, daifBit: number, hcrBit: number): boolean {
-    const hcr = c.hasEl2 ? c.sys.hcrEl2Lo : 0;
-    const target = (hcr & ((1 << 27) | (1 << hcrBit))) !== 0 ? 2 : 1; // TGE, or IMO/FMO
-    if (target < c.el) return false;
-    if (target === c.el || target === 1) return (c.daif & daifBit) === 0;
-    return true;
   }
 
   /** Set a core's event register; a core asleep in WFE wakes (and consumes the event). */

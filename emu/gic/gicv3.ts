@@ -686,26 +686,21 @@ export class GicV3 {
  * it leaves c.flow = Next. */
 export function takeInterrupt(c: Cpu): boolean {
   const g = c.gicc;
-  if (g === null || (!g.fiq && !g.irq)) return false;
-  const hcr = c.hasEl2 ? c.sys.hcrEl2Lo : 0;
-  const tge = (hcr & (1 << 27)) !== 0;
-  if (g.fiq) {
-    const target = tge || (hcr & (1 << 3)) !== 0 ? 2 : 1; // HCR_EL2.FMO
-    if (deliverable(c, target, 1)) return enter(c, 0x100, target);
-  }
-  if (g.irq) {
-    const target = tge || (hcr & (1 << 4)) !== 0 ? 2 : 1; // HCR_EL2.IMO
-    if (deliverable(c, target, 2)) return enter(c, 0x080, target);
-  }
+  if (g === null) return false;
+  if (g.fiq) { const el = interruptTarget(c, true); if (el > 0) return enter(c, 0x100, el); }
+  if (g.irq) { const el = interruptTarget(c, false); if (el > 0) return enter(c, 0x080, el); }
   return false;
 }
 
-/** Arm ARM D1.3.6: PSTATE.I/F mask an interrupt taken to the current EL, and one taken from EL0 to
- * EL1; one routed to a higher EL than EL1 (HCR_EL2.IMO/FMO) is not maskable from below. */
-function deliverable(c: Cpu, target: number, daifBit: number): boolean {
-  if (target < c.el) return false;
-  if (target === c.el || target === 1) return (c.daif & daifBit) === 0;
-  return true;
+/** The EL an IRQ (fiq false) or FIQ would be taken to now, or 0 when it cannot be taken: routed by
+ * HCR_EL2.TGE/IMO/FMO, and masked as Arm ARM D1.3.6 says: PSTATE.I/F mask an interrupt taken to the
+ * current EL, and one taken from EL0 to EL1; one routed above EL1 is not maskable from below. */
+export function interruptTarget(c: Cpu, fiq: boolean): number {
+  const hcr = c.hasEl2 ? c.sys.hcrEl2Lo : 0;
+  const target = (hcr & ((1 << 27) | (fiq ? 1 << 3 : 1 << 4))) !== 0 ? 2 : 1;
+  if (target < c.el) return 0;
+  if (target === c.el || target === 1) return (c.daif & (fiq ? 1 : 2)) === 0 ? target : 0;
+  return target;
 }
 
 function enter(c: Cpu, kind: number, target: number): boolean {
