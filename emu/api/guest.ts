@@ -77,7 +77,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cpu, CpuEnv, Flow, Sleep, SP } from '../cpu/cpu.js';
 import { Machine, MachineOptions, RunResult } from '../board/machine.js';
-import { EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from '../board/exit.js';
+import { EXIT_GUEST_FAULT } from '../board/exit.js';
 import { LoadedImage, loadImage } from '../loader/image.js';
 import { Symbol as ElfSymbol, SymbolTable } from '../loader/symbols.js';
 import { packageRoot } from '../cli/common.js';
@@ -281,16 +281,7 @@ export class Guest {
       if (pred()) return out('predicate');
       if (m.stopped) return out('stopped');
       if (m.instructions - start >= maxInsns) return out('budget');
-      const ran = m.step();
-      if (m.stopped) continue;
-      if (m.instructions >= m.maxInsns) {
-        m.stop(EXIT_MAX_INSNS, `instruction limit of ${m.maxInsns} reached; ${m.corePcs()}`, 'max-insns');
-        continue;
-      }
-      if (ran === 0 && !m.cores.some((c) => c.sleep === Sleep.Running)) {
-        if (m.uart.rxPending) continue;
-        if (!this.skipToNextDeadline()) return out('asleep');
-      }
+      if (!m.stepChecked()) return out('asleep');
     }
   }
 
@@ -309,25 +300,6 @@ export class Guest {
     const r = this.runUntil(() => this.allIdle(), maxInsns);
     if (r.reason !== 'predicate') throw new Error(`the cores did not all become idle (${r.reason}): ${this.describe()}${this.stopNote()}`);
     return r;
-  }
-
-  /** Every core sleeps: jump virtual time to the next timer event that can wake one, as Machine's
-   * private skipToNextDeadline, but counting event-stream ticks only for cores asleep in WFE (a WFI
-   * sleeper ignores events), so a machine whose cores all idle in WFI is reported 'asleep' instead of
-   * skipping from tick to tick forever. */
-  private skipToNextDeadline(): boolean {
-    const m = this.machine;
-    let next = Infinity;
-    for (const c of m.cores) {
-      if (c.sleep !== Sleep.WFE && c.sleep !== Sleep.WFI) continue;
-      const t = m.timers[c.id];
-      next = Math.min(next, t.nextDeadline());
-      if (c.sleep === Sleep.WFE) next = Math.min(next, t.nextEventStream());
-    }
-    if (next === Infinity) return false;
-    if (next > m.time) m.time = next;
-    for (const t of m.timers) t.update(m.time);
-    return true;
   }
 
   // ------------------------------------------------------------------ symbols

@@ -370,7 +370,7 @@ export class Machine {
 
   /** Run until the guest exits, faults, deadlocks or reaches maxInsns. */
   run(): RunResult {
-    while (this.stopResult === null) this.checkProgress(this.step());
+    while (this.stopResult === null) if (!this.stepChecked()) this.stopDeadlocked();
     return this.result!;
   }
 
@@ -382,7 +382,7 @@ export class Machine {
       let idle = false;
       while (this.stopResult === null && this.instructions < target) {
         const before = this.instructions, time = this.time;
-        this.checkProgress(this.step());
+        if (!this.stepChecked()) { this.stopDeadlocked(); break; }
         if (this.instructions === before && this.time === time) { idle = true; break; } // waiting for input
       }
       await new Promise((r) => (idle ? setTimeout(r, 10) : setImmediate(r)));
@@ -390,18 +390,23 @@ export class Machine {
     return this.result!;
   }
 
-  private checkProgress(ran: number): void {
-    if (this.stopResult !== null) return;
+  /** One scheduling round, then the instruction limit (which stops the run) and, when every core
+   * sleeps, the skip to the next timer deadline. Returns false when every core sleeps and nothing
+   * can wake one; the machine is left as it is, for the caller to report. */
+  stepChecked(): boolean {
+    const ran = this.step();
+    if (this.stopResult !== null) return true;
     if (this.instructions >= this.maxInsns) {
       this.stop(EXIT_MAX_INSNS, `instruction limit of ${this.maxInsns} reached; ${this.corePcs()}`, 'max-insns');
-      return;
+      return true;
     }
-    if (ran === 0 && !this.cores.some((c) => c.sleep === Sleep.Running)) {
-      if (this.uart.rxPending) return;
-      if (this.skipToNextDeadline()) return;
-      if (this.inputOpen && this.uart.rxInterruptEnabled) return; // a keystroke can still wake the guest
-      this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`, 'deadlock');
-    }
+    if (ran !== 0 || this.cores.some((c) => c.sleep === Sleep.Running)) return true;
+    if (this.uart.rxPending || this.skipToNextDeadline()) return true;
+    return this.inputOpen && this.uart.rxInterruptEnabled; // a keystroke can still wake the guest
+  }
+
+  private stopDeadlocked(): void {
+    this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`, 'deadlock');
   }
 
   where(c: Cpu): string {
