@@ -8,7 +8,7 @@
 // CNTFRQ = 62.5 MHz), and a core reading the counter mid-quantum sees the round's start plus what it
 // has retired so far. When every core sleeps, time jumps to the next timer deadline.
 
-import { Cpu, CpuEnv, Sleep } from '../cpu/cpu.js';
+import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
 import { CodeCache } from '../cpu/codecache.js';
 import { GlobalMonitor } from '../cpu/monitor.js';
@@ -249,7 +249,7 @@ export class Machine {
         c.sleep = Sleep.Running;
         if (this.tracer !== null) this.tracer.wake(c.id, 'psci', this.tracer.cur?.id, c.el);
       },
-      powerOff: (c) => { c.sleep = Sleep.Off; c.flow = 2; if (this.tracer !== null) this.tracer.sleep(c.id, 'off', c.el); },
+      powerOff: (c) => { c.sleep = Sleep.Off; c.flow = Flow.Exit; if (this.tracer !== null) this.tracer.sleep(c.id, 'off', c.el); },
       standby: (c) => { c.sleep = Sleep.WFI; c.nextAndExit(); if (this.tracer !== null) this.tracer.sleep(c.id, 'psci', c.el); },
       systemOff: () => this.stop(0, 'PSCI SYSTEM_OFF'),
       systemReset: () => this.stop(0, 'PSCI SYSTEM_RESET'),
@@ -310,7 +310,7 @@ export class Machine {
   /** End the run with this status (first caller wins). */
   stop(status: number, reason: string, cause: StopCause = 'guest'): void {
     if (this.stopResult === null) this.stopResult = { status, cause, reason, instructions: 0 };
-    for (const c of this.cores) { c.flow = 2; c.halt = true; } // Flow.Exit: leave the inner loop at once, and run()
+    for (const c of this.cores) { c.flow = Flow.Exit; c.halt = true; } // leave the inner loop at once, and run()
   }
 
   get stopped(): boolean { return this.stopResult !== null; }

@@ -65,7 +65,7 @@
 //   ICC_SRE_EL1 reads 0x7 and ICC_SRE_EL2 0xF, writes ignored (system-register interface only).
 
 import type { MmioDevice } from '../mem/bus.js';
-import { Cpu, INSN_ABORTED } from '../cpu/cpu.js';
+import { Cpu, Flow, INSN_ABORTED } from '../cpu/cpu.js';
 import { defineSysReg } from '../cpu/sysregs.js';
 import { R, LO, HI } from '../cpu/int64.js';
 
@@ -705,7 +705,7 @@ export function interruptTarget(c: Cpu, fiq: boolean): number {
 
 function enter(c: Cpu, kind: number, target: number): boolean {
   c.enterException(target, kind, c.pcLo, c.pcHi);
-  c.flow = 0; // Flow.Next: the PC is already the vector, and we are outside the inner loop
+  c.flow = Flow.Next; // the PC is already the vector, and we are outside the inner loop
   return true;
 }
 
