@@ -62,7 +62,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
-    .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models) or jsonl (default: jsonl when FILE ends in .jsonl, else tarmac)')
+    .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models), jsonl, or binary (compact and fastest; `a64emu trace convert` makes Tarmac or JSON Lines of it). Default: jsonl for FILE.jsonl, binary for FILE.a64t, else tarmac')
     .option('--trace-filter <key=values>', 'trace only some events (repeatable, all must hold): core=0,1 kind=insn,sgi el=1 addr=0x40200000-0x40210000 sym=NAME', collect, [])
     .option('--trace-cores-inline', 'Tarmac: one file, each line naming its core after the time (gem5 style: "4 clk cpu0 IT ...")')
     .allowExcessArguments(false)
@@ -163,9 +163,11 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(BigInt(pc));
 
   let tracer: Tracer | undefined;
+  const traceFormatOf = (file: string): string => (file.endsWith('.jsonl') ? 'jsonl' : file.endsWith('.a64t') ? 'binary' : 'tarmac');
   if (opts.trace !== undefined) {
-    const format = opts.traceFormat ?? (opts.trace.endsWith('.jsonl') ? 'jsonl' : 'tarmac');
-    if (format !== 'tarmac' && format !== 'jsonl') throw new CliError(EXIT_USAGE, `--trace-format must be tarmac or jsonl, not '${format}'`);
+    const format = opts.traceFormat ?? traceFormatOf(opts.trace);
+    if (format !== 'tarmac' && format !== 'jsonl' && format !== 'binary') throw new CliError(EXIT_USAGE, `--trace-format must be tarmac, jsonl or binary, not '${format}'`);
+    if (format !== 'tarmac' && opts.traceCoresInline) throw new CliError(EXIT_USAGE, '--trace-cores-inline is for --trace-format tarmac');
     try {
       tracer = await openTrace(m, {
         path: opts.trace, format, filters: opts.traceFilter ?? [], inline: opts.traceCoresInline ?? false,
@@ -178,7 +180,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
       });
     } catch (e) {
       if (e instanceof FilterError) throw new CliError(EXIT_USAGE, e.message);
-      const files = format === 'jsonl' ? [opts.trace] : TarmacWriter.paths(opts.trace, opts.smp, opts.traceCoresInline ?? false);
+      const files = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, opts.smp, opts.traceCoresInline ?? false);
       if ((e as NodeJS.ErrnoException).code !== undefined) throw new CliError(EXIT_USAGE, `cannot write the trace ${files.join(', ')}: ${errorMessage(e)}`);
       throw e;
     }

@@ -1,11 +1,12 @@
-// `a64emu trace show|stats|timeline FILE`: read a trace written by `run --trace` (JSON Lines, or Tarmac
-// for instruction-level use) without holding it in memory.
+// `a64emu trace show|stats|timeline|convert FILE`: read a trace written by `run --trace` (binary, JSON
+// Lines, or Tarmac for instruction-level use) without holding it in memory.
 //
 //   show      human-readable events: filters (--core, --kind, --from-seq, --start), paging (--count,
 //             --page/--page-size), cores interleaved by time or --side-by-side in columns
 //   stats     per-core instruction counts, flat profile by function, exclusive failures, SGI matrix,
 //             time asleep, lock contention (--elf names lock addresses); text or --json
 //   timeline  a self-contained HTML page with one lane per core and SGI arrows (-o FILE)
+//   convert   a binary trace into Tarmac or JSON Lines (--to, -o)
 
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -15,6 +16,10 @@ import { ImageError, isElf, parseElf } from '../loader/elf.js';
 import type { SymbolTable } from '../loader/symbols.js';
 import { CoreMerger, KNOWN_KINDS, TraceEvent, TraceFormat, TraceFormatError, detectFormat, readTrace } from '../trace/reader.js';
 import { StatsCollector, formatStats } from '../trace/stats.js';
+import { BinaryTraceError, binaryTraceCores, replayBinary } from '../trace/binary.js';
+import { JsonlWriter } from '../trace/jsonl.js';
+import { TarmacWriter } from '../trace/tarmac.js';
+import type { TraceWriter } from '../trace/events.js';
 import { TimelineBuilder, timelineHtml } from '../trace/timeline.js';
 import { CliError, CliIo, fsErrorMessage, intOption, readInput } from './common.js';
 
@@ -60,6 +65,7 @@ async function forEachEvent(io: CliIo, file: string, sink: (ev: TraceEvent) => b
     if (e instanceof TraceFormatError) {
       throw new CliError(EXIT_USAGE, `${file}:${e.line}: malformed trace line: ${e.reason}`);
     }
+    if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: byte ${e.offset}: malformed binary trace: ${e.reason}`);
     if (e instanceof CliError) throw e;
     if (typeof (e as { code?: unknown }).code === 'string') throw new CliError(EXIT_USAGE, `cannot read ${file}: ${fsErrorMessage(e)}`);
     throw e;
@@ -289,16 +295,47 @@ export async function traceTimeline(file: string, opts: TimelineOptions, io: Cli
   return 0;
 }
 
+// ------------------------------------------------------------------ convert
+
+interface ConvertOptions { to: string; output: string; coresInline?: boolean }
+
+/** A binary trace into Tarmac or JSON Lines: what `run --trace` would have written in that format. */
+export function traceConvert(file: string, opts: ConvertOptions, io: CliIo): number {
+  const { path, format } = tracePath(io, file);
+  if (format !== 'binary') throw new CliError(EXIT_USAGE, `${file}: not a binary trace (convert reads what run --trace-format binary writes)`);
+  if (opts.to !== 'tarmac' && opts.to !== 'jsonl') throw new CliError(EXIT_USAGE, `--to must be tarmac or jsonl, not '${opts.to}'`);
+  if (opts.to !== 'tarmac' && opts.coresInline) throw new CliError(EXIT_USAGE, '--cores-inline is for --to tarmac');
+  const out = resolve(io.cwd, opts.output);
+  let w: TraceWriter;
+  try {
+    const ncores = binaryTraceCores(path);
+    w = opts.to === 'jsonl' ? new JsonlWriter(out) : new TarmacWriter(out, ncores, opts.coresInline ?? false);
+  } catch (e) {
+    if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: ${e.reason}`);
+    throw new CliError(EXIT_USAGE, `cannot write ${opts.output}: ${fsErrorMessage(e)}`);
+  }
+  try {
+    replayBinary(path, w);
+  } catch (e) {
+    if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: byte ${e.offset}: malformed binary trace: ${e.reason}`);
+    if (typeof (e as { code?: unknown }).code === 'string') throw new CliError(EXIT_USAGE, `cannot convert ${file}: ${fsErrorMessage(e)}`);
+    throw e;
+  } finally {
+    w.close();
+  }
+  return 0;
+}
+
 // ------------------------------------------------------------------ the command
 
 export function addTraceCommand(program: Command, io: CliIo, done: (status: number) => void): void {
   const trace = program
     .command('trace')
-    .description('read a trace written by run --trace (JSON Lines, or Tarmac for instructions): show, stats, timeline');
+    .description('read a trace written by run --trace (binary, JSON Lines, or Tarmac for instructions): show, stats, timeline, convert');
   trace
     .command('show')
     .description('print the events of a trace, cores interleaved by time or side by side')
-    .argument('<file>', 'trace file (JSON Lines or Tarmac; FILE for per-core Tarmac files FILE.core0, ...)')
+    .argument('<file>', 'trace file (binary, JSON Lines or Tarmac; FILE for per-core Tarmac files FILE.core0, ...)')
     .option('--core <list>', 'only these cores (e.g. 0,2 or 1-3)', coreList)
     .option('--kind <list>', `only these event kinds (${KNOWN_KINDS.join(',')}); insn includes its reg/mem effects unless reg or mem is listed`, kindList)
     .option('--from-seq <n>', 'start at instruction sequence number n (per core)', intOption(0, Number.MAX_SAFE_INTEGER))
@@ -313,7 +350,7 @@ export function addTraceCommand(program: Command, io: CliIo, done: (status: numb
   trace
     .command('stats')
     .description('per-core instructions, profile by function, exclusive failures, SGIs, time asleep, lock contention')
-    .argument('<file>', 'trace file (JSON Lines or Tarmac)')
+    .argument('<file>', 'trace file (binary, JSON Lines or Tarmac)')
     .option('--elf <image>', 'name lock and exclusive addresses (and, for Tarmac, instructions) with this ELF image\'s symbols')
     .option('--json', 'print the statistics as JSON')
     .option('--top <n>', 'show only the n most frequent functions in the text profile', intOption(1, Number.MAX_SAFE_INTEGER))
@@ -321,8 +358,16 @@ export function addTraceCommand(program: Command, io: CliIo, done: (status: numb
   trace
     .command('timeline')
     .description('write a self-contained HTML timeline: one lane per core (running, asleep, in exception), SGI arrows')
-    .argument('<file>', 'trace file (JSON Lines; Tarmac gives instructions only)')
+    .argument('<file>', 'trace file (binary or JSON Lines; Tarmac gives instructions only)')
     .requiredOption('-o, --output <html>', 'the HTML file to write')
     .option('--title <text>', 'page title (default: the trace file name)')
     .action(async (file: string, opts: TimelineOptions) => { done(await traceTimeline(file, opts, io)); });
+  trace
+    .command('convert')
+    .description('turn a binary trace (run --trace-format binary) into Tarmac or JSON Lines')
+    .argument('<file>', 'binary trace file')
+    .requiredOption('--to <format>', 'tarmac or jsonl')
+    .requiredOption('-o, --output <file>', 'the file to write (Tarmac: FILE.core0, FILE.core1, ... unless --cores-inline)')
+    .option('--cores-inline', 'Tarmac: one file, each line naming its core (gem5 style)')
+    .action((file: string, opts: ConvertOptions) => { done(traceConvert(file, opts, io)); });
 }

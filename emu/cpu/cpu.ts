@@ -112,8 +112,6 @@ export class Cpu {
   halt = false;
   /** The trace event stream, or null (tracing off: the untraced loop runs). Set with setTracer(). */
   tracer: Tracer | null = null;
-  /** Physical address of the last translation (kept only while tracing, for memory events). */
-  lastPa = 0;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -259,26 +257,32 @@ export class Cpu {
     this.memAbort(vlo, vhi, acc, 0b010000);
   }
 
+  // Each access reports itself to the tracer, when there is one (one well-predicted test per access
+  // when tracing is off).
+
   read8(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 1);
     const off = pa - this.ramBase;
-    if (off >= 0 && off < this.ramSize) return this.dv.getUint8(off);
-    return this.mmioRead(vlo, vhi, pa, 1);
+    const v = off >= 0 && off < this.ramSize ? this.dv.getUint8(off) : this.mmioRead(vlo, vhi, pa, 1);
+    if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 1, v, 0);
+    return v;
   }
 
   read16(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 2);
     const off = pa - this.ramBase;
-    if (off >= 0 && off <= this.ramSize - 2) return this.dv.getUint16(off, true);
-    return this.mmioRead(vlo, vhi, pa, 2);
+    const v = off >= 0 && off <= this.ramSize - 2 ? this.dv.getUint16(off, true) : this.mmioRead(vlo, vhi, pa, 2);
+    if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 2, v, 0);
+    return v;
   }
 
   /** 32-bit load; returns the value as a signed int32 (use >>> 0 for unsigned). */
   read32(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 4);
     const off = pa - this.ramBase;
-    if (off >= 0 && off <= this.ramSize - 4) return this.dv.getInt32(off, true);
-    return this.mmioRead(vlo, vhi, pa, 4) | 0;
+    const v = off >= 0 && off <= this.ramSize - 4 ? this.dv.getInt32(off, true) : this.mmioRead(vlo, vhi, pa, 4) | 0;
+    if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 4, v, 0);
+    return v;
   }
 
   /** 64-bit load into R. */
@@ -288,12 +292,14 @@ export class Cpu {
     if (off >= 0 && off <= this.ramSize - 8) {
       R[LO] = this.dv.getInt32(off, true);
       R[HI] = this.dv.getInt32(off + 4, true);
-      return;
+    } else if (pa === SPLIT) {
+      this.splitLoad(vlo, vhi, 8);
+    } else {
+      const l = this.mmioRead(vlo, vhi, pa, 4) | 0;
+      const h = this.mmioRead(vlo, vhi, pa + 4, 4) | 0;
+      R[LO] = l; R[HI] = h;
     }
-    if (pa === SPLIT) { this.splitLoad(vlo, vhi, 8); return; }
-    const l = this.mmioRead(vlo, vhi, pa, 4) | 0;
-    const h = this.mmioRead(vlo, vhi, pa + 4, 4) | 0;
-    R[LO] = l; R[HI] = h;
+    if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 8, R[LO], R[HI]);
   }
 
   write8(vlo: number, vhi: number, v: number): void {
@@ -302,9 +308,8 @@ export class Cpu {
     if (off >= 0 && off < this.ramSize) {
       this.dv.setUint8(off, v);
       this.stored(pa, off, 1);
-      return;
-    }
-    this.mmioWrite(vlo, vhi, pa, 1, v & 0xff);
+    } else this.mmioWrite(vlo, vhi, pa, 1, v & 0xff);
+    if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 1, v & 0xff, 0);
   }
 
   write16(vlo: number, vhi: number, v: number): void {
@@ -313,9 +318,8 @@ export class Cpu {
     if (off >= 0 && off <= this.ramSize - 2) {
       this.dv.setUint16(off, v, true);
       this.stored(pa, off, 2);
-      return;
-    }
-    this.mmioWrite(vlo, vhi, pa, 2, v & 0xffff);
+    } else this.mmioWrite(vlo, vhi, pa, 2, v & 0xffff);
+    if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 2, v & 0xffff, 0);
   }
 
   write32(vlo: number, vhi: number, v: number): void {
@@ -324,9 +328,8 @@ export class Cpu {
     if (off >= 0 && off <= this.ramSize - 4) {
       this.dv.setInt32(off, v, true);
       this.stored(pa, off, 4);
-      return;
-    }
-    this.mmioWrite(vlo, vhi, pa, 4, v >>> 0);
+    } else this.mmioWrite(vlo, vhi, pa, 4, v >>> 0);
+    if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 4, v, 0);
   }
 
   write64(vlo: number, vhi: number, lo: number, hi: number): void {
@@ -336,11 +339,13 @@ export class Cpu {
       this.dv.setInt32(off, lo, true);
       this.dv.setInt32(off + 4, hi, true);
       this.stored(pa, off, 8);
-      return;
+    } else if (pa === SPLIT) {
+      this.splitStore(vlo, vhi, 8, lo, hi);
+    } else {
+      this.mmioWrite(vlo, vhi, pa, 4, lo >>> 0);
+      this.mmioWrite(vlo, vhi, pa + 4, 4, hi >>> 0);
     }
-    if (pa === SPLIT) { this.splitStore(vlo, vhi, 8, lo, hi); return; }
-    this.mmioWrite(vlo, vhi, pa, 4, lo >>> 0);
-    this.mmioWrite(vlo, vhi, pa + 4, 4, hi >>> 0);
+    if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 8, lo, hi);
   }
 
   /** Bookkeeping after a RAM store: other cores' exclusive marks, and decoded code on that page. */
@@ -556,32 +561,19 @@ export class Cpu {
 
   // ---------------------------------------------------------------- tracing
 
-  /** Turn tracing on (a Tracer) or off (null). While on, the data-access methods of this object are
-   * replaced by wrappers that report each access, and run() uses innerTraced(); the untraced path is
-   * untouched. */
+  /** Turn tracing on (a Tracer) or off (null). While on, run() uses innerTraced() and every data
+   * access reports itself; the untraced loop is untouched. */
   setTracer(t: Tracer | null): void {
     this.tracer = t;
-    const self = this as unknown as Record<string, unknown>;
-    const names = ['translate', 'read8', 'read16', 'read32', 'read64', 'write8', 'write16', 'write32', 'write64'];
-    if (t === null) { for (const n of names) delete self[n]; return; }
-    const P = Cpu.prototype;
-    this.translate = (vlo, vhi, acc, size) => (this.lastPa = P.translate.call(this, vlo, vhi, acc, size));
-    this.read8 = (vlo, vhi) => { const v = P.read8.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 1, v, 0); return v; };
-    this.read16 = (vlo, vhi) => { const v = P.read16.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 2, v, 0); return v; };
-    this.read32 = (vlo, vhi) => { const v = P.read32.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 4, v, 0); return v; };
-    this.read64 = (vlo, vhi) => { P.read64.call(this, vlo, vhi); t.mem(this, false, vlo, vhi, this.lastPa, 8, R[LO], R[HI]); };
-    this.write8 = (vlo, vhi, v) => { P.write8.call(this, vlo, vhi, v); t.mem(this, true, vlo, vhi, this.lastPa, 1, v & 0xff, 0); };
-    this.write16 = (vlo, vhi, v) => { P.write16.call(this, vlo, vhi, v); t.mem(this, true, vlo, vhi, this.lastPa, 2, v & 0xffff, 0); };
-    this.write32 = (vlo, vhi, v) => { P.write32.call(this, vlo, vhi, v); t.mem(this, true, vlo, vhi, this.lastPa, 4, v, 0); };
-    this.write64 = (vlo, vhi, lo, hi) => { P.write64.call(this, vlo, vhi, lo, hi); t.mem(this, true, vlo, vhi, this.lastPa, 8, lo, hi); };
   }
 
   /** The inner loop with tracing: as inner(), plus the tracer's begin/end around every instruction
-   * (a register-file snapshot and diff, the exclusive monitor and sleep state). */
+   * (the registers it may have written, the exclusive monitor and sleep state). */
   // This loop mirrors inner() on purpose: the untraced loop stays free of any tracing test.
   private innerTraced(budget: number): void {
     const t = this.tracer!;
-    let nzcv0 = 0, exclPa0 = -1, fails0 = 0;
+    let exclPa0 = -1, fails0 = 0;
+    t.enterBlock(this);
     try {
       while (this.retiredInRun < budget) {
         let insn: Insn | undefined;
@@ -593,13 +585,13 @@ export class Cpu {
         } else {
           insn = this.fetchSlow();
         }
-        nzcv0 = this.nzcv; exclPa0 = this.exclPa; fails0 = this.exclFailures;
+        exclPa0 = this.exclPa; fails0 = this.exclFailures;
         const sleep0 = this.sleep;
         t.begin(this, insn);
         insn.exec(this, insn);
         this.retiredInRun++;
-        t.end(this, nzcv0, exclPa0, fails0);
-        if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.name === 'WFE' || insn.name === 'WFI')) {
+        t.end(this, exclPa0, fails0, false);
+        if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.trace as { isWfx: boolean }).isWfx) {
           t.sleep(this.id, this.sleep === Sleep.WFE ? 'wfe' : 'wfi', this.el); // PSCI sleeps are reported by the board
         }
         t.cur = null;
@@ -618,7 +610,7 @@ export class Cpu {
       this.flow = Flow.Next;
       this.unpriv = 0;
       this.retiredInRun++;
-      if (t.cur === this) { t.end(this, nzcv0, exclPa0, fails0); t.cur = null; }
+      if (t.cur === this) { t.end(this, exclPa0, fails0, true); t.cur = null; }
     }
   }
 }

@@ -17,6 +17,9 @@ export class Insn {
   imm = 0; imm2 = 0; sf = 0; size = 0; opc = 0; sh = 0; cond = 0; opt = 0; S = 0; N = 0; o = 0;
   // Values a Prepare step precomputes (decoded bitmask immediates, shifted offsets...).
   aux0 = 0; aux1 = 0; aux2 = 0; aux3 = 0;
+  /** The tracer's notes on this instruction (trace/tracer.ts CodeInfo), made the first time it is
+   * traced; always null when tracing is off. */
+  trace: object | null = null;
 
   constructor(exec: Handler, name: string) {
     this.exec = exec;

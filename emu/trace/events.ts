@@ -35,15 +35,18 @@ export type EventKind = typeof EVENT_KINDS[number];
 export type WakeCause = 'event' | 'monitor' | 'irq' | 'timer' | 'psci' | 'sev';
 export type SleepWhy = 'wfe' | 'wfi' | 'psci' | 'off';
 
-/** An instruction, as the tracer hands it to a writer (one preallocated object per tracer). */
-export interface InsnEvent {
-  core: number; seq: number; time: number;
-  pcLo: number; pcHi: number;
-  op: number; el: number; spsel: number; cf: boolean;
-  dis: string; sym: string | undefined;
-  /** Per code location: a writer may cache its formatted text of the parts that depend only on the
-   * location, word, EL and SP selection here (the tracer renews the object when the word changes). */
-  cache: { key: number; a: Uint8Array; b: Uint8Array };
+/** Register numbers in reg events: 0..30 are X0..X30, then SP and NZCV. */
+export const REG_SP = 31, REG_NZCV = 32;
+/** Names of the register numbers, as the JSON Lines `reg` field has them. */
+export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'nzcv'];
+
+/** A code location as the tracer describes it once (tracer.ts CodeInfo). */
+export interface CodeLocation {
+  readonly id: number; readonly pcLo: number; readonly pcHi: number; readonly word: number;
+  readonly dis: string; readonly sym: string | undefined;
+  /** A writer may cache here its text of the parts of an insn event that depend only on the location,
+   * word, EL and SP selection (key: its own code for the EL and SP selection). */
+  readonly cache: { key: number; a: Uint8Array; b: Uint8Array };
 }
 
 /** Events other than insn/reg/mem: rare enough to be plain objects. */
@@ -60,13 +63,89 @@ export type OtherEvent =
 
 /** What a trace format implements. Addresses and 64-bit values come as (lo, hi) int32 halves. */
 export interface TraceWriter {
-  insn(e: InsnEvent): void;
-  /** A register write: name is x0..x30, sp or nzcv; for nzcv, lo holds NZCV << 28 and pstate the full
-   * PSTATE (SPSR format) after the instruction; for sp, el/spsel name the bank. */
-  reg(core: number, seq: number, time: number, name: string, lo: number, hi: number, el: number, spsel: number, pstate: number): void;
+  /** A code location met for the first time (before its first insn event); ids count up from 0. */
+  code?(info: CodeLocation): void;
+  /** An instruction about to execute at a code location; cf: its condition failed (a B.cond not taken). */
+  insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void;
+  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for NZCV (tracer.ts REG_NAMES); for
+   * NZCV, lo holds NZCV << 28 and pstate the full PSTATE (SPSR format) after the instruction; for SP,
+   * el/spsel name the bank. */
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void;
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void;
   other(e: OtherEvent): void;
   close(): void;
+}
+
+// ---------------------------------------------------------------- events other than insn/reg/mem as JSON
+
+/** An event other than insn/reg/mem as its JSON Lines line (without the newline). */
+export function otherJson(e: OtherEvent): string {
+  const head = `{"t":"${e.t}","core":${e.core}`;
+  const seq = 'seq' in e && e.seq !== undefined ? `,"seq":${e.seq}` : '';
+  const time = `,"time":${e.time}`;
+  let body: string;
+  switch (e.t) {
+    case 'exc':
+      body = `,"kind":"${e.kind}","from":${e.from},"to":${e.to},"esr":"0x${(e.esr >>> 0).toString(16)}"` +
+        (e.kind === 'sync' ? `,"ec":"0x${(e.esr >>> 26).toString(16)}"` : '') +
+        `,"elr":"0x${hexTrim(e.elrLo, e.elrHi)}","vec":"0x${hexTrim(e.vecLo, e.vecHi)}"`;
+      break;
+    case 'eret': body = `,"from":${e.from},"to":${e.to},"pc":"0x${hexTrim(e.pcLo, e.pcHi)}"`; break;
+    case 'ack': body = `,"intid":${e.intid}`; break;
+    case 'sgi': body = `,"targets":[${e.targets.join(',')}],"intid":${e.intid},"val":"0x${e.val.toString(16).padStart(16, '0')}"`; break;
+    case 'sleep': body = `,"why":"${e.why}"`; break;
+    case 'wake': body = `,"cause":"${e.cause}"` + (e.by !== undefined ? `,"by":${e.by}` : ''); break;
+    case 'excl': body = `,"op":"${e.op}"` + (e.pa !== undefined ? `,"pa":"0x${e.pa.toString(16)}"` : '') + (e.by !== undefined ? `,"by":${e.by}` : ''); break;
+    case 'psci': body = `,"fn":"0x${(e.fn >>> 0).toString(16)}","ret":${e.ret | 0}`; break;
+    case 'uart': body = `,"byte":${e.byte}`; break;
+  }
+  return head + seq + time + body + '}';
+}
+
+/** The inverse of otherJson (for the binary format, which stores these events as that text). */
+export function otherFromJson(text: string): OtherEvent {
+  const o = JSON.parse(text) as Record<string, unknown>;
+  const num = (k: string): number => {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`"${k}" is not an integer`);
+    return v;
+  };
+  const hex = (k: string): string => {
+    const v = o[k];
+    if (typeof v !== 'string' || !/^0x[0-9a-f]{1,16}$/.test(v)) throw new Error(`"${k}" is not a hex string`);
+    return v.slice(2);
+  };
+  const halves = (k: string): [number, number] => {
+    const h = hex(k);
+    return [parseInt(h.slice(-8), 16) | 0, h.length > 8 ? parseInt(h.slice(0, -8), 16) | 0 : 0];
+  };
+  const core = num('core'), time = num('time');
+  const seq = o.seq === undefined ? undefined : num('seq');
+  switch (o.t) {
+    case 'exc': {
+      const [elrLo, elrHi] = halves('elr'), [vecLo, vecHi] = halves('vec');
+      const kind = o.kind;
+      if (kind !== 'sync' && kind !== 'irq' && kind !== 'fiq' && kind !== 'serror') throw new Error('bad "kind"');
+      return { t: 'exc', core, ...(seq !== undefined ? { seq } : {}), time, kind, from: num('from'), to: num('to'), esr: parseInt(hex('esr'), 16), elrLo, elrHi, vecLo, vecHi };
+    }
+    case 'eret': { const [pcLo, pcHi] = halves('pc'); return { t: 'eret', core, seq: seq ?? 0, time, from: num('from'), to: num('to'), pcLo, pcHi }; }
+    case 'ack': return { t: 'ack', core, time, intid: num('intid') };
+    case 'sgi': {
+      const targets = o.targets;
+      if (!Array.isArray(targets) || !targets.every((x) => Number.isSafeInteger(x))) throw new Error('bad "targets"');
+      return { t: 'sgi', core, time, targets: targets as number[], intid: num('intid'), val: BigInt('0x' + hex('val')) };
+    }
+    case 'sleep': return { t: 'sleep', core, time, why: o.why as SleepWhy };
+    case 'wake': return { t: 'wake', core, time, cause: o.cause as WakeCause, ...(o.by !== undefined ? { by: num('by') } : {}) };
+    case 'excl': {
+      const op = o.op;
+      if (op !== 'set' && op !== 'clear' && op !== 'fail') throw new Error('bad "op"');
+      return { t: 'excl', core, time, op, ...(o.pa !== undefined ? { pa: parseInt(hex('pa'), 16) } : {}), ...(o.by !== undefined ? { by: num('by') } : {}) };
+    }
+    case 'psci': return { t: 'psci', core, time, fn: parseInt(hex('fn'), 16), ret: num('ret') };
+    case 'uart': return { t: 'uart', core, time, byte: num('byte') };
+    default: throw new Error(`unknown event type ${JSON.stringify(o.t)}`);
+  }
 }
 
 // ---------------------------------------------------------------- hex helpers (shared by the writers)

@@ -8,6 +8,8 @@
 import { createReadStream, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { readTarmac, tarmacCoreFiles } from './reader-tarmac.js';
+import { isBinaryTrace, replayBinary } from './binary.js';
+import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, hex32, hexTrim, otherJson } from './events.js';
 
 /** One trace event. Fields beyond these depend on `t` (see the README); unknown fields are kept. */
 export interface TraceEvent {
@@ -30,13 +32,14 @@ export class TraceFormatError extends Error {
   }
 }
 
-export type TraceFormat = 'jsonl' | 'tarmac';
+export type TraceFormat = 'jsonl' | 'tarmac' | 'binary';
 
 /** Return false from the callback to stop reading. */
 export type EventSink = (ev: TraceEvent, line: number) => boolean | void;
 
-/** Which format `path` holds: JSON Lines when its first non-blank character is '{'; Tarmac otherwise
- * (also when only per-core files PATH.core0, PATH.core1, ... exist). */
+/** Which format `path` holds: binary when it starts with the binary trace magic, JSON Lines when its
+ * first non-blank character is '{'; Tarmac otherwise (also when only per-core files PATH.core0,
+ * PATH.core1, ... exist). */
 export function detectFormat(path: string): TraceFormat {
   if (!existsSync(path) && tarmacCoreFiles(path).length > 0) return 'tarmac';
   const st = statSync(path);
@@ -45,6 +48,7 @@ export function detectFormat(path: string): TraceFormat {
   try {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
+    if (isBinaryTrace(buf.subarray(0, n))) return 'binary';
     const text = buf.subarray(0, n).toString('utf8');
     const first = /\S/.exec(text);
     return first === null || first[0] === '{' ? 'jsonl' : 'tarmac';
@@ -58,6 +62,12 @@ export function detectFormat(path: string): TraceFormat {
 export async function readTrace(path: string, sink: EventSink, format: TraceFormat = detectFormat(path)): Promise<void> {
   if (format === 'tarmac') {
     await readTarmac(path, sink);
+    return;
+  }
+  if (format === 'binary') {
+    const control = { stopped: false };
+    let n = 0;
+    replayBinary(path, new EventBuilder((ev) => { n++; if (sink(ev, n) === false) control.stopped = true; }), control);
     return;
   }
   await readLines(path, (text, lineNo) => {
@@ -84,6 +94,41 @@ export async function readLines(path: string, fn: (line: string, lineNo: number)
     stream.destroy();
   }
   if (openError !== undefined) throw openError;
+}
+
+/**
+ * A TraceWriter that makes the events a JSON Lines reader would have read from the JSON Lines writer's
+ * output (test/trace/binary.test.ts holds the two to equality): how binary traces are read.
+ */
+export class EventBuilder implements TraceWriter {
+  constructor(private readonly sink: (ev: TraceEvent) => void) {}
+
+  insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void {
+    const ev: TraceEvent = {
+      t: 'insn', core, seq, time, pc: `0x${hexTrim(code.pcLo, code.pcHi)}`, op: hex32(code.word),
+      el, sp: spsel !== 0 ? 'h' : 't', cf, dis: code.dis,
+    };
+    if (code.sym !== undefined) ev.sym = code.sym;
+    this.sink(ev);
+  }
+
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number): void {
+    this.sink({ t: 'reg', core, seq, time, reg: REG_NAMES[r], val: `0x${hex32(hi)}${hex32(lo)}` });
+  }
+
+  mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {
+    const val = size === 8 ? hex32(hi) + hex32(lo) : hex32(lo).slice(8 - 2 * size);
+    this.sink({
+      t: 'mem', core, seq, time, dir: write ? 'w' : 'r', va: `0x${hexTrim(vaLo, vaHi)}`,
+      pa: `0x${hexTrim(pa | 0, Math.floor(pa / 4294967296))}`, size, val: `0x${val}`,
+    });
+  }
+
+  other(e: OtherEvent): void {
+    this.sink(JSON.parse(otherJson(e)) as TraceEvent);
+  }
+
+  close(): void {}
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);

@@ -12,10 +12,10 @@
 // (FILE.core0, FILE.core1, ...), or with inline = true one file where each line names its core after the
 // time as gem5 does (`4 clk cpu0 IT ...`; the parser skips a cpuN token). SMP events that Tarmac has no
 // line for (SGIs, acknowledges, sleep and wake, exclusive monitor, PSCI, UART, ERET) are not written:
-// the parser warns about unknown event types, so they go to JSON Lines traces only.
+// the parser warns about unknown event types, so they go to JSON Lines and binary traces only.
 
 import { BufferedFile, ascii } from './output.js';
-import { InsnEvent, OtherEvent, TraceWriter, hex32 } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, hex32, REG_NZCV, REG_SP } from './events.js';
 
 
 const VECTOR_NAMES = ['CURRENT_SP0', 'CURRENT_SPX', 'LOWER_A64', 'LOWER_A32'];
@@ -35,11 +35,11 @@ export function tarmacDisasm(dis: string): string {
 
 const P_IT = ascii('IT ('), P_IS = ascii('IS ('), P_CPSR = ascii('R CPSR '), P_MR = ascii('MR'), P_MW = ascii('MW');
 const P_SP_EL = [0, 1, 2, 3].map((n) => ascii(`R SP_EL${n} `));
+const P_X = Array.from({ length: 31 }, (_, n) => ascii(`R X${n} `));
 
 export class TarmacWriter implements TraceWriter {
   private readonly files: BufferedFile[] = [];
   private readonly tags: Uint8Array[] = [];
-  private readonly names = new Map<string, Uint8Array>();
 
   /** path: FILE; with inline, the one file; otherwise FILE.coreN for each of ncores. */
   constructor(path: string, ncores: number, readonly inline: boolean) {
@@ -56,28 +56,23 @@ export class TarmacWriter implements TraceWriter {
     return inline ? [path] : Array.from({ length: ncores }, (_, k) => `${path}.core${k}`);
   }
 
-  insn(e: InsnEvent): void {
-    const key = e.el * 2 + e.spsel, cache = e.cache;
+  insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void {
+    const key = el * 2 + spsel, cache = code.cache;
     if (cache.key !== key) {
       cache.key = key;
-      cache.a = ascii(`) ${addr(e.pcLo, e.pcHi)} ${hex32(e.op)} O EL${e.el}${e.spsel !== 0 ? 'h' : 't'}_n : ${tarmacDisasm(e.dis)}\n`);
+      cache.a = ascii(`) ${addr(code.pcLo, code.pcHi)} ${hex32(code.word)} O EL${el}${spsel !== 0 ? 'h' : 't'}_n : ${tarmacDisasm(code.dis)}\n`);
     }
-    const o = this.files[e.core];
+    const o = this.files[core];
     o.reserve(64 + cache.a.length);
-    o.dec(e.time); o.put(this.tags[e.core]); o.put(e.cf ? P_IS : P_IT); o.dec(e.seq); o.put(cache.a);
+    o.dec(time); o.put(this.tags[core]); o.put(cf ? P_IS : P_IT); o.dec(seq); o.put(cache.a);
   }
 
-  reg(core: number, _seq: number, time: number, name: string, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
+  reg(core: number, _seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
     const o = this.files[core];
     o.reserve(96);
     o.dec(time); o.put(this.tags[core]);
-    if (name === 'nzcv') { o.put(P_CPSR); o.hex(pstate, 8, true); o.byte(10); return; }
-    if (name === 'sp') { o.put(P_SP_EL[spsel !== 0 ? el : 0]); }
-    else {
-      let n = this.names.get(name);
-      if (n === undefined) { n = ascii(`R ${name.toUpperCase()} `); this.names.set(name, n); }
-      o.put(n);
-    }
+    if (r === REG_NZCV) { o.put(P_CPSR); o.hex(pstate, 8, true); o.byte(10); return; }
+    o.put(r === REG_SP ? P_SP_EL[spsel !== 0 ? el : 0] : P_X[r]);
     o.hex(hi, 8, true); o.hex(lo, 8, true); o.byte(10);
   }
 

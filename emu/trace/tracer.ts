@@ -5,23 +5,79 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
 import { SPLIT } from '../cpu/mmu.js';
-import { InsnEvent, OtherEvent, TraceWriter, WakeCause, SleepWhy } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV } from './events.js';
 import { TraceFilter, NO_FILTER, inRanges, parseFilters, SymbolRange } from './filter.js';
 import { JsonlWriter } from './jsonl.js';
 import { TarmacWriter } from './tarmac.js';
+import { BinaryWriter } from './binary.js';
 import { loadDisassembler } from '../asm/disassembler.js';
 
 export type DisasmFn = (word: number, address: number) => { text: string };
 
-interface CodeInfo { word: number; dis: string; sym: string | undefined; cache: { key: number; a: Uint8Array; b: Uint8Array } }
-
 const EMPTY = new Uint8Array(0);
-const REG_NAMES = Array.from({ length: 31 }, (_, k) => `x${k}`);
+
+/**
+ * What the tracer knows of one instruction at one address, made once (cached on the Insn) so that
+ * the per-instruction work is a few field reads. `id` numbers the code locations in the order the
+ * tracer first met them (the binary format refers to code by it).
+ */
+export class CodeInfo implements CodeLocation {
+  /** Per writer: text of the parts that depend only on the location, word, EL and SP selection. */
+  readonly cache = { key: -1, a: EMPTY, b: EMPTY };
+  constructor(
+    readonly id: number,
+    readonly pcLo: number, readonly pcHi: number, readonly word: number,
+    readonly dis: string, readonly sym: string | undefined,
+    /** The PC passes the address filter. */
+    readonly inRange: boolean,
+    /** B.cond: the only A64 instruction whose condition can fail in Tarmac's sense. */
+    readonly isBcond: boolean,
+    /** WFE or WFI. */
+    readonly isWfx: boolean,
+    /** Registers (cpu.lo/hi indexes) the instruction can write, or null: compare them all. */
+    readonly regs: Int8Array | null,
+    /** The instruction can change NZCV. */
+    readonly flags: boolean,
+  ) {
+    this.onlyReg = flags || regs === null || regs.length > 1 ? -2 : regs.length === 1 ? regs[0] : -1;
+  }
+
+  /** For end()'s short path: the one register the instruction can write, -1 for none, -2 when it
+   * can write more (or NZCV). */
+  readonly onlyReg: number;
+}
+
+/** Instructions handled by the board (PSCI over HVC/SMC, semihosting over HLT) can write any register. */
+const ANY_REG = /^(HVC|SMC|HLT)$/;
+/** Instructions that can write NZCV (besides those above, which also get a full comparison). */
+const SETS_FLAGS = /^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|MSR|ERET|DCPS)/;
+/** Data processing: writes Rd only (index 32 where Rd names SP), and cannot take an exception. */
+const WRITES_RD = new RegExp('^(ADDS?|SUBS?|ANDS?|ORR|EOR|EON|ORN|BICS?|ADCS?|SBCS?|MOV[ZNK]|S?BFM|UBFM|EXTR|CS(EL|INC|INV|NEG)|' +
+  '[SU]?M(ADD|SUB)L?|[SU]MULH|[SU]DIV|(LSL|LSR|ASR|ROR)V|CL[ZS]|RBIT|REV(16|32)?|CRC32C?[BHWX]|ADRP?)(_|$)');
+/** Branches without link, conditional compares and hints that cannot trap: write no register. */
+const WRITES_NONE = /^(B|B\.cond|CBN?Z|TBN?Z|BR|RET|NOP|HINT|YIELD|SEVL?|DMB|DSB|ISB|CLREX|CCM[NP]_\w+)$/;
+
+/**
+ * The registers an instruction can write (cpu.lo/hi indexes, SP being 32), or null for all of them.
+ * Past the classes above, the superset of its register fields: Rd, Rn (writeback), Rt, Rt2, Rs and
+ * Rs+1 (CASP), X30 (BL, BLR) and SP (writeback to SP, exception entry and return, MSR SPSel). A
+ * superset is harmless (unchanged registers are not reported). An instruction that aborts part-way
+ * gets a full comparison instead. test/trace/tracer-regs.test.ts checks all this against a full
+ * comparison after every instruction of real programs.
+ */
+function writableRegs(insn: Insn): Int8Array | null {
+  const n = insn.name;
+  if (ANY_REG.test(n)) return null;
+  const regs = WRITES_NONE.test(n) ? [] : WRITES_RD.test(n) ? [insn.rd] : n === 'BL' || n === 'BLR' ? [30]
+    : [insn.rd, insn.rn, insn.rt, insn.rt2, insn.rs, insn.rs + 1, 30, 32];
+  return Int8Array.from([...new Set(regs)].filter((r) => (r >= 0 && r < 31) || r === 32).sort((a, b) => a - b));
+}
 
 export class Tracer {
-  /** Register file before the current instruction (scratch for the diff). */
-  readonly snapLo = new Int32Array(33);
-  readonly snapHi = new Int32Array(33);
+  /** Each core's registers as of its last traced instruction (what register events compare with). */
+  private readonly shLo: Int32Array[] = [];
+  private readonly shHi: Int32Array[] = [];
+  private readonly shNzcv: number[] = [];
   /** The core executing an instruction now, or null between blocks. */
   cur: Cpu | null = null;
   /** The current instruction's sequence number, time and EL, and whether its events pass the address filter. */
@@ -29,12 +85,26 @@ export class Tracer {
   time = 0;
   el = 0;
   insnInRange = true;
-  private readonly ev: InsnEvent = { core: 0, seq: 0, time: 0, pcLo: 0, pcHi: 0, op: 0, el: 0, spsel: 0, cf: false, dis: '', sym: undefined, cache: { key: -1, a: EMPTY, b: EMPTY } };
+  private info: CodeInfo | null = null;
+  /** Of the core in its block: time and sequence number less the instructions retired in the block. */
+  private timeBase = 0;
+  private seqBase = 0;
+  /** Code locations by address, for an Insn met at more than one address (an alias mapping). */
   private readonly code = new Map<number, CodeInfo>();
+  private nextId = 0;
   private readonly wantInsn: boolean;
   private readonly wantReg: boolean;
   private readonly wantMem: boolean;
+  /** No core or EL filter: every core at every EL passes. */
+  private readonly allCoresEls: boolean;
+  /** No filter at all and no verifyRegs: end() may take its short path. */
+  private plain: boolean;
   private closed = false;
+  /** Testing aid: compare every register after every instruction too, and throw if the register
+   * fields missed a write (see writableRegs). */
+  set verifyRegs(v: boolean) { this.verify = v; if (v) this.plain = false; }
+  get verifyRegs(): boolean { return this.verify; }
+  private verify = false;
 
   constructor(
     readonly writer: TraceWriter,
@@ -48,10 +118,13 @@ export class Tracer {
     this.wantInsn = k === null || k.has('insn');
     this.wantReg = k === null || k.has('reg');
     this.wantMem = k === null || k.has('mem');
+    this.allCoresEls = filter.cores === null && filter.els === null;
+    this.plain = this.allCoresEls && k === null && filter.ranges === null;
   }
 
   /** Does core c (at EL el) pass the core and EL filters? */
   private coreElPass(core: number, el: number): boolean {
+    if (this.allCoresEls) return true;
     const f = this.filter;
     return (f.cores === null || f.cores.has(core)) && (f.els === null || f.els.has(el));
   }
@@ -64,57 +137,109 @@ export class Tracer {
 
   // ---------------------------------------------------------------- per instruction (the traced loop)
 
-  /** Before an instruction executes: snapshot state and write its insn event. */
-  begin(c: Cpu, insn: Insn): void {
-    this.cur = c;
-    if (this.wantReg) { this.snapLo.set(c.lo); this.snapHi.set(c.hi); }
-    const seq = this.seq = c.icount + c.retiredInRun;
-    const time = this.time = c.env.counter(c);
-    this.el = c.el;
-    const pcLo = c.pcLo, pcHi = c.pcHi;
-    const r = this.filter.ranges;
-    this.insnInRange = r === null || inRanges(r, (pcHi >>> 0) * 4294967296 + (pcLo >>> 0));
-    if (!this.wantInsn || !this.insnInRange || !this.coreElPass(c.id, c.el)) return;
-    const e = this.ev;
-    e.core = c.id; e.seq = seq; e.time = time; e.pcLo = pcLo; e.pcHi = pcHi;
-    e.op = insn.word; e.el = c.el; e.spsel = c.spsel;
-    // Condition failed: in A64 only a B.cond (BC.cond) is a conditional instruction in Tarmac's sense.
-    e.cf = insn.name === 'B.cond' && !c.condHolds(insn.cond);
-    const info = this.codeInfo(pcLo, pcHi, insn.word);
-    e.dis = info.dis; e.sym = info.sym; e.cache = info.cache;
-    this.writer.insn(e);
+  /** A core starts a block of instructions: take its registers as they are now (changes made between
+   * blocks, such as exception entry for an interrupt, are not an instruction's doing). */
+  enterBlock(c: Cpu): void {
+    const id = c.id;
+    while (this.shLo.length <= id) { this.shLo.push(new Int32Array(33)); this.shHi.push(new Int32Array(33)); this.shNzcv.push(0); }
+    this.shLo[id].set(c.lo);
+    this.shHi[id].set(c.hi);
+    this.shNzcv[id] = c.nzcv;
+    // Within a block both clocks advance by one per instruction: the counter is the round's start plus
+    // the instructions retired in this run() (Machine's CpuEnv.counter).
+    this.timeBase = c.env.counter(c) - c.retiredInRun;
+    this.seqBase = c.icount;
   }
 
-  private codeInfo(pcLo: number, pcHi: number, word: number): CodeInfo {
+  /** Before an instruction executes: write its insn event. */
+  begin(c: Cpu, insn: Insn): void {
+    this.cur = c;
+    const seq = this.seq = this.seqBase + c.retiredInRun;
+    const time = this.time = this.timeBase + c.retiredInRun;
+    const el = this.el = c.el;
+    const pcLo = c.pcLo, pcHi = c.pcHi;
+    let info = insn.trace as CodeInfo | null;
+    if (info === null || info.pcLo !== pcLo || info.pcHi !== pcHi) info = this.codeInfo(insn, pcLo, pcHi);
+    this.info = info;
+    this.insnInRange = info.inRange;
+    if (!this.wantInsn || !info.inRange || !this.coreElPass(c.id, el)) return;
+    this.writer.insn(c.id, seq, time, info, el, c.spsel, info.isBcond && !c.condHolds(insn.cond));
+  }
+
+  private codeInfo(insn: Insn, pcLo: number, pcHi: number): CodeInfo {
     const key = (pcHi >>> 0) * 4294967296 + (pcLo >>> 0);
     let info = this.code.get(key);
-    if (info === undefined || info.word !== word) {
-      info = {
-        word,
-        dis: this.disasm !== null ? this.disasm(word, key).text : `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`,
-        sym: this.symbolize(key),
-        cache: { key: -1, a: EMPTY, b: EMPTY },
-      };
+    if (info === undefined || info.word !== insn.word) {
+      const r = this.filter.ranges;
+      const wfx = insn.name === 'WFE' || insn.name === 'WFI';
+      info = new CodeInfo(
+        this.nextId++, pcLo, pcHi, insn.word,
+        this.disasm !== null ? this.disasm(insn.word, key).text : `.inst 0x${(insn.word >>> 0).toString(16).padStart(8, '0')}`,
+        this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
+        writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name),
+      );
       this.code.set(key, info);
+      this.writer.code?.(info);
     }
+    insn.trace = info;
     return info;
   }
 
-  /** After the instruction (or its abort): register writes, exclusive-monitor and sleep changes. */
-  end(c: Cpu, nzcv0: number, exclPa0: number, fails0: number): void {
+  /** After the instruction (or its abort): register writes and exclusive-monitor changes. The common
+   * case (one possible destination register, no filter, monitor unchanged) comes first and returns
+   * early. (One function on purpose: a small one would be inlined into the traced loop, which V8 then
+   * optimizes worse.) */
+  end(c: Cpu, exclPa0: number, fails0: number, aborted: boolean): void {
+    const info = this.info!;
+    const r0 = info.onlyReg;
+    if (r0 >= -1 && this.plain && !aborted && c.exclFailures === fails0 && c.exclPa === exclPa0) {
+      if (r0 < 0) return;
+      const id = c.id, l = c.lo[r0], h = c.hi[r0], slo = this.shLo[id], shi = this.shHi[id];
+      if (l !== slo[r0] || h !== shi[r0]) { slo[r0] = l; shi[r0] = h; this.writer.reg(id, this.seq, this.time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel, 0); }
+      return;
+    }
     const id = c.id;
-    if (this.wantReg && this.insnInRange && this.coreElPass(id, this.el)) {
-      const lo = c.lo, hi = c.hi, slo = this.snapLo, shi = this.snapHi, w = this.writer;
+    if (this.verify && !aborted) this.checkRegs(c, info);
+    if (this.wantReg && info.inRange && this.coreElPass(id, this.el)) {
+      const lo = c.lo, hi = c.hi, slo = this.shLo[id], shi = this.shHi[id], w = this.writer;
       const seq = this.seq, time = this.time;
-      for (let r = 0; r < 31; r++) {
-        if (lo[r] !== slo[r] || hi[r] !== shi[r]) w.reg(id, seq, time, REG_NAMES[r], lo[r], hi[r], c.el, c.spsel, 0);
+      const regs = aborted ? null : info.regs;
+      if (regs !== null) {
+        for (let k = 0; k < regs.length; k++) {
+          const r = regs[k], l = lo[r], h = hi[r];
+          if (l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel, 0); }
+        }
+      } else {
+        for (let r = 0; r < 33; r++) {
+          if (r === 31) continue;
+          const l = lo[r], h = hi[r];
+          if (l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel, 0); }
+        }
       }
-      if (lo[32] !== slo[32] || hi[32] !== shi[32]) w.reg(id, seq, time, 'sp', lo[32], hi[32], c.el, c.spsel, 0);
-      const nzcv = c.nzcv;
-      if (nzcv !== nzcv0) w.reg(id, seq, time, 'nzcv', (nzcv << 28) | 0, 0, c.el, c.spsel, c.pstate);
+      if (info.flags || regs === null) {
+        const nzcv = c.nzcv;
+        if (nzcv !== this.shNzcv[id]) { this.shNzcv[id] = nzcv; w.reg(id, seq, time, REG_NZCV, (nzcv << 28) | 0, 0, c.el, c.spsel, c.pstate); }
+      }
+    } else if (this.wantReg) {
+      // Not reported, but later instructions compare with these values.
+      this.shLo[id].set(c.lo); this.shHi[id].set(c.hi); this.shNzcv[id] = c.nzcv;
     }
     if (c.exclFailures !== fails0) this.other({ t: 'excl', core: id, time: this.time, op: 'fail', ...(exclPa0 >= 0 ? { pa: exclPa0 } : {}) }, this.el);
     else if (c.exclPa >= 0 && c.exclPa !== exclPa0) this.other({ t: 'excl', core: id, time: this.time, op: 'set', pa: c.exclPa }, this.el);
+  }
+
+  /** verifyRegs: every register that differs from the shadow copy must be one writableRegs named. */
+  private checkRegs(c: Cpu, info: CodeInfo): void {
+    const slo = this.shLo[c.id], shi = this.shHi[c.id];
+    for (let r = 0; r < 33; r++) {
+      if (r === 31 || (c.lo[r] === slo[r] && c.hi[r] === shi[r])) continue;
+      if (info.regs !== null && !info.regs.includes(r)) {
+        throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} wrote ${r === 32 ? 'SP' : `X${r}`}, which its register fields do not name`);
+      }
+    }
+    if (!info.flags && info.regs !== null && c.nzcv !== this.shNzcv[c.id]) {
+      throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} changed NZCV, which writableRegs does not expect`);
+    }
   }
 
   /** A data access by the executing core (from the traced read/write wrappers). */
@@ -190,7 +315,7 @@ export class Tracer {
 
 export interface TraceOptions {
   path: string;
-  format: 'tarmac' | 'jsonl';
+  format: 'tarmac' | 'jsonl' | 'binary';
   /** --trace-filter specs (AND of all). */
   filters?: readonly string[];
   /** Tarmac: one file with the core named on each line (gem5 style) instead of FILE.coreN. */
@@ -204,7 +329,9 @@ export interface TraceOptions {
 export async function openTrace(m: { cores: readonly Cpu[]; time: number; symbolize: (addr: number) => string | undefined; setTracer(t: Tracer | null): void }, o: TraceOptions): Promise<Tracer> {
   const filter = parseFilters(o.filters ?? [], o.symbolRange);
   const dis = await loadDisassembler();
-  const writer = o.format === 'jsonl' ? new JsonlWriter(o.path) : new TarmacWriter(o.path, m.cores.length, o.inline ?? false);
+  const writer = o.format === 'jsonl' ? new JsonlWriter(o.path)
+    : o.format === 'binary' ? new BinaryWriter(o.path, m.cores.length)
+      : new TarmacWriter(o.path, m.cores.length, o.inline ?? false);
   const t = new Tracer(writer, filter, dis, (a) => m.symbolize(a), () => m.time);
   m.setTracer(t);
   return t;

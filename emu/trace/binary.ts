@@ -1,0 +1,333 @@
+// The binary trace format (`--trace-format binary`, files ending .a64t): every event of a full trace
+// at a few bytes an instruction, so that tracing everything stays cheap. `a64emu trace convert` turns
+// it into Tarmac or JSON Lines, byte for byte what those writers would have written during the run,
+// and `trace show`, `trace stats` and `trace timeline` read it directly.
+//
+// Layout, little-endian. A 16-byte header: the magic "A64TRACE", u16 version (1), u16 number of
+// cores, u32 zero. Then records, each a tag byte and its fields:
+//
+//   0x01 CTX    u8 core, f64 seq, f64 time    the core now writing, and its last instruction's
+//                                             sequence number and time
+//   0x02 MODE   u8 el, u8 spsel               the current core's EL and SP selection, from now on
+//   0x03 CODE   u32 pcLo, u32 pcHi, u32 word, u16 n, n bytes disassembly, u16 m (0xffff: none),
+//               m bytes symbol                 a code location; the k-th CODE record is location k
+//   0x10 INSN   (tag | 1 when the condition failed) location = the current core's previous + 1
+//   0x12 INSN   u32 location (tag | 1 likewise)
+//               An instruction of the current core: sequence number and time are its previous
+//               instruction's plus one (a CTX record comes first when that is not so).
+//   0x20 REG    u8 r (0..30 X0..X30, 31 SP, 32 NZCV), u32 lo, u32 hi   a register write (for NZCV,
+//               lo is NZCV << 28 and hi the PSTATE); SP's bank is the current MODE's
+//   0x21 REG32  u8 r, u32 lo                  the same with hi = 0
+//   0x22 REGSP  u8 el << 1 | spsel, u32 lo, u32 hi   SP written after a change of EL or SP selection
+//   0x30 MEM    u8 flags (bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs
+//               from VA), u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]
+//   0x40 OTHER  u32 n, n bytes: the event as its JSON Lines line (without the newline)
+//
+// Register and memory records belong to the current core's last instruction. Memory stays bounded
+// on both sides: the writer streams through a fixed buffer, the reader reads in fixed chunks (the
+// table of code locations grows with the code, not with the run).
+
+import { openSync, writeSync, closeSync, readSync } from 'node:fs';
+import { CodeLocation, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV } from './events.js';
+
+export const MAGIC = 'A64TRACE';
+const VERSION = 1;
+const HEADER_BYTES = 16;
+const BUF_BYTES = 1 << 20;
+/** Room for the largest fixed-size record. */
+const MAX_RECORD = 32;
+
+const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, Reg = 0x20, Reg32 = 0x21, RegSp = 0x22, Mem = 0x30, Other = 0x40 }
+
+export class BinaryWriter implements TraceWriter {
+  private readonly buf = new Uint8Array(BUF_BYTES);
+  private readonly dv = new DataView(this.buf.buffer);
+  private pos = 0;
+  private fd: number;
+  private core = -1;
+  /** Per core, what a reader knows: last sequence number, time, location, EL and SP selection. */
+  private readonly seq: number[] = [];
+  private readonly time: number[] = [];
+  private readonly loc: number[] = [];
+  private readonly el: number[] = [];
+  private readonly spsel: number[] = [];
+
+  constructor(readonly path: string, ncores: number) {
+    this.fd = openSync(path, 'w');
+    for (let k = 0; k < ncores; k++) { this.seq.push(NaN); this.time.push(NaN); this.loc.push(-2); this.el.push(-1); this.spsel.push(-1); }
+    for (let k = 0; k < 8; k++) this.buf[k] = MAGIC.charCodeAt(k);
+    this.dv.setUint16(8, VERSION, true);
+    this.dv.setUint16(10, ncores, true);
+    this.dv.setUint32(12, 0, true);
+    this.pos = HEADER_BYTES;
+  }
+
+  /** Make `core` current with its last instruction at (seq, time), unless the reader knows so already. */
+  private ctx(core: number, seq: number, time: number): void {
+    if (core === this.core && seq === this.seq[core] && time === this.time[core]) return;
+    const p = this.pos;
+    this.buf[p] = Tag.Ctx; this.buf[p + 1] = core;
+    this.dv.setFloat64(p + 2, seq, true); this.dv.setFloat64(p + 10, time, true);
+    this.pos = p + 18;
+    this.core = core; this.seq[core] = seq; this.time[core] = time;
+  }
+
+  private bytes(s: string, max: number): void {
+    const n = Math.min(s.length, max);
+    this.dv.setUint16(this.pos, n, true);
+    this.pos += 2;
+    for (let k = 0; k < n; k++) this.buf[this.pos++] = s.charCodeAt(k) & 0xff;
+  }
+
+  code(info: CodeLocation): void {
+    this.reserve(32 + 2 * 0xfffe);
+    const p = this.pos;
+    this.buf[p] = Tag.Code;
+    this.dv.setInt32(p + 1, info.pcLo, true); this.dv.setInt32(p + 5, info.pcHi, true); this.dv.setInt32(p + 9, info.word, true);
+    this.pos = p + 13;
+    this.bytes(info.dis, 0xfffe);
+    if (info.sym === undefined) { this.dv.setUint16(this.pos, 0xffff, true); this.pos += 2; } else this.bytes(info.sym, 0xfffe);
+  }
+
+  insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void {
+    if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
+    this.ctx(core, seq - 1, time - 1);
+    this.seq[core] = seq; this.time[core] = time;
+    const buf = this.buf, id = code.id;
+    if (el !== this.el[core] || spsel !== this.spsel[core]) {
+      buf[this.pos] = Tag.Mode; buf[this.pos + 1] = el; buf[this.pos + 2] = spsel; this.pos += 3;
+      this.el[core] = el; this.spsel[core] = spsel;
+    }
+    if (id === this.loc[core] + 1) buf[this.pos++] = cf ? Tag.InsnNext | 1 : Tag.InsnNext;
+    else {
+      const p = this.pos;
+      buf[p] = cf ? Tag.InsnId | 1 : Tag.InsnId; this.dv.setUint32(p + 1, id, true);
+      this.pos = p + 5;
+    }
+    this.loc[core] = id;
+  }
+
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
+    if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
+    this.ctx(core, seq, time);
+    const p = this.pos, buf = this.buf, dv = this.dv;
+    if (r === REG_SP && (el !== this.el[core] || spsel !== this.spsel[core])) {
+      buf[p] = Tag.RegSp; buf[p + 1] = (el << 1) | spsel; dv.setInt32(p + 2, lo, true); dv.setInt32(p + 6, hi, true);
+      this.pos = p + 10;
+      return;
+    }
+    if (r === REG_NZCV) hi = pstate;
+    if (hi === 0) { buf[p] = Tag.Reg32; buf[p + 1] = r; dv.setInt32(p + 2, lo, true); this.pos = p + 6; return; }
+    buf[p] = Tag.Reg; buf[p + 1] = r; dv.setInt32(p + 2, lo, true); dv.setInt32(p + 6, hi, true);
+    this.pos = p + 10;
+  }
+
+  mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {
+    if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
+    this.ctx(core, seq, time);
+    const buf = this.buf, dv = this.dv;
+    const paSame = vaHi === 0 && pa === (vaLo >>> 0);
+    let p = this.pos;
+    buf[p] = Tag.Mem;
+    buf[p + 1] = (write ? 1 : 0) | ((size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3) << 1) | (vaHi !== 0 ? 8 : 0) | (paSame ? 0 : 16);
+    dv.setInt32(p + 2, vaLo, true);
+    p += 6;
+    if (vaHi !== 0) { dv.setInt32(p, vaHi, true); p += 4; }
+    if (!paSame) { dv.setFloat64(p, pa, true); p += 8; }
+    dv.setInt32(p, lo, true); p += 4;
+    if (size === 8) { dv.setInt32(p, hi, true); p += 4; }
+    this.pos = p;
+  }
+
+  other(e: OtherEvent): void {
+    const text = otherJson(e);
+    this.reserve(5 + text.length);
+    const p = this.pos;
+    this.buf[p] = Tag.Other; this.dv.setUint32(p + 1, text.length, true);
+    this.pos = p + 5;
+    for (let k = 0; k < text.length; k++) this.buf[this.pos++] = text.charCodeAt(k) & 0xff;
+  }
+
+  private reserve(n: number): void {
+    if (this.pos + n > BUF_BYTES) this.flush();
+    if (n > BUF_BYTES) throw new Error(`binary trace: a record of ${n} bytes does not fit the buffer`);
+  }
+
+  flush(): void {
+    let off = 0;
+    while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
+    this.pos = 0;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+// ---------------------------------------------------------------- reading
+
+export class BinaryTraceError extends Error {
+  constructor(readonly file: string, readonly offset: number, readonly reason: string) {
+    super(`${file}: byte ${offset}: malformed binary trace: ${reason}`);
+  }
+}
+
+/** Does this file start with the binary trace magic? */
+export function isBinaryTrace(head: Uint8Array): boolean {
+  if (head.length < 8) return false;
+  for (let k = 0; k < 8; k++) if (head[k] !== MAGIC.charCodeAt(k)) return false;
+  return true;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The number of cores a binary trace's header gives. */
+export function binaryTraceCores(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(HEADER_BYTES);
+    const n = readSync(fd, head, 0, HEADER_BYTES, 0);
+    if (n < HEADER_BYTES || !isBinaryTrace(head)) throw new BinaryTraceError(path, 0, 'not a binary trace (no A64TRACE header)');
+    return new DataView(head.buffer).getUint16(10, true);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Read a binary trace and replay it into a TraceWriter: the same calls, with the same arguments, that
+ * the tracer made to the binary writer (so a Tarmac or JSON Lines writer produces what it would have
+ * written during the run). Returns the number of cores. `stop()` may be called from the writer to end
+ * the reading early.
+ */
+export function replayBinary(path: string, w: TraceWriter, control: { stopped: boolean } = { stopped: false }): number {
+  const fd = openSync(path, 'r');
+  try {
+    const CHUNK = 1 << 20;
+    let buf = new Uint8Array(CHUNK);
+    let dv = new DataView(buf.buffer);
+    let len = 0, pos = 0, fileOff = 0, eof = false;
+    /** Make n bytes available at pos; false at the end of the file. */
+    const need = (n: number): boolean => {
+      if (len - pos >= n) return true;
+      if (n > buf.length) { const nb = new Uint8Array(Math.max(n, 2 * buf.length)); nb.set(buf.subarray(pos, len)); buf = nb; dv = new DataView(buf.buffer); }
+      else buf.copyWithin(0, pos, len);
+      fileOff += pos; len -= pos; pos = 0;
+      while (!eof && len < n) {
+        const r = readSync(fd, buf, len, buf.length - len, null);
+        if (r === 0) eof = true; else len += r;
+      }
+      return len >= n;
+    };
+    const bad = (why: string): never => { throw new BinaryTraceError(path, fileOff + pos, why); };
+    if (!need(HEADER_BYTES) || !isBinaryTrace(buf)) bad('not a binary trace (no A64TRACE header)');
+    const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
+    if (version !== VERSION) bad(`version ${version}, this a64emu reads version ${VERSION}`);
+    pos = HEADER_BYTES;
+    const codes: CodeLocation[] = [];
+    const seq: number[] = [], time: number[] = [], loc: number[] = [], el: number[] = [], spsel: number[] = [];
+    for (let k = 0; k < ncores; k++) { seq.push(-1); time.push(-1); loc.push(-1); el.push(1); spsel.push(1); }
+    let core = 0;
+    const text = (n: number): string => {
+      if (!need(n)) bad('truncated string');
+      let s = '';
+      for (let k = 0; k < n; k++) s += String.fromCharCode(buf[pos + k]);
+      pos += n;
+      return s;
+    };
+    while (!control.stopped && need(1)) {
+      const tag = buf[pos];
+      switch (tag) {
+        case Tag.Ctx:
+          if (!need(18)) bad('truncated record');
+          core = buf[pos + 1];
+          if (core >= ncores) bad(`core ${core} of a ${ncores}-core trace`);
+          seq[core] = dv.getFloat64(pos + 2, true); time[core] = dv.getFloat64(pos + 10, true);
+          pos += 18;
+          break;
+        case Tag.Mode:
+          if (!need(3)) bad('truncated record');
+          el[core] = buf[pos + 1]; spsel[core] = buf[pos + 2];
+          pos += 3;
+          break;
+        case Tag.Code: {
+          if (!need(15)) bad('truncated record');
+          const pcLo = dv.getInt32(pos + 1, true), pcHi = dv.getInt32(pos + 5, true), word = dv.getInt32(pos + 9, true);
+          const n = dv.getUint16(pos + 13, true);
+          pos += 15;
+          const dis = text(n);
+          if (!need(2)) bad('truncated record');
+          const m = dv.getUint16(pos, true);
+          pos += 2;
+          const sym = m === 0xffff ? undefined : text(m);
+          codes.push({ id: codes.length, pcLo, pcHi, word, dis, sym, cache: { key: -1, a: EMPTY, b: EMPTY } });
+          break;
+        }
+        case Tag.InsnNext: case Tag.InsnNext | 1: case Tag.InsnId: case Tag.InsnId | 1: {
+          let id: number;
+          if (tag < Tag.InsnId) { id = loc[core] + 1; pos += 1; }
+          else { if (!need(5)) bad('truncated record'); id = dv.getUint32(pos + 1, true); pos += 5; }
+          const c = codes[id];
+          if (c === undefined) bad(`instruction at unknown code location ${id}`);
+          loc[core] = id;
+          w.insn(core, ++seq[core], ++time[core], c, el[core], spsel[core], (tag & 1) !== 0);
+          break;
+        }
+        case Tag.Reg: case Tag.Reg32: {
+          const wide = tag === Tag.Reg;
+          if (!need(wide ? 10 : 6)) bad('truncated record');
+          const r = buf[pos + 1], lo = dv.getInt32(pos + 2, true), hi = wide ? dv.getInt32(pos + 6, true) : 0;
+          pos += wide ? 10 : 6;
+          if (r > REG_NZCV) bad(`register number ${r}`);
+          if (r === REG_NZCV) w.reg(core, seq[core], time[core], r, lo, 0, el[core], spsel[core], hi);
+          else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core], 0);
+          break;
+        }
+        case Tag.RegSp: {
+          if (!need(10)) bad('truncated record');
+          const m = buf[pos + 1];
+          w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1, 0);
+          pos += 10;
+          break;
+        }
+        case Tag.Mem: {
+          if (!need(2)) bad('truncated record');
+          const f = buf[pos + 1];
+          const size = 1 << ((f >>> 1) & 3);
+          const n = 2 + 4 + ((f & 8) !== 0 ? 4 : 0) + ((f & 16) !== 0 ? 8 : 0) + 4 + (size === 8 ? 4 : 0);
+          if (!need(n)) bad('truncated record');
+          let p = pos + 2;
+          const vaLo = dv.getInt32(p, true); p += 4;
+          let vaHi = 0;
+          if ((f & 8) !== 0) { vaHi = dv.getInt32(p, true); p += 4; }
+          let pa = vaLo >>> 0;
+          if ((f & 16) !== 0) { pa = dv.getFloat64(p, true); p += 8; }
+          const lo = dv.getInt32(p, true); p += 4;
+          let hi = 0;
+          if (size === 8) { hi = dv.getInt32(p, true); p += 4; }
+          pos = p;
+          w.mem(core, seq[core], time[core], (f & 1) !== 0, vaLo, vaHi, pa, size, lo, hi);
+          break;
+        }
+        case Tag.Other: {
+          if (!need(5)) bad('truncated record');
+          const n = dv.getUint32(pos + 1, true);
+          pos += 5;
+          const s = text(n);
+          let e: OtherEvent;
+          try { e = otherFromJson(s); } catch (x) { return bad(`event ${JSON.stringify(s.slice(0, 80))}: ${x instanceof Error ? x.message : String(x)}`); }
+          w.other(e);
+          break;
+        }
+        default:
+          bad(`unknown record tag 0x${tag.toString(16)}`);
+      }
+    }
+    return ncores;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,134 @@
+// The binary trace format: a run traced in binary and converted afterwards gives, byte for byte, the
+// Tarmac and JSON Lines files the same run traced in those formats gives (the emulator is
+// deterministic, so the same image run twice is the same run); reading it gives the events the JSON
+// Lines reader gives. Also: filters (which make the writer state its context explicitly), and damaged
+// files.
+
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Machine } from '../../emu/board/machine.js';
+import { loadImage } from '../../emu/loader/image.js';
+import { openTrace, TraceOptions } from '../../emu/trace/tracer.js';
+import { readTrace, TraceEvent } from '../../emu/trace/reader.js';
+import { BinaryTraceError, replayBinary } from '../../emu/trace/binary.js';
+import { TarmacWriter } from '../../emu/trace/tarmac.js';
+import { JsonlWriter } from '../../emu/trace/jsonl.js';
+import { main } from '../../emu/cli/main.js';
+
+const ROOT = join(__dirname, '..', '..');
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'a64emu-binary-test-')); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+interface Case { name: string; image: string; smp: number; filters?: string[]; maxInsns?: number }
+
+async function traceRun(c: Case, o: Omit<TraceOptions, 'filters'>): Promise<number> {
+  const path = join(ROOT, c.image);
+  const m = new Machine({ smp: c.smp, ramMiB: 256, stdout: () => {}, stderr: () => {}, maxInsns: c.maxInsns ?? 50_000_000 });
+  const img = loadImage(m, readFileSync(path), { path });
+  m.boot(Number(img.entry), img.linuxBoot, img.regions);
+  const syms = img.symbols;
+  if (syms !== undefined) m.symbolize = (pc) => syms.symbolize(BigInt(pc));
+  const t = await openTrace(m, { ...o, filters: c.filters ?? [] });
+  const r = m.run();
+  t.close();
+  return r.instructions;
+}
+
+async function events(path: string): Promise<TraceEvent[]> {
+  const out: TraceEvent[] = [];
+  await readTrace(path, (ev) => { out.push(ev); });
+  return out;
+}
+
+const CASES: Case[] = [
+  // Four cores: SGIs, WFE, exclusives, PSCI; the lock tests' LSE build too.
+  { name: 'selftest', image: 'firmware/images/smp-selftest.elf', smp: 4, maxInsns: 400_000 },
+  { name: 'selftest-lse', image: 'firmware/images/smp-selftest-lse.elf', smp: 2, maxInsns: 200_000 },
+  // EL0 and back (SP banks, ERET), and the MMU (virtual and physical addresses differ).
+  { name: 'el0', image: 'test/machine-guests/bin/el0.elf', smp: 1 },
+  { name: 'mmu', image: 'test/machine-guests/bin/mmu.elf', smp: 4 },
+  // Filtered: gaps in the instruction stream of a core, register and memory events without their
+  // instruction, events of other cores only.
+  { name: 'filtered-core', image: 'firmware/images/smp-selftest.elf', smp: 4, filters: ['core=1,3'], maxInsns: 400_000 },
+  { name: 'filtered-kinds', image: 'firmware/images/smp-selftest.elf', smp: 4, filters: ['kind=reg,mem,sgi,wake'], maxInsns: 400_000 },
+  { name: 'filtered-el', image: 'test/machine-guests/bin/el0.elf', smp: 1, filters: ['el=0'] },
+];
+
+describe('binary traces', () => {
+  for (const c of CASES) {
+    it(`${c.name}: convert gives what the Tarmac and JSON Lines writers write, and reading gives the same events`, async () => {
+      const bin = join(dir, `${c.name}.a64t`), jsonl = join(dir, `${c.name}.jsonl`), tarmac = join(dir, `${c.name}.tarmac`);
+      const n = await traceRun(c, { path: bin, format: 'binary' });
+      await traceRun(c, { path: jsonl, format: 'jsonl' });
+      await traceRun(c, { path: tarmac, format: 'tarmac' });
+      await traceRun(c, { path: `${tarmac}-inline`, format: 'tarmac', inline: true });
+
+      const cj = join(dir, `${c.name}.conv.jsonl`);
+      const w = new JsonlWriter(cj);
+      replayBinary(bin, w);
+      w.close();
+      expect(readFileSync(cj).equals(readFileSync(jsonl))).toBe(true);
+
+      const ct = join(dir, `${c.name}.conv.tarmac`);
+      const tw = new TarmacWriter(ct, c.smp, false);
+      replayBinary(bin, tw);
+      tw.close();
+      for (const p of TarmacWriter.paths(tarmac, c.smp, false)) {
+        expect(readFileSync(p.replace(tarmac, ct)).equals(readFileSync(p))).toBe(true);
+      }
+      const ti = new TarmacWriter(`${ct}-inline`, c.smp, true);
+      replayBinary(bin, ti);
+      ti.close();
+      expect(readFileSync(`${ct}-inline`).equals(readFileSync(`${tarmac}-inline`))).toBe(true);
+
+      const fromBin = await events(bin), fromJsonl = await events(jsonl);
+      if (c.name === 'selftest') {
+        const kinds = new Set(fromBin.map((e) => e.t));
+        for (const k of ['insn', 'reg', 'mem', 'exc', 'eret', 'ack', 'sgi', 'sleep', 'wake', 'excl', 'psci', 'uart']) expect(kinds).toContain(k);
+      }
+      expect(fromBin.length).toBe(fromJsonl.length);
+      expect(fromBin).toEqual(fromJsonl);
+      if (c.filters === undefined) {
+        // Every instruction is there (an instruction fetch that faults counts as retired, with a
+        // synchronous exception event outside any instruction), and the format is compact (JSON Lines
+        // is the yardstick).
+        const fetchFaults = fromBin.filter((e) => e.t === 'exc' && e.kind === 'sync' && e.seq === undefined).length;
+        expect(fromBin.filter((e) => e.t === 'insn').length).toBe(n - fetchFaults);
+        expect(statSync(bin).size * 8).toBeLessThan(statSync(jsonl).size);
+      }
+    }, 120_000);
+  }
+
+  it('a damaged file is reported with the byte offset, not thrown as a host error', async () => {
+    const good = join(dir, 'el0.a64t');
+    if (!existsSync(good)) await traceRun(CASES[2], { path: good, format: 'binary' });
+    const bytes = readFileSync(good);
+    const sink = { insn() {}, reg() {}, mem() {}, other() {}, close() {} };
+
+    const truncated = join(dir, 'truncated.a64t');
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 3));
+    expect(() => replayBinary(truncated, sink)).toThrow(BinaryTraceError);
+
+    const badTag = join(dir, 'bad-tag.a64t');
+    const b = Buffer.from(bytes);
+    b[16] = 0xee; // the first record
+    writeFileSync(badTag, b);
+    expect(() => replayBinary(badTag, sink)).toThrow(/byte 16: malformed binary trace: unknown record tag 0xee/);
+
+    const notBinary = join(dir, 'not-binary.a64t');
+    writeFileSync(notBinary, 'A64TRACX');
+    expect(() => replayBinary(notBinary, sink)).toThrow(/not a binary trace/);
+
+    // The CLI: exit status 2 and one line.
+    const err: string[] = [];
+    const io = { stdout: () => {}, stderr: (s: string) => { err.push(s); }, cwd: dir };
+    const status = await main(['trace', 'stats', 'bad-tag.a64t'], io);
+    expect(status).toBe(2);
+    expect(err.join('')).toMatch(/^a64emu: bad-tag\.a64t: byte 16: malformed binary trace: unknown record tag 0xee\n$/);
+    const st2 = await main(['trace', 'convert', join(dir, 'selftest.jsonl'), '--to', 'tarmac', '-o', join(dir, 'x')], io);
+    expect(st2).toBe(2);
+  });
+});
