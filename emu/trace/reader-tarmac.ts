@@ -65,7 +65,7 @@ class TarmacParser {
     }
     const mm = MEM.exec(kind);
     if (mm !== null) {
-      const am = /^([0-9a-f_]+)(?::([0-9a-f_]+))?\s+(\S+)/i.exec(rest);
+      const am = /^([0-9a-f_]+)(?::([0-9a-f_]+?)(?:_N?S)?)?\s+(\S+)/i.exec(rest);
       if (am === null) throw new TraceFormatError(this.file, lineNo, `${kind} line: expected VA:PA VALUE`);
       const va = `0x${am[1].replace(/_/g, '').toLowerCase()}`;
       return {
