@@ -20,6 +20,7 @@ import { BinaryTraceError, binaryTraceCores, replayBinary } from '../trace/binar
 import { JsonlWriter } from '../trace/jsonl.js';
 import { TarmacWriter } from '../trace/tarmac.js';
 import type { TraceWriter } from '../trace/events.js';
+import { loadDisassembler } from '../asm/disassembler.js';
 import { TimelineBuilder, timelineHtml } from '../trace/timeline.js';
 import { CliError, CliIo, fsErrorMessage, intOption, readInput } from './common.js';
 
@@ -300,12 +301,13 @@ export async function traceTimeline(file: string, opts: TimelineOptions, io: Cli
 interface ConvertOptions { to: string; output: string; coresInline?: boolean }
 
 /** A binary trace into Tarmac or JSON Lines: what `run --trace` would have written in that format. */
-export function traceConvert(file: string, opts: ConvertOptions, io: CliIo): number {
+export async function traceConvert(file: string, opts: ConvertOptions, io: CliIo): Promise<number> {
   const { path, format } = tracePath(io, file);
   if (format !== 'binary') throw new CliError(EXIT_USAGE, `${file}: not a binary trace (convert reads what run --trace-format binary writes)`);
   if (opts.to !== 'tarmac' && opts.to !== 'jsonl') throw new CliError(EXIT_USAGE, `--to must be tarmac or jsonl, not '${opts.to}'`);
   if (opts.to !== 'tarmac' && opts.coresInline) throw new CliError(EXIT_USAGE, '--cores-inline is for --to tarmac');
   const out = resolve(io.cwd, opts.output);
+  const dis = await loadDisassembler();
   let w: TraceWriter;
   try {
     const ncores = binaryTraceCores(path);
@@ -315,7 +317,7 @@ export function traceConvert(file: string, opts: ConvertOptions, io: CliIo): num
     throw new CliError(EXIT_USAGE, `cannot write ${opts.output}: ${fsErrorMessage(e)}`);
   }
   try {
-    replayBinary(path, w);
+    replayBinary(path, w, dis);
   } catch (e) {
     if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: byte ${e.offset}: malformed binary trace: ${e.reason}`);
     if (typeof (e as { code?: unknown }).code === 'string') throw new CliError(EXIT_USAGE, `cannot convert ${file}: ${fsErrorMessage(e)}`);
@@ -369,5 +371,5 @@ export function addTraceCommand(program: Command, io: CliIo, done: (status: numb
     .requiredOption('--to <format>', 'tarmac or jsonl')
     .requiredOption('-o, --output <file>', 'the file to write (Tarmac: FILE.core0, FILE.core1, ... unless --cores-inline)')
     .option('--cores-inline', 'Tarmac: one file, each line naming its core (gem5 style)')
-    .action((file: string, opts: ConvertOptions) => { done(traceConvert(file, opts, io)); });
+    .action(async (file: string, opts: ConvertOptions) => { done(await traceConvert(file, opts, io)); });
 }

@@ -9,8 +9,10 @@
 //   0x01 CTX    u8 core, f64 seq, f64 time    the core now writing, and its last instruction's
 //                                             sequence number and time
 //   0x02 MODE   u8 el, u8 spsel               the current core's EL and SP selection, from now on
-//   0x03 CODE   u32 pcLo, u32 pcHi, u32 word, u16 n, n bytes disassembly, u16 m (0xffff: none),
-//               m bytes symbol                 a code location; the k-th CODE record is location k
+//   0x03 CODE   u32 pcLo, u32 pcHi, u32 word, u16 m (0xffff: none), m bytes symbol
+//                                             a code location; the k-th CODE record is location k
+//                                             (readers disassemble the word, with capstone as the
+//                                             tracer would have)
 //   0x10 INSN   (tag | 1 when the condition failed) location = the current core's previous + 1
 //   0x12 INSN   u32 location (tag | 1 likewise)
 //               An instruction of the current core: sequence number and time are its previous
@@ -28,7 +30,7 @@
 // table of code locations grows with the code, not with the run).
 
 import { openSync, writeSync, closeSync, readSync } from 'node:fs';
-import { CodeLocation, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV } from './events.js';
+import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV } from './events.js';
 
 export const MAGIC = 'A64TRACE';
 const VERSION = 1;
@@ -80,12 +82,11 @@ export class BinaryWriter implements TraceWriter {
   }
 
   code(info: CodeLocation): void {
-    this.reserve(32 + 2 * 0xfffe);
+    this.reserve(32 + 0xfffe);
     const p = this.pos;
     this.buf[p] = Tag.Code;
     this.dv.setInt32(p + 1, info.pcLo, true); this.dv.setInt32(p + 5, info.pcHi, true); this.dv.setInt32(p + 9, info.word, true);
     this.pos = p + 13;
-    this.bytes(info.dis, 0xfffe);
     if (info.sym === undefined) { this.dv.setUint16(this.pos, 0xffff, true); this.pos += 2; } else this.bytes(info.sym, 0xfffe);
   }
 
@@ -184,6 +185,18 @@ export function isBinaryTrace(head: Uint8Array): boolean {
 
 const EMPTY = new Uint8Array(0);
 
+/** A code location read back; disassembled when first asked. */
+class ReadCode implements CodeLocation {
+  readonly cache = { key: -1, a: EMPTY, b: EMPTY };
+  private text: string | undefined;
+  constructor(readonly id: number, readonly pcLo: number, readonly pcHi: number, readonly word: number,
+    readonly sym: string | undefined, private readonly disasm: DisasmFn | null) {}
+  get dis(): string {
+    if (this.text === undefined) this.text = disassemble(this.disasm, this.word, this.pcLo, this.pcHi);
+    return this.text;
+  }
+}
+
 /** The number of cores a binary trace's header gives. */
 export function binaryTraceCores(path: string): number {
   const fd = openSync(path, 'r');
@@ -203,7 +216,7 @@ export function binaryTraceCores(path: string): number {
  * written during the run). Returns the number of cores. `stop()` may be called from the writer to end
  * the reading early.
  */
-export function replayBinary(path: string, w: TraceWriter, control: { stopped: boolean } = { stopped: false }): number {
+export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | null, control: { stopped: boolean } = { stopped: false }): number {
   const fd = openSync(path, 'r');
   try {
     const CHUNK = 1 << 20;
@@ -227,7 +240,7 @@ export function replayBinary(path: string, w: TraceWriter, control: { stopped: b
     const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
     if (version !== VERSION) bad(`version ${version}, this a64emu reads version ${VERSION}`);
     pos = HEADER_BYTES;
-    const codes: CodeLocation[] = [];
+    const codes: ReadCode[] = [];
     const seq: number[] = [], time: number[] = [], loc: number[] = [], el: number[] = [], spsel: number[] = [];
     for (let k = 0; k < ncores; k++) { seq.push(-1); time.push(-1); loc.push(-1); el.push(1); spsel.push(1); }
     let core = 0;
@@ -256,14 +269,10 @@ export function replayBinary(path: string, w: TraceWriter, control: { stopped: b
         case Tag.Code: {
           if (!need(15)) bad('truncated record');
           const pcLo = dv.getInt32(pos + 1, true), pcHi = dv.getInt32(pos + 5, true), word = dv.getInt32(pos + 9, true);
-          const n = dv.getUint16(pos + 13, true);
+          const m = dv.getUint16(pos + 13, true);
           pos += 15;
-          const dis = text(n);
-          if (!need(2)) bad('truncated record');
-          const m = dv.getUint16(pos, true);
-          pos += 2;
           const sym = m === 0xffff ? undefined : text(m);
-          codes.push({ id: codes.length, pcLo, pcHi, word, dis, sym, cache: { key: -1, a: EMPTY, b: EMPTY } });
+          codes.push(new ReadCode(codes.length, pcLo, pcHi, word, sym, disasm));
           break;
         }
         case Tag.InsnNext: case Tag.InsnNext | 1: case Tag.InsnId: case Tag.InsnId | 1: {

@@ -148,6 +148,13 @@ export function otherFromJson(text: string): OtherEvent {
   }
 }
 
+export type DisasmFn = (word: number, address: number) => { text: string };
+
+/** Capstone's text for a word at an address, or `.inst 0x...` without a disassembler. */
+export function disassemble(disasm: DisasmFn | null, word: number, pcLo: number, pcHi: number): string {
+  return disasm !== null ? disasm(word, (pcHi >>> 0) * 4294967296 + (pcLo >>> 0)).text : `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 // ---------------------------------------------------------------- hex helpers (shared by the writers)
 
 const HEX = '0123456789abcdef';

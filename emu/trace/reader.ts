@@ -9,6 +9,7 @@ import { createReadStream, existsSync, openSync, readSync, closeSync, statSync }
 import { createInterface } from 'node:readline';
 import { readTarmac, tarmacCoreFiles } from './reader-tarmac.js';
 import { isBinaryTrace, replayBinary } from './binary.js';
+import { loadDisassembler } from '../asm/disassembler.js';
 import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, hex32, hexTrim, otherJson } from './events.js';
 
 /** One trace event. Fields beyond these depend on `t` (see the README); unknown fields are kept. */
@@ -67,7 +68,8 @@ export async function readTrace(path: string, sink: EventSink, format: TraceForm
   if (format === 'binary') {
     const control = { stopped: false };
     let n = 0;
-    replayBinary(path, new EventBuilder((ev) => { n++; if (sink(ev, n) === false) control.stopped = true; }), control);
+    const dis = await loadDisassembler();
+    replayBinary(path, new EventBuilder((ev) => { n++; if (sink(ev, n) === false) control.stopped = true; }), dis, control);
     return;
   }
   await readLines(path, (text, lineNo) => {

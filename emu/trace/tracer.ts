@@ -5,16 +5,17 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
 import { SPLIT } from '../cpu/mmu.js';
-import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV, DisasmFn, disassemble } from './events.js';
+export type { DisasmFn } from './events.js';
 import { TraceFilter, NO_FILTER, inRanges, parseFilters, SymbolRange } from './filter.js';
 import { JsonlWriter } from './jsonl.js';
 import { TarmacWriter } from './tarmac.js';
 import { BinaryWriter } from './binary.js';
 import { loadDisassembler } from '../asm/disassembler.js';
 
-export type DisasmFn = (word: number, address: number) => { text: string };
 
 const EMPTY = new Uint8Array(0);
+
 
 /**
  * What the tracer knows of one instruction at one address, made once (cached on the Insn) so that
@@ -27,7 +28,7 @@ export class CodeInfo implements CodeLocation {
   constructor(
     readonly id: number,
     readonly pcLo: number, readonly pcHi: number, readonly word: number,
-    readonly dis: string, readonly sym: string | undefined,
+    private readonly disasm: DisasmFn | null, readonly sym: string | undefined,
     /** The PC passes the address filter. */
     readonly inRange: boolean,
     /** B.cond: the only A64 instruction whose condition can fail in Tarmac's sense. */
@@ -40,6 +41,14 @@ export class CodeInfo implements CodeLocation {
     readonly flags: boolean,
   ) {
     this.onlyReg = flags || regs === null || regs.length > 1 ? -2 : regs.length === 1 ? regs[0] : -1;
+  }
+
+  private text: string | undefined;
+
+  /** Disassembly, made when a writer first asks (the binary format does not: its readers disassemble). */
+  get dis(): string {
+    if (this.text === undefined) this.text = disassemble(this.disasm, this.word, this.pcLo, this.pcHi);
+    return this.text;
   }
 
   /** For end()'s short path: the one register the instruction can write, -1 for none, -2 when it
@@ -174,8 +183,7 @@ export class Tracer {
       const wfx = insn.name === 'WFE' || insn.name === 'WFI';
       info = new CodeInfo(
         this.nextId++, pcLo, pcHi, insn.word,
-        this.disasm !== null ? this.disasm(insn.word, key).text : `.inst 0x${(insn.word >>> 0).toString(16).padStart(8, '0')}`,
-        this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
+        this.disasm, this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
         writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name),
       );
       this.code.set(key, info);

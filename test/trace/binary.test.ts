@@ -16,10 +16,13 @@ import { BinaryTraceError, replayBinary } from '../../emu/trace/binary.js';
 import { TarmacWriter } from '../../emu/trace/tarmac.js';
 import { JsonlWriter } from '../../emu/trace/jsonl.js';
 import { main } from '../../emu/cli/main.js';
+import { loadDisassembler } from '../../emu/asm/disassembler.js';
+import type { DisasmFn } from '../../emu/trace/events.js';
 
 const ROOT = join(__dirname, '..', '..');
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'a64emu-binary-test-')); });
+let dis: DisasmFn;
+beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'a64emu-binary-test-')); dis = await loadDisassembler(); });
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
 interface Case { name: string; image: string; smp: number; filters?: string[]; maxInsns?: number }
@@ -68,19 +71,19 @@ describe('binary traces', () => {
 
       const cj = join(dir, `${c.name}.conv.jsonl`);
       const w = new JsonlWriter(cj);
-      replayBinary(bin, w);
+      replayBinary(bin, w, dis);
       w.close();
       expect(readFileSync(cj).equals(readFileSync(jsonl))).toBe(true);
 
       const ct = join(dir, `${c.name}.conv.tarmac`);
       const tw = new TarmacWriter(ct, c.smp, false);
-      replayBinary(bin, tw);
+      replayBinary(bin, tw, dis);
       tw.close();
       for (const p of TarmacWriter.paths(tarmac, c.smp, false)) {
         expect(readFileSync(p.replace(tarmac, ct)).equals(readFileSync(p))).toBe(true);
       }
       const ti = new TarmacWriter(`${ct}-inline`, c.smp, true);
-      replayBinary(bin, ti);
+      replayBinary(bin, ti, dis);
       ti.close();
       expect(readFileSync(`${ct}-inline`).equals(readFileSync(`${tarmac}-inline`))).toBe(true);
 
@@ -110,17 +113,17 @@ describe('binary traces', () => {
 
     const truncated = join(dir, 'truncated.a64t');
     writeFileSync(truncated, bytes.subarray(0, bytes.length - 3));
-    expect(() => replayBinary(truncated, sink)).toThrow(BinaryTraceError);
+    expect(() => replayBinary(truncated, sink, null)).toThrow(BinaryTraceError);
 
     const badTag = join(dir, 'bad-tag.a64t');
     const b = Buffer.from(bytes);
     b[16] = 0xee; // the first record
     writeFileSync(badTag, b);
-    expect(() => replayBinary(badTag, sink)).toThrow(/byte 16: malformed binary trace: unknown record tag 0xee/);
+    expect(() => replayBinary(badTag, sink, null)).toThrow(/byte 16: malformed binary trace: unknown record tag 0xee/);
 
     const notBinary = join(dir, 'not-binary.a64t');
     writeFileSync(notBinary, 'A64TRACX');
-    expect(() => replayBinary(notBinary, sink)).toThrow(/not a binary trace/);
+    expect(() => replayBinary(notBinary, sink, null)).toThrow(/not a binary trace/);
 
     // The CLI: exit status 2 and one line.
     const err: string[] = [];
