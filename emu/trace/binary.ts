@@ -24,6 +24,9 @@
 //   0x30 MEM    u8 flags (bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs
 //               from VA), u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]
 //   0x40 OTHER  u32 n, n bytes: the event as its JSON Lines line (without the newline)
+//   0x41 UART   u8 core, f64 time, u8 byte    a uart event
+//   0x42 EXCL   u8 core, f64 time, u8 flags (bits 1:0 op: 0 set, 1 clear, 2 fail; bit 2 pa follows;
+//               bit 3 by follows), [f64 pa], [u8 by]   an excl event
 //
 // Register and memory records belong to the current core's last instruction. Memory stays bounded
 // on both sides: the writer streams through a fixed buffer, the reader reads in fixed chunks (the
@@ -39,7 +42,7 @@ const BUF_BYTES = 1 << 20;
 /** Room for the largest fixed-size record. */
 const MAX_RECORD = 32;
 
-const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, Reg = 0x20, Reg32 = 0x21, RegSp = 0x22, Mem = 0x30, Other = 0x40 }
+const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, Reg = 0x20, Reg32 = 0x21, RegSp = 0x22, Mem = 0x30, Other = 0x40, Uart = 0x41, Excl = 0x42 }
 
 export class BinaryWriter implements TraceWriter {
   private readonly buf = new Uint8Array(BUF_BYTES);
@@ -141,6 +144,29 @@ export class BinaryWriter implements TraceWriter {
   }
 
   other(e: OtherEvent): void {
+    this.otherRecord(e);
+  }
+
+  private otherRecord(e: OtherEvent): void {
+    // The frequent ones (console output, the exclusive monitor) get records of their own.
+    if (e.t === 'uart') {
+      if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
+      const p = this.pos;
+      this.buf[p] = Tag.Uart; this.buf[p + 1] = e.core; this.dv.setFloat64(p + 2, e.time, true); this.buf[p + 10] = e.byte;
+      this.pos = p + 11;
+      return;
+    }
+    if (e.t === 'excl') {
+      if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
+      let p = this.pos;
+      this.buf[p] = Tag.Excl; this.buf[p + 1] = e.core; this.dv.setFloat64(p + 2, e.time, true);
+      this.buf[p + 10] = (e.op === 'set' ? 0 : e.op === 'clear' ? 1 : 2) | (e.pa !== undefined ? 4 : 0) | (e.by !== undefined ? 8 : 0);
+      p += 11;
+      if (e.pa !== undefined) { this.dv.setFloat64(p, e.pa, true); p += 8; }
+      if (e.by !== undefined) this.buf[p++] = e.by;
+      this.pos = p;
+      return;
+    }
     const text = otherJson(e);
     this.reserve(5 + text.length);
     const p = this.pos;
@@ -328,6 +354,30 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           const s = text(n);
           let e: OtherEvent;
           try { e = otherFromJson(s); } catch (x) { return bad(`event ${JSON.stringify(s.slice(0, 80))}: ${x instanceof Error ? x.message : String(x)}`); }
+          w.other(e);
+          break;
+        }
+        case Tag.Uart: {
+          if (!need(11)) bad('truncated record');
+          const c = buf[pos + 1];
+          if (c >= ncores) bad(`core ${c} of a ${ncores}-core trace`);
+          w.other({ t: 'uart', core: c, time: dv.getFloat64(pos + 2, true), byte: buf[pos + 10] });
+          pos += 11;
+          break;
+        }
+        case Tag.Excl: {
+          if (!need(11)) bad('truncated record');
+          const c = buf[pos + 1], time = dv.getFloat64(pos + 2, true), f = buf[pos + 10];
+          if (c >= ncores) bad(`core ${c} of a ${ncores}-core trace`);
+          if ((f & 3) === 3 || f > 15) bad(`exclusive monitor record flags 0x${f.toString(16)}`);
+          const n = 11 + ((f & 4) !== 0 ? 8 : 0) + ((f & 8) !== 0 ? 1 : 0);
+          if (!need(n)) bad('truncated record');
+          const op = (['set', 'clear', 'fail'] as const)[f & 3];
+          let p = pos + 11;
+          const e: OtherEvent = { t: 'excl', core: c, time, op };
+          if ((f & 4) !== 0) { e.pa = dv.getFloat64(p, true); p += 8; }
+          if ((f & 8) !== 0) e.by = buf[p];
+          pos += n;
           w.other(e);
           break;
         }
