@@ -6,7 +6,10 @@
 // seeded by it, so different seeds explore different interleavings and the same seed repeats one.
 // Time is virtual: a round advances the counter by its longest quantum (one tick per instruction at
 // CNTFRQ = 62.5 MHz), and a core reading the counter mid-quantum sees the round's start plus what it
-// has retired so far. When every core sleeps, time jumps to the next timer deadline.
+// has retired so far. A core woken by another one mid-round (SEV, a store that clears its monitor,
+// an SGI, CPU_ON) starts, if it runs later in that round, at its waker's time, not the round's start,
+// so that nothing it does comes before what woke it. When every core sleeps, time jumps to the next
+// timer deadline.
 
 import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
@@ -105,6 +108,13 @@ export class Machine {
   instructions = 0;
   /** Virtual time (counter ticks) at the start of the current round. */
   time = 0;
+  /** Per core, where in the current round its quantum starts (ticks after `time`): non-zero only for
+   * a core another one woke earlier in the round. */
+  private readonly startOffset: number[];
+  /** Per core, where in the current round its quantum ended (0 if it has not run in this round). */
+  private readonly doneAt: number[];
+  /** The core executing now, or null between quanta. */
+  private runningCore: Cpu | null = null;
   /** Host input (the UART's receive line) may still arrive: set by the CLI while stdin is open. */
   inputOpen = false;
   /** Symbolizer for reports (set by the loader when the image has symbols). */
@@ -160,6 +170,8 @@ export class Machine {
       clock: () => Math.floor(this.time / (CNTFRQ / 100)),
     });
 
+    this.startOffset = new Array<number>(smp).fill(0);
+    this.doneAt = new Array<number>(smp).fill(0);
     const env = this.makeEnv();
     const decoder = a64Decoder();
     for (let k = 0; k < smp; k++) {
@@ -172,7 +184,7 @@ export class Machine {
     }
     for (const c of this.cores) c.peers = this.cores;
     this.monitor.onClear = (core, by, pa) => {
-      if (this.tracer !== null) this.tracer.exclClear(core, pa, by, this.cores[core].el);
+      if (this.tracer !== null) this.tracer.exclClear(core, pa, by, this.cores[core].el, this.timeFor(this.cores[core]));
       this.wakeEvent(this.cores[core], 'monitor', by);
     };
 
@@ -246,8 +258,7 @@ export class Machine {
         this.timers[c.id].reset();
         c.pcLo = eLo; c.pcHi = eHi;
         c.lo[0] = xLo; c.hi[0] = xHi;
-        c.sleep = Sleep.Running;
-        if (this.tracer !== null) this.tracer.wake(c.id, 'psci', this.tracer.cur?.id, c.el);
+        this.wakeUp(c, 'psci', this.runningCore?.id);
       },
       powerOff: (c) => { c.sleep = Sleep.Off; c.flow = Flow.Exit; if (this.tracer !== null) this.tracer.sleep(c.id, 'off', c.el); },
       standby: (c) => { c.sleep = Sleep.WFI; c.nextAndExit(); if (this.tracer !== null) this.tracer.sleep(c.id, 'psci', c.el); },
@@ -270,7 +281,7 @@ export class Machine {
       sendEvent: (from) => { for (const c of this.cores) this.wakeEvent(c, 'sev', from.id); },
       takeInterrupt: (c) => takeInterrupt(c),
       fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`, 'fault'),
-      counter: (c) => this.time + c.retiredInRun,
+      counter: (c) => this.time + this.startOffset[c.id] + c.retiredInRun,
     };
   }
 
@@ -288,7 +299,17 @@ export class Machine {
 
   private wakeUp(c: Cpu, cause: WakeCause, by?: number): void {
     c.sleep = Sleep.Running;
-    if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el);
+    const w = this.runningCore;
+    if (w !== null && w !== c) this.startOffset[c.id] = Math.max(this.startOffset[c.id], this.startOffset[w.id] + w.retiredInRun);
+    if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el, this.timeFor(c));
+  }
+
+  /** The time of something the running core (or, between quanta, the board) does to core c: the
+   * running core's clock, but not before c's own (c may have run further into this round already). */
+  private timeFor(c: Cpu): number {
+    const w = this.runningCore;
+    const now = w === null ? this.time : this.time + this.startOffset[w.id] + w.retiredInRun;
+    return Math.max(now, this.time + this.doneAt[c.id]);
   }
 
   /** Set a core's event register; a core asleep in WFE wakes (and consumes the event). */
@@ -341,12 +362,18 @@ export class Machine {
       let budget = seeded ? 1 + (this.next() % (2 * q)) : q;
       budget = Math.min(budget, this.maxInsns - this.instructions);
       if (budget <= 0) break;
+      this.runningCore = c;
       const n = c.run(budget);
+      this.runningCore = null;
       c.retiredInRun = 0;
       this.instructions += n;
       ran += n;
-      if (n > longest) longest = n;
+      const end = this.startOffset[c.id] + n;
+      this.doneAt[c.id] = end;
+      if (end > longest) longest = end;
     }
+    this.startOffset.fill(0);
+    this.doneAt.fill(0);
     this.time += longest;
     for (const t of this.timers) t.update(this.time);
     return ran;

@@ -194,9 +194,9 @@ export function normAddr(v: unknown): string | undefined {
  * Interleaves the cores of a trace by time with bounded memory. A trace file lists events in the
  * order the emulator produced them: each core's events in order, but cores run in turns (quanta), so
  * times of different cores are not sorted in the file, and an event another core caused on this one
- * (a wake, a monitor clear) carries that other core's time. This keeps each core's events in file
- * order (the truth for that core) and merges the cores by their own clocks (a caused event sorts with
- * the core's next own event), holding at most `window` events; with window 0 events pass in file order.
+ * (a wake, a monitor clear) carries that other core's time (at or after this core's own). This keeps
+ * each core's events in file order (the truth for that core) and merges the cores by their own clocks
+ * (a caused event sorts with the core's next own event), holding at most `window` events; with window 0 events pass in file order.
  */
 export class CoreMerger {
   private queues = new Map<number, { evs: TraceEvent[]; keys: number[]; head: number; last: number }>();

@@ -6,7 +6,8 @@
 //  - exclusive-store failures (excl op=fail) per core and per physical address;
 //  - SGIs per sender -> target pair, and acknowledgements per core;
 //  - time asleep per core: the sum of wake.time - sleep.time over completed sleeps (a wake carries
-//    the waking core's time, which can be behind the sleeper's clock: such a sleep counts 0);
+//    its waker's time, which the emulator keeps at or after the sleeper's own; were it behind, the
+//    sleep would count 0);
 //  - lock contention per lock address: STXR failures there, and WFE sleeps whose core's last
 //    exclusive reservation (excl op=set) was that address.
 
@@ -137,7 +138,7 @@ export class StatsCollector {
       case 'wake': {
         const s = this.sleepStart.get(ev.core);
         if (s !== undefined) {
-          // The wake carries the waker's time; a core whose clock was already past it slept no time.
+          // The wake carries the waker's time (not before this core's own; if it were, no time asleep).
           cs.asleep += Math.max(0, ev.time - s);
           this.sleepStart.delete(ev.core);
         }

@@ -87,7 +87,8 @@ export class TimelineBuilder {
       this.cores.set(ev.core, c);
     }
     // A core's own events are in order; an event another core caused (a wake) carries that core's
-    // time, which may be behind this core's clock: the core's time never goes backwards.
+    // time, which the emulator keeps at or after this core's clock (and if a trace had it behind, the
+    // core's time would still not go backwards here).
     const time = Math.max(t, c.last);
     c.last = time;
     switch (ev.t) {

@@ -296,12 +296,14 @@ export class Tracer {
     this.other({ t: 'sleep', core, time: this.now(), why }, el);
   }
 
-  wake(core: number, cause: WakeCause, by: number | undefined, el: number): void {
-    this.other(by === undefined ? { t: 'wake', core, time: this.now(), cause } : { t: 'wake', core, time: this.now(), cause, by }, el);
+  /** Core `core` woke, at `time` (the board's: at or after both its waker's time and its own). */
+  wake(core: number, cause: WakeCause, by: number | undefined, el: number, time: number): void {
+    this.other(by === undefined ? { t: 'wake', core, time, cause } : { t: 'wake', core, time, cause, by }, el);
   }
 
-  exclClear(core: number, pa: number, by: number, el: number): void {
-    this.other({ t: 'excl', core, time: this.now(), op: 'clear', pa, by }, el);
+  /** Core `by` cleared core `core`'s exclusive monitor, at `time` (as for wake). */
+  exclClear(core: number, pa: number, by: number, el: number, time: number): void {
+    this.other({ t: 'excl', core, time, op: 'clear', pa, by }, el);
   }
 
   psci(core: number, fn: number, ret: number, el: number): void {

@@ -11,6 +11,7 @@ import { assembleWords } from '../../emu/asm/assembler.js';
 import { loadImage } from '../../emu/loader/image.js';
 import { openTrace } from '../../emu/trace/tracer.js';
 import { parseFilters, FilterError } from '../../emu/trace/filter.js';
+import { readTrace } from '../../emu/trace/reader.js';
 
 const MAIN = RAM_BASE + 0x10000, VECTORS = RAM_BASE + 0x10800, CORE1 = RAM_BASE + 0x11000, DATA = RAM_BASE + 0x12000;
 const GICR1_SGI = 0x080a_0000 + 0x2_0000 + 0x1_0000;
@@ -255,5 +256,30 @@ describe('a trace of the SMP self-test image', () => {
     expect(received).toEqual(g.sgisReceived);
     expect(writes).toEqual(g.sgiWrites);
     for (let k = 0; k < 4; k++) expect(received[k]).toBeGreaterThan(0);
+  }, 60_000);
+
+  it.skipIf(!existsSync(image))('keeps each core\'s time causal: its own events in time order, and nothing after a wake earlier than the wake', async () => {
+    for (const seed of [0, 7]) {
+      const m = new Machine({ smp: 4, ramMiB: 256, stdout: () => {}, stderr: () => {}, seed });
+      const img = loadImage(m, readFileSync(image), { path: image });
+      m.boot(Number(img.entry), img.linuxBoot, img.regions);
+      const path = join(dir, `causal-${seed}.a64t`);
+      const t = await openTrace(m, { path, format: 'binary', filters: ['kind=insn,sleep,wake'] });
+      expect(m.run().status).toBe(0);
+      t.close();
+      const last = [-1, -1, -1, -1];
+      let wakes = 0, sameRound = 0;
+      const backwards: string[] = [];
+      await readTrace(path, (e) => {
+        // Every event (an instruction, a sleep, a wake: which carries its waker's time, not before the
+        // woken core's own) is at or after everything before it on its core.
+        if (e.time < last[e.core] && backwards.length < 5) backwards.push(`core ${e.core}: ${e.t} at ${e.time} after ${last[e.core]}`);
+        if (e.t === 'wake') { wakes++; if (e.time > last[e.core]) sameRound++; }
+        last[e.core] = Math.max(last[e.core], e.time);
+      });
+      expect(backwards).toEqual([]);
+      expect(wakes).toBeGreaterThan(10);
+      expect(sameRound).toBeGreaterThan(0);
+    }
   }, 60_000);
 });
