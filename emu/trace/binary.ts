@@ -49,17 +49,22 @@ export class BinaryWriter implements TraceWriter {
   private readonly dv = new DataView(this.buf.buffer);
   private pos = 0;
   private fd: number;
+  /** The current core (the last CTX record's), and what a reader knows of it: its last sequence
+   * number and time, last code location, EL and SP selection. Other cores' locations, ELs and SP
+   * selections are in the arrays (a switch of core writes the sequence number and time anew). */
   private core = -1;
-  /** Per core, what a reader knows: last sequence number, time, location, EL and SP selection. */
-  private readonly seq: number[] = [];
-  private readonly time: number[] = [];
+  private cSeq = NaN;
+  private cTime = NaN;
+  private cLoc = -2;
+  private cEl = -1;
+  private cSpsel = -1;
   private readonly loc: number[] = [];
   private readonly el: number[] = [];
   private readonly spsel: number[] = [];
 
   constructor(readonly path: string, ncores: number) {
     this.fd = openSync(path, 'w');
-    for (let k = 0; k < ncores; k++) { this.seq.push(NaN); this.time.push(NaN); this.loc.push(-2); this.el.push(-1); this.spsel.push(-1); }
+    for (let k = 0; k < ncores; k++) { this.loc.push(-2); this.el.push(-1); this.spsel.push(-1); }
     for (let k = 0; k < 8; k++) this.buf[k] = MAGIC.charCodeAt(k);
     this.dv.setUint16(8, VERSION, true);
     this.dv.setUint16(10, ncores, true);
@@ -67,14 +72,19 @@ export class BinaryWriter implements TraceWriter {
     this.pos = HEADER_BYTES;
   }
 
-  /** Make `core` current with its last instruction at (seq, time), unless the reader knows so already. */
+  /** Write a CTX record: `core` is current, its last instruction at (seq, time). */
   private ctx(core: number, seq: number, time: number): void {
-    if (core === this.core && seq === this.seq[core] && time === this.time[core]) return;
+    if (core !== this.core) {
+      const o = this.core;
+      if (o >= 0) { this.loc[o] = this.cLoc; this.el[o] = this.cEl; this.spsel[o] = this.cSpsel; }
+      this.cLoc = this.loc[core]; this.cEl = this.el[core]; this.cSpsel = this.spsel[core];
+      this.core = core;
+    }
     const p = this.pos;
     this.buf[p] = Tag.Ctx; this.buf[p + 1] = core;
     this.dv.setFloat64(p + 2, seq, true); this.dv.setFloat64(p + 10, time, true);
     this.pos = p + 18;
-    this.core = core; this.seq[core] = seq; this.time[core] = time;
+    this.cSeq = seq; this.cTime = time;
   }
 
   private bytes(s: string, max: number): void {
@@ -95,27 +105,27 @@ export class BinaryWriter implements TraceWriter {
 
   insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void {
     if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
-    this.ctx(core, seq - 1, time - 1);
-    this.seq[core] = seq; this.time[core] = time;
+    if (core !== this.core || seq !== this.cSeq + 1 || time !== this.cTime + 1) this.ctx(core, seq - 1, time - 1);
+    this.cSeq = seq; this.cTime = time;
     const buf = this.buf, id = code.id;
-    if (el !== this.el[core] || spsel !== this.spsel[core]) {
+    if (el !== this.cEl || spsel !== this.cSpsel) {
       buf[this.pos] = Tag.Mode; buf[this.pos + 1] = el; buf[this.pos + 2] = spsel; this.pos += 3;
-      this.el[core] = el; this.spsel[core] = spsel;
+      this.cEl = el; this.cSpsel = spsel;
     }
-    if (id === this.loc[core] + 1) buf[this.pos++] = cf ? Tag.InsnNext | 1 : Tag.InsnNext;
+    if (id === this.cLoc + 1) buf[this.pos++] = cf ? Tag.InsnNext | 1 : Tag.InsnNext;
     else {
       const p = this.pos;
       buf[p] = cf ? Tag.InsnId | 1 : Tag.InsnId; this.dv.setUint32(p + 1, id, true);
       this.pos = p + 5;
     }
-    this.loc[core] = id;
+    this.cLoc = id;
   }
 
   reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
     if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
-    this.ctx(core, seq, time);
+    if (core !== this.core || seq !== this.cSeq || time !== this.cTime) this.ctx(core, seq, time);
     const p = this.pos, buf = this.buf, dv = this.dv;
-    if (r === REG_SP && (el !== this.el[core] || spsel !== this.spsel[core])) {
+    if (r === REG_SP && (el !== this.cEl || spsel !== this.cSpsel)) {
       buf[p] = Tag.RegSp; buf[p + 1] = (el << 1) | spsel; dv.setInt32(p + 2, lo, true); dv.setInt32(p + 6, hi, true);
       this.pos = p + 10;
       return;
@@ -128,7 +138,7 @@ export class BinaryWriter implements TraceWriter {
 
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {
     if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
-    this.ctx(core, seq, time);
+    if (core !== this.core || seq !== this.cSeq || time !== this.cTime) this.ctx(core, seq, time);
     const buf = this.buf, dv = this.dv;
     const paSame = vaHi === 0 && pa === (vaLo >>> 0);
     let p = this.pos;

@@ -40,7 +40,9 @@ export class CodeInfo implements CodeLocation {
     /** The instruction can change NZCV. */
     readonly flags: boolean,
   ) {
-    this.onlyReg = flags || regs === null || regs.length > 1 ? -2 : regs.length === 1 ? regs[0] : -1;
+    this.fast = regs !== null && regs.length <= 2;
+    this.reg0 = regs !== null && regs.length > 0 ? regs[0] : -1;
+    this.reg1 = regs !== null && regs.length > 1 ? regs[1] : -1;
   }
 
   private text: string | undefined;
@@ -51,9 +53,10 @@ export class CodeInfo implements CodeLocation {
     return this.text;
   }
 
-  /** For end()'s short path: the one register the instruction can write, -1 for none, -2 when it
-   * can write more (or NZCV). */
-  readonly onlyReg: number;
+  /** For end()'s short path: the instruction can write at most two registers, reg0 and reg1 (-1: none). */
+  readonly fast: boolean;
+  readonly reg0: number;
+  readonly reg1: number;
 }
 
 /** Instructions handled by the board (PSCI over HVC/SMC, semihosting over HLT) can write any register. */
@@ -63,22 +66,42 @@ const SETS_FLAGS = /^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|MSR|ERET|DCPS)/;
 /** Data processing: writes Rd only (index 32 where Rd names SP), and cannot take an exception. */
 const WRITES_RD = new RegExp('^(ADDS?|SUBS?|ANDS?|ORR|EOR|EON|ORN|BICS?|ADCS?|SBCS?|MOV[ZNK]|S?BFM|UBFM|EXTR|CS(EL|INC|INV|NEG)|' +
   '[SU]?M(ADD|SUB)L?|[SU]MULH|[SU]DIV|(LSL|LSR|ASR|ROR)V|CL[ZS]|RBIT|REV(16|32)?|CRC32C?[BHWX]|ADRP?)(_|$)');
-/** Branches without link, conditional compares and hints that cannot trap: write no register. */
-const WRITES_NONE = /^(B|B\.cond|CBN?Z|TBN?Z|BR|RET|NOP|HINT|YIELD|SEVL?|DMB|DSB|ISB|CLREX|CCM[NP]_\w+)$/;
+/** Branches without link, conditional compares, hints that cannot trap, and stores without writeback
+ * (a store that faults aborts, and gets a full comparison): write no register. */
+const WRITES_NONE = new RegExp('^(B|B\\.cond|CBN?Z|TBN?Z|BR|RET|NOP|HINT|YIELD|SEVL?|DMB|DSB|ISB|CLREX|CCM[NP]_\\w+|' +
+  'STR(B|H|_[wx])_(uimm|reg)|STUR(B|H|_[wx])|STTR(B|H|_[wx])|STLR|STP_off|STNP|PRFM_\\w+)$');
+const SIZES = '(B|H|SB_[wx]|SH_[wx]|SW|_[wx])';
+/** Loads without writeback: write Rt. */
+const WRITES_RT = new RegExp(`^(LDR${SIZES}_(uimm|reg)|LDR(SW)?_lit|LDUR${SIZES}|LDTR${SIZES}|LDAR|LDAPR|LDA?XR|` +
+  'LD(ADD|CLR|EOR|SET|SMAX|SMIN|UMAX|UMIN)A?L?|SWPA?L?)$');
+/** Loads with writeback: Rt and the base register. */
+const WRITES_RT_BASE = new RegExp(`^LDR${SIZES}_(post|pre)$`);
+/** Pair loads: Rt and Rt2 (and the base register with writeback). */
+const WRITES_PAIR = /^(LDP_off|LDPSW_off|LDNP|LDA?XP)$/;
+const WRITES_PAIR_BASE = /^(LDP|LDPSW)_(post|pre)$/;
+/** Stores with writeback: the base register. */
+const WRITES_BASE = /^(STR(B|H|_[wx])_(post|pre)|STP_(post|pre))$/;
+/** Store-exclusives and compare-and-swap: the status or compare register Rs (CASP: Rs and Rs+1). */
+const WRITES_RS = /^(STL?XR|STL?XP|CASA?L?)$/;
 
 /**
- * The registers an instruction can write (cpu.lo/hi indexes, SP being 32), or null for all of them.
- * Past the classes above, the superset of its register fields: Rd, Rn (writeback), Rt, Rt2, Rs and
- * Rs+1 (CASP), X30 (BL, BLR) and SP (writeback to SP, exception entry and return, MSR SPSel). A
- * superset is harmless (unchanged registers are not reported). An instruction that aborts part-way
- * gets a full comparison instead. test/trace/tracer-regs.test.ts checks all this against a full
- * comparison after every instruction of real programs.
+ * The registers an instruction can write (cpu.lo/hi indexes, SP being 32), or null for all of them:
+ * by encoding class as above, and past those the superset of its register fields: Rd, Rn
+ * (writeback), Rt, Rt2, Rs and Rs+1 (CASP), X30 (BL, BLR) and SP (writeback to SP, exception entry
+ * and return, MSR SPSel). A superset is harmless (unchanged registers are not reported). An
+ * instruction that aborts part-way gets a full comparison instead. test/trace/tracer-regs.test.ts
+ * checks all this against a full comparison after every instruction of real programs and of every
+ * oracle fixture case.
  */
 function writableRegs(insn: Insn): Int8Array | null {
   const n = insn.name;
   if (ANY_REG.test(n)) return null;
+  const base = insn.rn === 31 ? 32 : insn.rn; // a load/store base register 31 is SP
   const regs = WRITES_NONE.test(n) ? [] : WRITES_RD.test(n) ? [insn.rd] : n === 'BL' || n === 'BLR' ? [30]
-    : [insn.rd, insn.rn, insn.rt, insn.rt2, insn.rs, insn.rs + 1, 30, 32];
+    : WRITES_RT.test(n) ? [insn.rt] : WRITES_RT_BASE.test(n) ? [insn.rt, base]
+      : WRITES_PAIR.test(n) ? [insn.rt, insn.rt2] : WRITES_PAIR_BASE.test(n) ? [insn.rt, insn.rt2, base]
+        : WRITES_BASE.test(n) ? [base] : WRITES_RS.test(n) ? [insn.rs] : /^CASPA?L?$/.test(n) ? [insn.rs, insn.rs + 1]
+          : [insn.rd, insn.rn, insn.rt, insn.rt2, insn.rs, insn.rs + 1, 30, 32];
   return Int8Array.from([...new Set(regs)].filter((r) => (r >= 0 && r < 31) || r === 32).sort((a, b) => a - b));
 }
 
@@ -194,16 +217,27 @@ export class Tracer {
   }
 
   /** After the instruction (or its abort): register writes and exclusive-monitor changes. The common
-   * case (one possible destination register, no filter, monitor unchanged) comes first and returns
-   * early. (One function on purpose: a small one would be inlined into the traced loop, which V8 then
+   * case (at most two possible destination registers, no filter, monitor unchanged) comes first and
+   * returns early. (One function on purpose: a small one would be inlined into the traced loop, which V8 then
    * optimizes worse.) */
   end(c: Cpu, exclPa0: number, fails0: number, aborted: boolean): void {
     const info = this.info!;
-    const r0 = info.onlyReg;
-    if (r0 >= -1 && this.plain && !aborted && c.exclFailures === fails0 && c.exclPa === exclPa0) {
-      if (r0 < 0) return;
-      const id = c.id, l = c.lo[r0], h = c.hi[r0], slo = this.shLo[id], shi = this.shHi[id];
-      if (l !== slo[r0] || h !== shi[r0]) { slo[r0] = l; shi[r0] = h; this.writer.reg(id, this.seq, this.time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel, 0); }
+    if (info.fast && this.plain && !aborted && c.exclFailures === fails0 && c.exclPa === exclPa0) {
+      const id = c.id, r0 = info.reg0;
+      if (r0 >= 0) {
+        const lo = c.lo, hi = c.hi, slo = this.shLo[id], shi = this.shHi[id];
+        let l = lo[r0], h = hi[r0];
+        if (l !== slo[r0] || h !== shi[r0]) { slo[r0] = l; shi[r0] = h; this.writer.reg(id, this.seq, this.time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel, 0); }
+        const r1 = info.reg1;
+        if (r1 >= 0) {
+          l = lo[r1]; h = hi[r1];
+          if (l !== slo[r1] || h !== shi[r1]) { slo[r1] = l; shi[r1] = h; this.writer.reg(id, this.seq, this.time, r1 === 32 ? REG_SP : r1, l, h, c.el, c.spsel, 0); }
+        }
+      }
+      if (info.flags) {
+        const nzcv = c.nzcv;
+        if (nzcv !== this.shNzcv[id]) { this.shNzcv[id] = nzcv; this.writer.reg(id, this.seq, this.time, REG_NZCV, (nzcv << 28) | 0, 0, c.el, c.spsel, c.pstate); }
+      }
       return;
     }
     const id = c.id;
