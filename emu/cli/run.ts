@@ -1,7 +1,7 @@
 // `a64emu run [IMAGE]`: boot an image on the board and exit with the run's status.
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Machine, MachineOptions } from '../board/machine.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
@@ -170,7 +170,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     if (format !== 'tarmac' && opts.traceCoresInline) throw new CliError(EXIT_USAGE, '--trace-cores-inline is for --trace-format tarmac');
     try {
       tracer = await openTrace(m, {
-        path: opts.trace, format, filters: opts.traceFilter ?? [], inline: opts.traceCoresInline ?? false,
+        path: resolve(io.cwd, opts.trace), format, filters: opts.traceFilter ?? [], inline: opts.traceCoresInline ?? false,
         symbolRange: (name) => {
           const s = symbols?.lookup(name);
           if (s === undefined) return undefined;
@@ -180,7 +180,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
       });
     } catch (e) {
       if (e instanceof FilterError) throw new CliError(EXIT_USAGE, e.message);
-      const files = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, opts.smp, opts.traceCoresInline ?? false);
+      const files = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, m.cores.length, opts.traceCoresInline ?? false);
       if ((e as NodeJS.ErrnoException).code !== undefined) throw new CliError(EXIT_USAGE, `cannot write the trace ${files.join(', ')}: ${errorMessage(e)}`);
       throw e;
     }

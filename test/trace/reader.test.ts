@@ -4,7 +4,7 @@
 // trace, and (when `run --trace` exists) a trace of the SMP self-test image.
 
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync, createWriteStream, createReadStream } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, createWriteStream, createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -397,4 +397,47 @@ describe('a trace from run --trace', () => {
     const known = new Set(['sgi', 'ack', 'sleep', 'wake', 'exc', 'eret', 'excl', 'psci', 'uart']);
     expect(lines(show.out).length).toBe(evs.filter((e) => known.has(e.t)).length);
   }, 300_000);
+});
+
+describe('binary traces through the CLI', () => {
+  const image = join(ROOT, 'test/machine-guests/bin/spinlock.elf');
+  it('run --trace FILE.a64t, then trace convert, show and stats give what the text formats give', async () => {
+    const args = ['run', '--smp', '2', '--seed', '3'];
+    for (const [f, extra] of [['sl.a64t', []], ['sl.jsonl', []], ['sl.tarmac', []], ['sl-inline.tarmac', ['--trace-cores-inline']]] as const) {
+      const r = await cli(...args, '--trace', f, ...extra, image);
+      expect(r.err).toBe('');
+      expect(r.status).toBe(0);
+    }
+    expect(await cli('trace', 'convert', 'sl.a64t', '--to', 'jsonl', '-o', 'conv.jsonl')).toEqual({ status: 0, out: '', err: '' });
+    expect(await cli('trace', 'convert', 'sl.a64t', '--to', 'tarmac', '-o', 'conv.tarmac')).toEqual({ status: 0, out: '', err: '' });
+    expect(await cli('trace', 'convert', 'sl.a64t', '--to', 'tarmac', '--cores-inline', '-o', 'conv-inline.tarmac')).toEqual({ status: 0, out: '', err: '' });
+    const read = (f: string) => readFileSync(join(tmp, f));
+    expect(read('conv.jsonl').equals(read('sl.jsonl'))).toBe(true);
+    expect(read('conv.tarmac.core0').equals(read('sl.tarmac.core0'))).toBe(true);
+    expect(read('conv.tarmac.core1').equals(read('sl.tarmac.core1'))).toBe(true);
+    expect(read('conv-inline.tarmac').equals(read('sl-inline.tarmac'))).toBe(true);
+    for (const cmd of [['stats', '--json'], ['show', '--count', '200'], ['show', '--side-by-side', '--count', '50']]) {
+      const a = await cli('trace', cmd[0], 'sl.a64t', ...cmd.slice(1)), b = await cli('trace', cmd[0], 'sl.jsonl', ...cmd.slice(1));
+      expect(a.status).toBe(0);
+      expect(a.out).toBe(b.out);
+      expect(a.out.length).toBeGreaterThan(100);
+    }
+  }, 120_000);
+
+  it('convert: bad input and options exit 2 with one line', async () => {
+    for (const [args, msg] of [
+      [['trace', 'convert', 'sl.jsonl', '--to', 'tarmac', '-o', 'x'], /not a binary trace/],
+      [['trace', 'convert', 'sl.a64t', '--to', 'csv', '-o', 'x'], /--to must be tarmac or jsonl/],
+      [['trace', 'convert', 'sl.a64t', '--to', 'jsonl', '--cores-inline', '-o', 'x'], /--cores-inline is for --to tarmac/],
+      [['trace', 'convert', 'missing.a64t', '--to', 'jsonl', '-o', 'x'], /cannot read missing\.a64t/],
+      [['trace', 'convert', 'sl.a64t', '--to', 'jsonl', '-o', 'no/such/dir/x'], /cannot write no\/such\/dir\/x/],
+      [['run', '--trace', 'x.a64t', '--trace-cores-inline', image], /--trace-cores-inline is for --trace-format tarmac/],
+      [['run', '--trace', 'x', '--trace-format', 'bin', image], /--trace-format must be tarmac, jsonl or binary/],
+    ] as const) {
+      const r = await cli(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+  }, 60_000);
 });
