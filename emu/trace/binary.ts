@@ -32,7 +32,8 @@
 // on both sides: the writer streams through a fixed buffer, the reader reads in fixed chunks (the
 // table of code locations grows with the code, not with the run).
 
-import { openSync, writeSync, closeSync, readSync } from 'node:fs';
+import { openSync, closeSync, readSync } from 'node:fs';
+import { BufferedFile } from './output.js';
 import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV } from './events.js';
 
 export const MAGIC = 'A64TRACE';
@@ -44,11 +45,8 @@ const MAX_RECORD = 32;
 
 const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, Reg = 0x20, Reg32 = 0x21, RegSp = 0x22, Mem = 0x30, Other = 0x40, Uart = 0x41, Excl = 0x42 }
 
-export class BinaryWriter implements TraceWriter {
-  private readonly buf = new Uint8Array(BUF_BYTES);
-  private readonly dv = new DataView(this.buf.buffer);
-  private pos = 0;
-  private fd: number;
+export class BinaryWriter extends BufferedFile implements TraceWriter {
+  private readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   /** The current core (the last CTX record's), and what a reader knows of it: its last sequence
    * number and time, last code location, EL and SP selection. Other cores' locations, ELs and SP
    * selections are in the arrays (a switch of core writes the sequence number and time anew). */
@@ -62,8 +60,8 @@ export class BinaryWriter implements TraceWriter {
   private readonly el: number[] = [];
   private readonly spsel: number[] = [];
 
-  constructor(readonly path: string, ncores: number) {
-    this.fd = openSync(path, 'w');
+  constructor(path: string, ncores: number) {
+    super(path, BUF_BYTES);
     for (let k = 0; k < ncores; k++) { this.loc.push(-2); this.el.push(-1); this.spsel.push(-1); }
     for (let k = 0; k < 8; k++) this.buf[k] = MAGIC.charCodeAt(k);
     this.dv.setUint16(8, VERSION, true);
@@ -183,24 +181,6 @@ export class BinaryWriter implements TraceWriter {
     this.buf[p] = Tag.Other; this.dv.setUint32(p + 1, text.length, true);
     this.pos = p + 5;
     for (let k = 0; k < text.length; k++) this.buf[this.pos++] = text.charCodeAt(k) & 0xff;
-  }
-
-  private reserve(n: number): void {
-    if (this.pos + n > BUF_BYTES) this.flush();
-    if (n > BUF_BYTES) throw new Error(`binary trace: a record of ${n} bytes does not fit the buffer`);
-  }
-
-  flush(): void {
-    let off = 0;
-    while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
-    this.pos = 0;
-  }
-
-  close(): void {
-    if (this.fd < 0) return;
-    this.flush();
-    closeSync(this.fd);
-    this.fd = -1;
   }
 }
 

@@ -1,4 +1,4 @@
-// A trace file written through a fixed 256 KiB buffer with fs.writeSync: memory stays bounded however
+// A trace file written through a fixed buffer (256 KiB unless told) with fs.writeSync: memory stays bounded however
 // long the run, and nothing is lost if the process exits right after close(). The per-instruction
 // lines are encoded straight into the buffer (decimal and hex digits, pre-encoded constant pieces),
 // so the hot path builds no strings. Trace text is ASCII; strings are stored as Latin-1.
@@ -19,8 +19,8 @@ export function ascii(s: string): Uint8Array {
 }
 
 export class BufferedFile {
-  private readonly buf: Latin1Buffer;
-  private pos = 0;
+  protected readonly buf: Latin1Buffer;
+  protected pos = 0;
   private fd: number;
   /** Room that every put* call may use without checking (callers call reserve() first). */
   private readonly limit: number;
