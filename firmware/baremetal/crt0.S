@@ -15,6 +15,8 @@
  * all C code is built with -mgeneral-regs-only.
  */
 
+#include "start.h"
+
     .section .text.boot, "ax"
     .global _start
     .type   _start, %function
@@ -24,45 +26,15 @@ _start:
     msr     vbar_el1, x0
     isb
 
-    adrp    x0, __stack_top
-    add     x0, x0, :lo12:__stack_top
-    mov     sp, x0
-
-    /* zero .bss: both ends are 16-byte aligned by the linker script */
-    adrp    x0, __bss_start
-    add     x0, x0, :lo12:__bss_start
-    adrp    x1, __bss_end
-    add     x1, x1, :lo12:__bss_end
-1:  cmp     x0, x1
-    b.hs    2f
-    stp     xzr, xzr, [x0], #16
-    b       1b
-2:
-    mov     x29, #0
-    mov     x30, #0
-    bl      main
-    /* w0 = main's return value */
-    b       crt_exit
+    START_MAIN
     .size   _start, . - _start
 
-/*
- * void crt_exit(int status)  -- semihosting SYS_EXIT (0x18) with the
- * AArch64 parameter block {ADP_Stopped_ApplicationExit (0x20026), status}.
- */
+/* void crt_exit(int status): semihosting SYS_EXIT (start.h). */
     .text
     .global crt_exit
     .type   crt_exit, %function
 crt_exit:
-    sxtw    x2, w0
-    sub     sp, sp, #16
-    mov     x3, #0x0026
-    movk    x3, #0x2, lsl #16
-    stp     x3, x2, [sp]
-    mov     x1, sp
-    mov     w0, #0x18
-    hlt     #0xf000
-3:  wfi                     /* not reached under QEMU/a64emu */
-    b       3b
+    CRT_EXIT
     .size   crt_exit, . - crt_exit
 
 /*

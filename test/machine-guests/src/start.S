@@ -12,6 +12,8 @@
  * ERET.  Exceptions from EL0 arrive on the kernel stack (SP_EL1).
  */
 
+#include "start.h"
+
 #define FRAME_SIZE 288
 #define STACK_SIZE 0x2000
 
@@ -24,21 +26,7 @@ _start:
     msr     vbar_el1, x0
     msr     tpidr_el1, xzr
     isb
-    adrp    x0, __stack_top
-    add     x0, x0, :lo12:__stack_top
-    mov     sp, x0
-    adrp    x0, __bss_start
-    add     x0, x0, :lo12:__bss_start
-    adrp    x1, __bss_end
-    add     x1, x1, :lo12:__bss_end
-1:  cmp     x0, x1
-    b.hs    2f
-    stp     xzr, xzr, [x0], #16
-    b       1b
-2:  mov     x29, #0
-    mov     x30, #0
-    bl      main
-    b       crt_exit
+    START_MAIN
     .size   _start, . - _start
 
 /* Secondary cores: x0 = core index (the CPU_ON context id). */
@@ -64,20 +52,11 @@ secondary_entry:
     b       3b
     .size   secondary_entry, . - secondary_entry
 
-/* void crt_exit(int status): semihosting SYS_EXIT {0x20026, status}. */
+/* void crt_exit(int status): semihosting SYS_EXIT (start.h). */
     .global crt_exit
     .type   crt_exit, %function
 crt_exit:
-    sxtw    x2, w0
-    sub     sp, sp, #16
-    mov     x3, #0x0026
-    movk    x3, #0x2, lsl #16
-    stp     x3, x2, [sp]
-    mov     x1, sp
-    mov     w0, #0x18
-    hlt     #0xf000
-4:  wfi
-    b       4b
+    CRT_EXIT
     .size   crt_exit, . - crt_exit
 
 /*
