@@ -40,6 +40,8 @@ export const MAGIC = 'A64TRACE';
 const VERSION = 1;
 const HEADER_BYTES = 16;
 const BUF_BYTES = 1 << 20;
+/** The longest event text a reader accepts (the writer's are well under 1 KiB). */
+const MAX_EVENT_TEXT = 1 << 16;
 /** Room for the largest fixed-size record. */
 const MAX_RECORD = 32;
 
@@ -255,6 +257,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
     if (!need(HEADER_BYTES) || !isBinaryTrace(buf)) bad('not a binary trace (no A64TRACE header)');
     const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
     if (version !== VERSION) bad(`version ${version}, this a64emu reads version ${VERSION}`);
+    if (ncores < 1 || ncores > 256) bad(`${ncores} cores`);
     pos = HEADER_BYTES;
     const codes: ReadCode[] = [];
     const seq: number[] = [], time: number[] = [], loc: number[] = [], el: number[] = [], spsel: number[] = [];
@@ -279,6 +282,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           break;
         case Tag.Mode:
           if (!need(3)) bad('truncated record');
+          if (buf[pos + 1] > 3 || buf[pos + 2] > 1) bad(`EL ${buf[pos + 1]}, SP selection ${buf[pos + 2]}`);
           el[core] = buf[pos + 1]; spsel[core] = buf[pos + 2];
           pos += 3;
           break;
@@ -314,6 +318,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
         case Tag.RegSp: {
           if (!need(10)) bad('truncated record');
           const m = buf[pos + 1];
+          if (m > 7) bad(`SP bank ${m}`);
           w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1, 0);
           pos += 10;
           break;
@@ -340,6 +345,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
         case Tag.Other: {
           if (!need(5)) bad('truncated record');
           const n = dv.getUint32(pos + 1, true);
+          if (n > MAX_EVENT_TEXT) bad(`an event of ${n} bytes`);
           pos += 5;
           const s = text(n);
           let e: OtherEvent;

@@ -125,6 +125,29 @@ describe('binary traces', () => {
     writeFileSync(notBinary, 'A64TRACX');
     expect(() => replayBinary(notBinary, sink, null)).toThrow(/not a binary trace/);
 
+    // Records a writer never makes: each is reported, none reaches a writer as a host error.
+    const header = Buffer.alloc(16);
+    header.write('A64TRACE', 0, 'latin1');
+    header.writeUInt16LE(1, 8);
+    header.writeUInt16LE(1, 10);
+    const ctx = Buffer.alloc(18);
+    ctx[0] = 0x01;
+    const crafted: [number[], RegExp][] = [
+      [[0x02, 9, 1], /EL 9, SP selection 1/],
+      [[0x22, 200, 0, 0, 0, 0, 0, 0, 0, 0], /SP bank 200/],
+      [[0x40, 0, 0, 0, 0x80], /an event of 2147483648 bytes/],
+      [[0x01, 5, ...new Array(16).fill(0)], /core 5 of a 1-core trace/],
+      [[0x20, 40, 0, 0, 0, 0, 0, 0, 0, 0], /register number 40/],
+      [[0x12, 7, 0, 0, 0], /unknown code location 7/],
+      [[0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3], /exclusive monitor record flags 0x3/],
+      [[0x40, 5, 0, 0, 0, ...Buffer.from('{"t":')], /malformed binary trace: event/],
+    ];
+    for (const [rec, msg] of crafted) {
+      const f = join(dir, 'crafted.a64t');
+      writeFileSync(f, Buffer.concat([header, ctx, Buffer.from(rec)]));
+      expect(() => replayBinary(f, new TarmacWriter(join(dir, 'crafted.tarmac'), 1, true), null)).toThrow(msg);
+    }
+
     // The CLI: exit status 2 and one line.
     const err: string[] = [];
     const io = { stdout: () => {}, stderr: (s: string) => { err.push(s); }, cwd: dir };
@@ -134,4 +157,35 @@ describe('binary traces', () => {
     const st2 = await main(['trace', 'convert', join(dir, 'selftest.jsonl'), '--to', 'tarmac', '-o', join(dir, 'x')], io);
     expect(st2).toBe(2);
   });
+});
+
+describe('damaged binary traces, at random', () => {
+  it('a file with bytes changed or cut short is read to its end or reported as malformed, never a host error', async () => {
+    const good = join(dir, 'fuzz-base.a64t');
+    await traceRun({ name: 'fuzz', image: 'test/machine-guests/bin/el0.elf', smp: 1, maxInsns: 3000 }, { path: good, format: 'binary' });
+    const bytes = readFileSync(good);
+    let seed = 0x9e3779b9;
+    const rand = (n: number): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+    const damaged = join(dir, 'fuzz.a64t');
+    let malformed = 0, whole = 0;
+    for (let k = 0; k < 300; k++) {
+      const b = Buffer.from(bytes.subarray(0, k % 3 === 0 ? 16 + rand(bytes.length - 16) : bytes.length));
+      for (let j = 0; j < 1 + rand(4); j++) b[16 + rand(b.length - 16)] = rand(256);
+      writeFileSync(damaged, b);
+      for (const w of [new TarmacWriter(join(dir, 'fuzz.tarmac'), 1, true), new JsonlWriter(join(dir, 'fuzz.jsonl'))]) {
+        try {
+          replayBinary(damaged, w, dis);
+          whole++;
+        } catch (e) {
+          if (!(e instanceof BinaryTraceError)) throw new Error(`case ${k}: ${(e as Error).stack}`);
+          malformed++;
+        } finally {
+          w.close();
+        }
+      }
+      await readTrace(damaged, () => {}).catch((e) => { if (!(e instanceof BinaryTraceError)) throw e; });
+    }
+    expect(malformed).toBeGreaterThan(50);
+    expect(whole).toBeGreaterThan(0);
+  }, 120_000);
 });
