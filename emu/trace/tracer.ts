@@ -1,6 +1,6 @@
 // The trace event stream. The CPU's traced loop (Cpu.innerTraced, used only while Cpu.tracer is set)
 // and the board's hooks call in here; the filter is applied on raw numbers first, and only events that
-// pass are formatted, by a TraceWriter (./tarmac.ts or ./jsonl.ts), which streams them to a file.
+// pass reach a TraceWriter (./binary.ts, ./tarmac.ts or ./jsonl.ts), which streams them to a file.
 
 import type { Cpu } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
@@ -13,9 +13,7 @@ import { TarmacWriter } from './tarmac.js';
 import { BinaryWriter } from './binary.js';
 import { loadDisassembler } from '../asm/disassembler.js';
 
-
 const EMPTY = new Uint8Array(0);
-
 
 /**
  * What the tracer knows of one instruction at one address, made once (cached on the Insn) so that
@@ -26,6 +24,8 @@ export class CodeInfo implements CodeLocation {
   /** Per writer: text of the parts that depend only on the location, word, EL and SP selection. */
   readonly cache = { key: -1, a: EMPTY, b: EMPTY };
   constructor(
+    /** The tracer that made it (an Insn may outlive one tracer and meet another). */
+    readonly owner: Tracer,
     readonly id: number,
     readonly pcLo: number, readonly pcHi: number, readonly word: number,
     private readonly disasm: DisasmFn | null, readonly sym: string | undefined,
@@ -112,11 +112,10 @@ export class Tracer {
   private readonly shNzcv: number[] = [];
   /** The core executing an instruction now, or null between blocks. */
   cur: Cpu | null = null;
-  /** The current instruction's sequence number, time and EL, and whether its events pass the address filter. */
+  /** The current instruction's sequence number, time and EL. */
   seq = 0;
   time = 0;
   el = 0;
-  insnInRange = true;
   private info: CodeInfo | null = null;
   /** Of the core in its block: time and sequence number less the instructions retired in the block. */
   private timeBase = 0;
@@ -191,9 +190,8 @@ export class Tracer {
     const el = this.el = c.el;
     const pcLo = c.pcLo, pcHi = c.pcHi;
     let info = insn.trace as CodeInfo | null;
-    if (info === null || info.pcLo !== pcLo || info.pcHi !== pcHi) info = this.codeInfo(insn, pcLo, pcHi);
+    if (info === null || info.pcLo !== pcLo || info.pcHi !== pcHi || info.owner !== this) info = this.codeInfo(insn, pcLo, pcHi);
     this.info = info;
-    this.insnInRange = info.inRange;
     if (!this.wantInsn || !info.inRange || !this.coreElPass(c.id, el)) return;
     this.writer.insn(c.id, seq, time, info, el, c.spsel, info.isBcond && !c.condHolds(insn.cond));
   }
@@ -205,7 +203,7 @@ export class Tracer {
       const r = this.filter.ranges;
       const wfx = insn.name === 'WFE' || insn.name === 'WFI';
       info = new CodeInfo(
-        this.nextId++, pcLo, pcHi, insn.word,
+        this, this.nextId++, pcLo, pcHi, insn.word,
         this.disasm, this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
         writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name),
       );

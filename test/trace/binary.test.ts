@@ -189,3 +189,25 @@ describe('damaged binary traces, at random', () => {
     expect(whole).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('one machine, two tracers in turn', () => {
+  it('the second trace describes its own code locations (decoded instructions outlive a tracer)', async () => {
+    const path = join(ROOT, 'test/guests/bin/hash-clang-O2.elf');
+    const m = new Machine({ smp: 1, ramMiB: 256, stdout: () => {}, stderr: () => {} });
+    const img = loadImage(m, readFileSync(path), { path });
+    m.boot(Number(img.entry), img.linuxBoot, img.regions);
+    const counts: number[] = [];
+    for (const name of ['first', 'second']) {
+      const file = join(dir, `${name}.a64t`);
+      const t = await openTrace(m, { path: file, format: 'binary', filters: name === 'second' ? ['kind=insn'] : [] });
+      for (let k = 0; k < 20; k++) m.step();
+      t.close();
+      m.setTracer(null);
+      const evs = await events(file);
+      counts.push(evs.filter((e) => e.t === 'insn').length);
+      if (name === 'second') expect(evs.every((e) => e.t === 'insn')).toBe(true);
+    }
+    expect(counts[0]).toBeGreaterThan(10_000);
+    expect(counts[1]).toBeGreaterThan(10_000);
+  });
+});
