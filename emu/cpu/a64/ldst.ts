@@ -60,6 +60,68 @@ function LDST_imm(c: Cpu, i: Insn): void {
   access(c, i.aux0, i.rt, R[LO], R[HI]);
 }
 
+// The most frequent forms (the unsigned-offset and unscaled 64-bit, 32-bit and byte accesses) get
+// handlers of their own, chosen at decode time, so that the access is not a switch at run time.
+
+function LDR_X_imm(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  c.read64(R[LO], R[HI]);
+  const t = i.rt;
+  if (t !== XZR) { c.lo[t] = R[LO]; c.hi[t] = R[HI]; }
+}
+
+function STR_X_imm(c: Cpu, i: Insn): void {
+  const n = i.rn, t = i.rt;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  c.write64(R[LO], R[HI], c.lo[t], c.hi[t]);
+}
+
+function LDR_W_imm(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  const v = c.read32(R[LO], R[HI]), t = i.rt;
+  if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; }
+}
+
+function STR_W_imm(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  c.write32(R[LO], R[HI], c.lo[i.rt]);
+}
+
+function LDRB_imm(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  const v = c.read8(R[LO], R[HI]), t = i.rt;
+  if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; }
+}
+
+function STRB_imm(c: Cpu, i: Insn): void {
+  const n = i.rn;
+  if (n === SP) checkSp(c);
+  ea(c.lo[n], c.hi[n], i.aux1);
+  c.write8(R[LO], R[HI], c.lo[i.rt]);
+}
+
+/** The handler of its own for an LDST_imm row's operation, if it has one. */
+function specialize(i: Insn): void {
+  if (i.exec !== LDST_imm) return;
+  switch (i.aux0) {
+    case Op.LDR_X: i.exec = LDR_X_imm; break;
+    case Op.STR_X: i.exec = STR_X_imm; break;
+    case Op.LDR_W: i.exec = LDR_W_imm; break;
+    case Op.STR_W: i.exec = STR_W_imm; break;
+    case Op.LDRB: i.exec = LDRB_imm; break;
+    case Op.STRB: i.exec = STRB_imm; break;
+  }
+}
+
 /** LDTR/STTR family: at EL1 the access is checked against EL0's permissions (the Arm ARM's
  * AccType_UNPRIV). The flag makes translate() use Access.ReadUnpriv/WriteUnpriv; with the MMU off it
  * changes nothing. An abort leaves the flag to the run loop, which clears it. */
@@ -249,6 +311,7 @@ function prepUimm(i: Insn): boolean {
   prepBase(i);
   i.aux0 = opOf(i);
   i.aux1 = i.imm << (i.word >>> 30); // imm12 scaled by the access size
+  specialize(i);
   return true;
 }
 
@@ -256,6 +319,7 @@ function prepSimm9(i: Insn): boolean {
   prepBase(i);
   i.aux0 = opOf(i);
   i.aux1 = sext(i.imm, 9);
+  specialize(i);
   return true;
 }
 
