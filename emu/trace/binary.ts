@@ -1,5 +1,5 @@
 // The binary trace format (`--trace-format binary`, files ending .a64t): every event of a full trace
-// at a few bytes an instruction, so that tracing everything stays cheap. `a64emu trace convert` turns
+// at about ten bytes an instruction, so that tracing everything stays cheap. `a64emu trace convert` turns
 // it into Tarmac or JSON Lines, byte for byte what those writers would have written during the run,
 // and `trace show`, `trace stats` and `trace timeline` read it directly.
 //
@@ -23,7 +23,7 @@
 //   0x22 REGSP  u8 el << 1 | spsel, u32 lo, u32 hi   SP written after a change of EL or SP selection
 //   0x30 MEM    u8 flags (bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs
 //               from VA), u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]
-//   0x40 OTHER  u32 n, n bytes: the event as its JSON Lines line (without the newline)
+//   0x40 OTHER  u32 n (at most 64 KiB), n bytes: the event as its JSON Lines line (no newline)
 //   0x41 UART   u8 core, f64 time, u8 byte    a uart event
 //   0x42 EXCL   u8 core, f64 time, u8 flags (bits 1:0 op: 0 set, 1 clear, 2 fail; bit 2 pa follows;
 //               bit 3 by follows), [f64 pa], [u8 by]   an excl event
