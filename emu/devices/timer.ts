@@ -165,12 +165,13 @@ export class GenericTimer {
  * 16 bits matter. */
 function nextTrigger(ctl: number, from: number, offLo: number): number {
   const n = (ctl >>> 4) & 0xf;
-  const period = 2 ** (n + 1);
-  const want = ((ctl >>> 3) & 1) === 0 ? 2 ** n : 0;
-  const phase = (((from % period) - (offLo & (period - 1))) % period + period) % period;
-  let d = (want - phase + period) % period;
-  if (d === 0) d = period;
-  return from + d;
+  const mask = (2 << n) - 1; // the period, 2^(n+1) <= 2^16, less one
+  const want = ((ctl >>> 3) & 1) === 0 ? 1 << n : 0;
+  // (count - offset) mod period from the low 32 bits alone (the period divides 2^32); integers only,
+  // since the counter is read in every delay loop.
+  const phase = ((from >>> 0) - offLo) & mask;
+  const d = (want - phase) & mask;
+  return from + (d === 0 ? mask + 1 : d);
 }
 
 // ---------------------------------------------------------------- system registers
