@@ -32,8 +32,10 @@
 export const EVENT_KINDS = ['insn', 'reg', 'mem', 'exc', 'eret', 'ack', 'sgi', 'sleep', 'wake', 'excl', 'psci', 'uart'] as const;
 export type EventKind = typeof EVENT_KINDS[number];
 
-export type WakeCause = 'event' | 'monitor' | 'irq' | 'timer' | 'psci' | 'sev';
-export type SleepWhy = 'wfe' | 'wfi' | 'psci' | 'off';
+export const WAKE_CAUSES = ['event', 'monitor', 'irq', 'timer', 'psci', 'sev'] as const;
+export type WakeCause = typeof WAKE_CAUSES[number];
+export const SLEEP_WHYS = ['wfe', 'wfi', 'psci', 'off'] as const;
+export type SleepWhy = typeof SLEEP_WHYS[number];
 
 /** Register numbers in reg events: 0..30 are X0..X30, then SP and NZCV. */
 export const REG_SP = 31, REG_NZCV = 32;
@@ -67,7 +69,7 @@ export interface TraceWriter {
   code?(info: CodeLocation): void;
   /** An instruction about to execute at a code location; cf: its condition failed (a B.cond not taken). */
   insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void;
-  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for NZCV (tracer.ts REG_NAMES); for
+  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for NZCV (REG_NAMES above); for
    * NZCV, lo holds NZCV << 28 and pstate the full PSTATE (SPSR format) after the instruction; for SP,
    * el/spsel name the bank. */
   reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void;
@@ -119,6 +121,11 @@ export function otherFromJson(text: string): OtherEvent {
     const h = hex(k);
     return [parseInt(h.slice(-8), 16) | 0, h.length > 8 ? parseInt(h.slice(0, -8), 16) | 0 : 0];
   };
+  const oneOf = <T extends string>(k: string, values: readonly T[]): T => {
+    const v = o[k];
+    if (!(values as readonly unknown[]).includes(v)) throw new Error(`bad "${k}"`);
+    return v as T;
+  };
   const core = num('core'), time = num('time');
   const seq = o.seq === undefined ? undefined : num('seq');
   switch (o.t) {
@@ -135,8 +142,8 @@ export function otherFromJson(text: string): OtherEvent {
       if (!Array.isArray(targets) || !targets.every((x) => Number.isSafeInteger(x))) throw new Error('bad "targets"');
       return { t: 'sgi', core, time, targets: targets as number[], intid: num('intid'), val: BigInt('0x' + hex('val')) };
     }
-    case 'sleep': return { t: 'sleep', core, time, why: o.why as SleepWhy };
-    case 'wake': return { t: 'wake', core, time, cause: o.cause as WakeCause, ...(o.by !== undefined ? { by: num('by') } : {}) };
+    case 'sleep': return { t: 'sleep', core, time, why: oneOf('why', SLEEP_WHYS) };
+    case 'wake': return { t: 'wake', core, time, cause: oneOf('cause', WAKE_CAUSES), ...(o.by !== undefined ? { by: num('by') } : {}) };
     case 'excl': {
       const op = o.op;
       if (op !== 'set' && op !== 'clear' && op !== 'fail') throw new Error('bad "op"');
