@@ -17,12 +17,13 @@
 //   0x12 INSN   u32 location (tag | 1 likewise)
 //               An instruction of the current core: sequence number and time are its previous
 //               instruction's plus one (a CTX record comes first when that is not so).
-//   0x20 REG    u8 r (0..30 X0..X30, 31 SP, 32 NZCV), u32 lo, u32 hi   a register write (for NZCV,
-//               lo is NZCV << 28 and hi the PSTATE); SP's bank is the current MODE's
-//   0x21 REG32  u8 r, u32 lo                  the same with hi = 0
 //   0x22 REGSP  u8 el << 1 | spsel, u32 lo, u32 hi   SP written after a change of EL or SP selection
-//   0x30 MEM    u8 flags (bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs
-//               from VA), u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]
+//   0x60 + r    REG32: u32 lo                 a register write with hi = 0; r is 0..30 for X0..X30,
+//                                             31 for SP (the current MODE's bank), 32 for NZCV (lo is
+//                                             NZCV << 28, hi the PSTATE)
+//   0x90 + r    REG: u32 lo, u32 hi           the same, any hi
+//   0xc0 | f    MEM: u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]   a data access;
+//               f: bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs from VA
 //   0x40 OTHER  u32 n (at most 64 KiB), n bytes: the event as its JSON Lines line (no newline)
 //   0x41 UART   u8 core, f64 time, u8 byte    a uart event
 //   0x42 EXCL   u8 core, f64 time, u8 flags (bits 1:0 op: 0 set, 1 clear, 2 fail; bit 2 pa follows;
@@ -45,7 +46,7 @@ const MAX_EVENT_TEXT = 1 << 16;
 /** Room for the largest fixed-size record. */
 const MAX_RECORD = 32;
 
-const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, Reg = 0x20, Reg32 = 0x21, RegSp = 0x22, Mem = 0x30, Other = 0x40, Uart = 0x41, Excl = 0x42 }
+const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, RegSp = 0x22, Other = 0x40, Uart = 0x41, Excl = 0x42, Reg32 = 0x60, Reg = 0x90, Mem = 0xc0 }
 
 export class BinaryWriter extends BufferedFile implements TraceWriter {
   private readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
@@ -131,9 +132,9 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
       return;
     }
     if (r === REG_NZCV) hi = pstate;
-    if (hi === 0) { buf[p] = Tag.Reg32; buf[p + 1] = r; dv.setInt32(p + 2, lo, true); this.pos = p + 6; return; }
-    buf[p] = Tag.Reg; buf[p + 1] = r; dv.setInt32(p + 2, lo, true); dv.setInt32(p + 6, hi, true);
-    this.pos = p + 10;
+    if (hi === 0) { buf[p] = Tag.Reg32 + r; dv.setInt32(p + 1, lo, true); this.pos = p + 5; return; }
+    buf[p] = Tag.Reg + r; dv.setInt32(p + 1, lo, true); dv.setInt32(p + 5, hi, true);
+    this.pos = p + 9;
   }
 
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {
@@ -142,10 +143,9 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
     const buf = this.buf, dv = this.dv;
     const paSame = vaHi === 0 && pa === (vaLo >>> 0);
     let p = this.pos;
-    buf[p] = Tag.Mem;
-    buf[p + 1] = (write ? 1 : 0) | ((size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3) << 1) | (vaHi !== 0 ? 8 : 0) | (paSame ? 0 : 16);
-    dv.setInt32(p + 2, vaLo, true);
-    p += 6;
+    buf[p] = Tag.Mem | (write ? 1 : 0) | ((size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3) << 1) | (vaHi !== 0 ? 8 : 0) | (paSame ? 0 : 16);
+    dv.setInt32(p + 1, vaLo, true);
+    p += 5;
     if (vaHi !== 0) { dv.setInt32(p, vaHi, true); p += 4; }
     if (!paSame) { dv.setFloat64(p, pa, true); p += 8; }
     dv.setInt32(p, lo, true); p += 4;
@@ -305,41 +305,12 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           w.insn(core, ++seq[core], ++time[core], c, el[core], spsel[core], (tag & 1) !== 0);
           break;
         }
-        case Tag.Reg: case Tag.Reg32: {
-          const wide = tag === Tag.Reg;
-          if (!need(wide ? 10 : 6)) bad('truncated record');
-          const r = buf[pos + 1], lo = dv.getInt32(pos + 2, true), hi = wide ? dv.getInt32(pos + 6, true) : 0;
-          pos += wide ? 10 : 6;
-          if (r > REG_NZCV) bad(`register number ${r}`);
-          if (r === REG_NZCV) w.reg(core, seq[core], time[core], r, lo, 0, el[core], spsel[core], hi);
-          else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core], 0);
-          break;
-        }
         case Tag.RegSp: {
           if (!need(10)) bad('truncated record');
           const m = buf[pos + 1];
           if (m > 7) bad(`SP bank ${m}`);
           w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1, 0);
           pos += 10;
-          break;
-        }
-        case Tag.Mem: {
-          if (!need(2)) bad('truncated record');
-          const f = buf[pos + 1];
-          const size = 1 << ((f >>> 1) & 3);
-          const n = 2 + 4 + ((f & 8) !== 0 ? 4 : 0) + ((f & 16) !== 0 ? 8 : 0) + 4 + (size === 8 ? 4 : 0);
-          if (!need(n)) bad('truncated record');
-          let p = pos + 2;
-          const vaLo = dv.getInt32(p, true); p += 4;
-          let vaHi = 0;
-          if ((f & 8) !== 0) { vaHi = dv.getInt32(p, true); p += 4; }
-          let pa = vaLo >>> 0;
-          if ((f & 16) !== 0) { pa = dv.getFloat64(p, true); p += 8; }
-          const lo = dv.getInt32(p, true); p += 4;
-          let hi = 0;
-          if (size === 8) { hi = dv.getInt32(p, true); p += 4; }
-          pos = p;
-          w.mem(core, seq[core], time[core], (f & 1) !== 0, vaLo, vaHi, pa, size, lo, hi);
           break;
         }
         case Tag.Other: {
@@ -378,7 +349,30 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           break;
         }
         default:
-          bad(`unknown record tag 0x${tag.toString(16)}`);
+          if (tag >= Tag.Reg32 && tag <= Tag.Reg32 + REG_NZCV || tag >= Tag.Reg && tag <= Tag.Reg + REG_NZCV) {
+            const wide = tag >= Tag.Reg, r = tag - (wide ? Tag.Reg : Tag.Reg32);
+            if (!need(wide ? 9 : 5)) bad('truncated record');
+            const lo = dv.getInt32(pos + 1, true), hi = wide ? dv.getInt32(pos + 5, true) : 0;
+            pos += wide ? 9 : 5;
+            if (r === REG_NZCV) w.reg(core, seq[core], time[core], r, lo, 0, el[core], spsel[core], hi);
+            else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core], 0);
+          } else if ((tag & 0xe0) === Tag.Mem) {
+            const f = tag & 0x1f;
+            const size = 1 << ((f >>> 1) & 3);
+            const n = 1 + 4 + ((f & 8) !== 0 ? 4 : 0) + ((f & 16) !== 0 ? 8 : 0) + 4 + (size === 8 ? 4 : 0);
+            if (!need(n)) bad('truncated record');
+            let p = pos + 1;
+            const vaLo = dv.getInt32(p, true); p += 4;
+            let vaHi = 0;
+            if ((f & 8) !== 0) { vaHi = dv.getInt32(p, true); p += 4; }
+            let pa = vaLo >>> 0;
+            if ((f & 16) !== 0) { pa = dv.getFloat64(p, true); p += 8; }
+            const lo = dv.getInt32(p, true); p += 4;
+            let hi = 0;
+            if (size === 8) { hi = dv.getInt32(p, true); p += 4; }
+            pos = p;
+            w.mem(core, seq[core], time[core], (f & 1) !== 0, vaLo, vaHi, pa, size, lo, hi);
+          } else bad(`unknown record tag 0x${tag.toString(16)}`);
       }
     }
     return ncores;

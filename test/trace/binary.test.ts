@@ -137,7 +137,7 @@ describe('binary traces', () => {
       [[0x22, 200, 0, 0, 0, 0, 0, 0, 0, 0], /SP bank 200/],
       [[0x40, 0, 0, 0, 0x80], /an event of 2147483648 bytes/],
       [[0x01, 5, ...new Array(16).fill(0)], /core 5 of a 1-core trace/],
-      [[0x20, 40, 0, 0, 0, 0, 0, 0, 0, 0], /register number 40/],
+      [[0x60 + 40, 0, 0, 0, 0], /unknown record tag 0x88/], // a register past NZCV
       [[0x12, 7, 0, 0, 0], /unknown code location 7/],
       [[0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3], /exclusive monitor record flags 0x3/],
       [[0x40, 5, 0, 0, 0, ...Buffer.from('{"t":')], /malformed binary trace: event/],
