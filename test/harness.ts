@@ -92,6 +92,44 @@ export function sysr(c: Cpu, name: string): bigint {
   return toBigInt(R[LO], R[HI]);
 }
 
+/** Write a system register from the test whatever the core's EL (as if at EL2). */
+export function sysw(c: Cpu, name: string, v: bigint): void {
+  const el = c.el; c.el = 2;
+  const ok = c.sys.write(c, SYSREG_BY_NAME.get(name)!.key, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+  c.el = el;
+  if (!ok) throw new Error(`cannot write ${name}`);
+}
+
+/** Memory contents: [physical address, bytes, value] (little-endian). */
+export type Mem = [addr: number, bytes: number, value: bigint][];
+export interface MemInit { x?: Record<number, bigint>; sp?: bigint; mem?: Mem; el?: number; sys?: Record<string, bigint> }
+export interface MemWant { x?: Record<number, bigint>; sp?: bigint; mem?: Mem; pc?: bigint }
+
+/** For loads and stores: run words[start..start+count) from the given registers, system registers and
+ * memory, then check `want`; every register not named in want.x / want.sp must be unchanged, as in
+ * exec(), and the memory named in want.mem must hold those values. */
+export function execMem(words: number[], init: MemInit, want: MemWant, start = 0, count = words.length - start): Cpu {
+  const { c } = machineWith(words, { el: init.el });
+  c.pcLo = CODE + 4 * start;
+  for (const [name, v] of Object.entries(init.sys ?? {})) sysw(c, name, v);
+  for (const [r, v] of Object.entries(init.x ?? {})) setX(c, Number(r), v);
+  if (init.sp !== undefined) setX(c, 32, init.sp);
+  for (const [a, b, v] of init.mem ?? []) poke(c, a, b, v);
+  const before = snapshot(c);
+  c.run(count);
+  const after = snapshot(c);
+  const expected: RegState = { ...before, x: [...before.x] };
+  for (const [r, v] of Object.entries(want.x ?? {})) expected.x[Number(r)] = BigInt.asUintN(64, v);
+  if (want.sp !== undefined) expected.sp = BigInt.asUintN(64, want.sp);
+  const hex = (s: RegState) => ({ x: s.x.map((v) => '0x' + v.toString(16)), sp: '0x' + s.sp.toString(16), nzcv: s.nzcv });
+  expect(hex(after)).toEqual(hex(expected));
+  for (const [a, b, v] of want.mem ?? []) {
+    expect(`0x${a.toString(16)}: 0x${peek(c, a, b).toString(16)}`).toBe(`0x${a.toString(16)}: 0x${BigInt.asUintN(8 * b, v).toString(16)}`);
+  }
+  if (want.pc !== undefined) expect('0x' + pc(c).toString(16)).toBe('0x' + want.pc.toString(16));
+  return c;
+}
+
 /** Distinct background values, so reading the wrong register shows. */
 const bg = (r: number): bigint => BigInt.asUintN(64, 0x9e3779b97f4a7c15n * BigInt(r + 3) + 0x1234567n);
 const SP_BG = 0x7_fff0_1230n;

@@ -2,41 +2,16 @@
 // faults, and a reservation lost to another core's store.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { machineWith, snapshot, setX, getX, pc, CODE, SCRATCH, RegState, poke, peek, sysr } from '../harness.js';
+import { machineWith, setX, getX, CODE, SCRATCH, poke, peek, sysr, execMem } from '../harness.js';
 import { Machine } from '../../emu/board/machine.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
-import { R, LO, HI } from '../../emu/cpu/int64.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 
-// ---------------------------------------------------------------- helpers (as in ldst.test.ts)
+// ---------------------------------------------------------------- helpers
 
 const S = SCRATCH;
-type Mem = [addr: number, bytes: number, value: bigint][];
-
-
-interface Init { x?: Record<number, bigint>; sp?: bigint; mem?: Mem }
-interface Want { x?: Record<number, bigint>; sp?: bigint; mem?: Mem; pc?: bigint }
-
-function run(words: number[], init: Init, want: Want): Cpu {
-  const { c } = machineWith(words);
-  for (const [r, v] of Object.entries(init.x ?? {})) setX(c, Number(r), v);
-  if (init.sp !== undefined) setX(c, 32, init.sp);
-  for (const [a, b, v] of init.mem ?? []) poke(c, a, b, v);
-  const before = snapshot(c);
-  c.run(words.length);
-  const after = snapshot(c);
-  const expected: RegState = { ...before, x: [...before.x] };
-  for (const [r, v] of Object.entries(want.x ?? {})) expected.x[Number(r)] = BigInt.asUintN(64, v);
-  if (want.sp !== undefined) expected.sp = BigInt.asUintN(64, want.sp);
-  const hex = (s: RegState) => ({ x: s.x.map((v) => '0x' + v.toString(16)), sp: '0x' + s.sp.toString(16), nzcv: s.nzcv });
-  expect(hex(after)).toEqual(hex(expected));
-  for (const [a, b, v] of want.mem ?? []) {
-    expect(`0x${a.toString(16)}: 0x${peek(c, a, b).toString(16)}`).toBe(`0x${a.toString(16)}: 0x${BigInt.asUintN(8 * b, v).toString(16)}`);
-  }
-  if (want.pc !== undefined) expect('0x' + pc(c).toString(16)).toBe('0x' + want.pc.toString(16));
-  return c;
-}
+const run = execMem;
 
 /** ESR_EL1 of the last exception, split into the fields a data abort has. */
 function abort(c: Cpu): { ec: number; wnr: number; dfsc: number; far: bigint } {

@@ -3,10 +3,8 @@
 // where keystone refuses a CONSTRAINED UNPREDICTABLE form); expected values are computed here.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { machineWith, snapshot, setX, getX, pc, CODE, SCRATCH, RegState, poke, peek, sysr } from '../harness.js';
+import { machineWith, setX, getX, CODE, SCRATCH, sysr, execMem, Mem } from '../harness.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
-import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
-import { R, LO, HI } from '../../emu/cpu/int64.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { LDST } from '../../emu/cpu/a64/ldst.js';
 import { A64_TABLE } from '../../emu/cpu/a64/index.js';
@@ -17,42 +15,7 @@ import { compileEncoding, overlaps } from '../../emu/cpu/decoder.js';
 const S = SCRATCH;
 const M64 = (1n << 64n) - 1n;
 
-type Mem = [addr: number, bytes: number, value: bigint][];
-
-
-function sysw(c: Cpu, name: string, v: bigint): void {
-  const el = c.el; c.el = 2;
-  const ok = c.sys.write(c, SYSREG_BY_NAME.get(name)!.key, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
-  c.el = el;
-  if (!ok) throw new Error(`cannot write ${name}`);
-}
-
-interface Init { x?: Record<number, bigint>; sp?: bigint; mem?: Mem; el?: number; sys?: Record<string, bigint> }
-interface Want { x?: Record<number, bigint>; sp?: bigint; mem?: Mem; pc?: bigint }
-
-/** Run words[start..start+count) from the given state and check `want`; every register not named in
- * want.x / want.sp must be unchanged, as in the harness's exec(). */
-function run(words: number[], init: Init, want: Want, start = 0, count = words.length - start): Cpu {
-  const { c } = machineWith(words, { el: init.el });
-  c.pcLo = CODE + 4 * start;
-  for (const [name, v] of Object.entries(init.sys ?? {})) sysw(c, name, v);
-  for (const [r, v] of Object.entries(init.x ?? {})) setX(c, Number(r), v);
-  if (init.sp !== undefined) setX(c, 32, init.sp);
-  for (const [a, b, v] of init.mem ?? []) poke(c, a, b, v);
-  const before = snapshot(c);
-  c.run(count);
-  const after = snapshot(c);
-  const expected: RegState = { ...before, x: [...before.x] };
-  for (const [r, v] of Object.entries(want.x ?? {})) expected.x[Number(r)] = BigInt.asUintN(64, v);
-  if (want.sp !== undefined) expected.sp = BigInt.asUintN(64, want.sp);
-  const hex = (s: RegState) => ({ x: s.x.map((v) => '0x' + v.toString(16)), sp: '0x' + s.sp.toString(16), nzcv: s.nzcv });
-  expect(hex(after)).toEqual(hex(expected));
-  for (const [a, b, v] of want.mem ?? []) {
-    expect(`0x${a.toString(16)}: 0x${peek(c, a, b).toString(16)}`).toBe(`0x${a.toString(16)}: 0x${BigInt.asUintN(8 * b, v).toString(16)}`);
-  }
-  if (want.pc !== undefined) expect('0x' + pc(c).toString(16)).toBe('0x' + want.pc.toString(16));
-  return c;
-}
+const run = execMem;
 
 /** ESR_EL1 fields of the last exception. */
 function esr(c: Cpu): { ec: number; iss: number; il: number } {
