@@ -25,14 +25,19 @@ export function pc(c: Cpu): bigint {
   return toBigInt(c.pcLo, c.pcHi);
 }
 
+/** Instruction words as little-endian bytes. */
+export function wordBytes(words: readonly number[]): Uint8Array {
+  const b = new Uint8Array(words.length * 4);
+  const dv = new DataView(b.buffer);
+  words.forEach((w, k) => dv.setUint32(4 * k, w >>> 0, true));
+  return b;
+}
+
 /** A fresh one-core machine at EL1 with `words` at CODE and the PC there. */
 export function machineWith(words: number[], opts: { el?: number } = {}): { m: Machine; c: Cpu } {
   const m = new Machine({ smp: 1, ramMiB: 16, stdout: () => {}, stderr: () => {} });
   const c = m.cores[0];
-  const bytes = new Uint8Array(words.length * 4);
-  const dv = new DataView(bytes.buffer);
-  words.forEach((w, k) => dv.setUint32(4 * k, w >>> 0, true));
-  m.ram.load(CODE, bytes);
+  m.ram.load(CODE, wordBytes(words));
   c.pcLo = CODE; c.pcHi = 0;
   if (opts.el !== undefined) c.selectSp(opts.el, c.spsel);
   return { m, c };

@@ -161,9 +161,4 @@ export function buildElf(spec: ElfSpec): BuiltElf {
 }
 
 /** Little-endian words to bytes. */
-export function words(ws: number[]): Uint8Array {
-  const b = new Uint8Array(ws.length * 4);
-  const dv = new DataView(b.buffer);
-  ws.forEach((w, k) => dv.setUint32(4 * k, w >>> 0, true));
-  return b;
-}
+export { wordBytes as words } from '../harness.js';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { openTrace } from '../../emu/trace/tracer.js';
+import { wordBytes } from '../harness.js';
 
 const MAIN = RAM_BASE + 0x10000, VECTORS = RAM_BASE + 0x10800, DATA = RAM_BASE + 0x12000;
 const GOLDEN = join(__dirname, 'golden', 'small.tarmac');
@@ -40,12 +41,7 @@ fail:
   brk #1
 `;
 
-const bytesOf = (words: number[]) => {
-  const b = new Uint8Array(words.length * 4);
-  const dv = new DataView(b.buffer);
-  words.forEach((w, k) => dv.setUint32(4 * k, w >>> 0, true));
-  return b;
-};
+const bytesOf = wordBytes;
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'a64emu-tarmac-test-')); });

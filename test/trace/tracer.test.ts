@@ -10,6 +10,7 @@ import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { loadImage } from '../../emu/loader/image.js';
 import { openTrace } from '../../emu/trace/tracer.js';
+import { wordBytes } from '../harness.js';
 import { parseFilters, FilterError } from '../../emu/trace/filter.js';
 import { readTrace } from '../../emu/trace/reader.js';
 
@@ -85,12 +86,7 @@ poll:
   hvc #0
 `;
 
-const bytesOf = (words: number[]) => {
-  const b = new Uint8Array(words.length * 4);
-  const dv = new DataView(b.buffer);
-  words.forEach((w, k) => dv.setUint32(4 * k, w >>> 0, true));
-  return b;
-};
+const bytesOf = wordBytes;
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'a64emu-trace-test-')); });
