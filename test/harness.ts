@@ -91,16 +91,35 @@ export function peek(c: Cpu, addr: number, bytes: number): bigint {
 /** A system register's value, read from the test whatever the core's EL (as if at EL2). */
 export function sysr(c: Cpu, name: string): bigint {
   const el = c.el; c.el = 2;
-  const ok = c.sys.read(c, SYSREG_BY_NAME.get(name)!.key);
+  const ok = c.sys.read(c, sysRegKey(name));
   c.el = el;
   if (!ok) throw new Error(`cannot read ${name}`);
   return toBigInt(R[LO], R[HI]);
 }
 
+/** A system register's key, by name. */
+export function sysRegKey(name: string): number {
+  const d = SYSREG_BY_NAME.get(name);
+  if (d === undefined) throw new Error(`no system register ${name}`);
+  return d.key;
+}
+
+/** MRS at the core's own EL; the access must be permitted. */
+export function mrs(c: Cpu, name: string): bigint {
+  expect(c.sys.read(c, sysRegKey(name)), `MRS ${name}`).toBe(true);
+  return toBigInt(R[LO], R[HI]);
+}
+
+/** MSR at the core's own EL; the access must be permitted. */
+export function msr(c: Cpu, name: string, v: bigint | number): void {
+  const b = BigInt.asUintN(64, BigInt(v));
+  expect(c.sys.write(c, sysRegKey(name), Number(b & 0xffffffffn) | 0, Number(b >> 32n) | 0), `MSR ${name}`).toBe(true);
+}
+
 /** Write a system register from the test whatever the core's EL (as if at EL2). */
 export function sysw(c: Cpu, name: string, v: bigint): void {
   const el = c.el; c.el = 2;
-  const ok = c.sys.write(c, SYSREG_BY_NAME.get(name)!.key, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+  const ok = c.sys.write(c, sysRegKey(name), Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
   c.el = el;
   if (!ok) throw new Error(`cannot write ${name}`);
 }

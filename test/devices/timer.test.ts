@@ -5,23 +5,10 @@ import { describe, it, expect } from 'vitest';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import { GenericTimer, CNTFRQ_RESET, PPI_PHYS, PPI_VIRT, PPI_EL2_PHYS } from '../../emu/devices/timer.js';
 import { GicV3 } from '../../emu/gic/gicv3.js';
-import { SYSREG_BY_NAME, sysKey } from '../../emu/cpu/sysregs.js';
-import { R, LO, HI, toBigInt } from '../../emu/cpu/int64.js';
+import { sysKey } from '../../emu/cpu/sysregs.js';
 import { INSN_ABORTED, type Cpu } from '../../emu/cpu/cpu.js';
+import { sysRegKey as key, mrs, msr } from '../harness.js';
 
-function key(name: string): number {
-  const d = SYSREG_BY_NAME.get(name);
-  if (d === undefined) throw new Error(`no system register ${name}`);
-  return d.key;
-}
-function mrs(c: Cpu, name: string): bigint {
-  expect(c.sys.read(c, key(name)), `MRS ${name}`).toBe(true);
-  return toBigInt(R[LO], R[HI]);
-}
-function msr(c: Cpu, name: string, v: bigint | number): void {
-  const b = BigInt.asUintN(64, BigInt(v));
-  expect(c.sys.write(c, key(name), Number(b & 0xffffffffn) | 0, Number(b >> 32n) | 0), `MSR ${name}`).toBe(true);
-}
 /** Run an access that must take an exception (trap or UNDEFINED); returns ESR of the target EL. */
 function faulting(c: Cpu, f: () => void, el = 1): number {
   let thrown: unknown;

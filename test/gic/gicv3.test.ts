@@ -5,29 +5,14 @@
 import { describe, it, expect } from 'vitest';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import { GicV3, takeInterrupt, INTID_SPURIOUS } from '../../emu/gic/gicv3.js';
-import { SYSREG_BY_NAME, sysKey } from '../../emu/cpu/sysregs.js';
-import { R, LO, HI, toBigInt } from '../../emu/cpu/int64.js';
+import { sysKey } from '../../emu/cpu/sysregs.js';
 import { INSN_ABORTED, type Cpu } from '../../emu/cpu/cpu.js';
+import { sysRegKey as key, mrs, msr } from '../harness.js';
 
 const SGI = 0x1_0000; // SGI_base frame offset in a redistributor
 const GICR_STRIDE = 0x2_0000;
 
-function key(name: string): number {
-  const d = SYSREG_BY_NAME.get(name);
-  if (d === undefined) throw new Error(`no system register ${name}`);
-  return d.key;
-}
-
-function mrs(c: Cpu, name: string): bigint {
-  expect(c.sys.read(c, key(name)), `MRS ${name}`).toBe(true);
-  return toBigInt(R[LO], R[HI]);
-}
 const mrs32 = (c: Cpu, name: string): number => Number(mrs(c, name) & 0xffffffffn);
-
-function msr(c: Cpu, name: string, v: bigint | number): void {
-  const b = BigInt.asUintN(64, BigInt(v));
-  expect(c.sys.write(c, key(name), Number(b & 0xffffffffn) | 0, Number(b >> 32n) | 0), `MSR ${name}`).toBe(true);
-}
 
 /** ICC_SGI1R_EL1 value from its fields (Arm IHI 0069, ICC_SGI1R_EL1). */
 function sgi1r(f: { intid: number; targets?: number; aff1?: number; aff2?: number; aff3?: number; irm?: number; rs?: number }): bigint {
