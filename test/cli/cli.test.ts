@@ -10,21 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../emu/cli/main.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { buildElf, words } from '../loader/elfwriter.js';
+import { cliIn } from './run-cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const TEXT = 0x4008_0000;
 const DATA = 0x4008_1000;
 const tmp = mkdtempSync(join(tmpdir(), 'a64emu-cli-'));
 
-interface Result { status: number; out: string; err: string }
-
-async function cli(...args: string[]): Promise<Result> {
-  let out = '', err = '';
-  const dec = new TextDecoder();
-  const text = (d: string | Uint8Array): string => (typeof d === 'string' ? d : dec.decode(d));
-  const status = await main(args, { stdout: (d) => { out += text(d); }, stderr: (d) => { err += text(d); }, cwd: tmp, defaultImage: null });
-  return { status, out, err };
-}
+const cli = cliIn(tmp);
 
 /** Assemble `source` at TEXT into an ELF (optional data segment at DATA) and write it to a temp file. */
 async function elfFile(name: string, source: string, data?: Uint8Array): Promise<string> {

@@ -9,22 +9,14 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../emu/cli/main.js';
 import { buildElf } from '../loader/elfwriter.js';
 import { Ev, LOCK2_PA, LOCK_PA, synthTrace, toJsonl } from './fixtures/synth.js';
+import { cliIn } from '../cli/run-cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'a64emu-trace-'));
 
-interface Result { status: number; out: string; err: string }
-
-async function cli(...args: string[]): Promise<Result> {
-  let out = '', err = '';
-  const dec = new TextDecoder();
-  const text = (d: string | Uint8Array): string => (typeof d === 'string' ? d : dec.decode(d));
-  const status = await main(args, { stdout: (d) => { out += text(d); }, stderr: (d) => { err += text(d); }, cwd: tmp, defaultImage: null });
-  return { status, out, err };
-}
+const cli = cliIn(tmp);
 
 function file(name: string, content: string): string {
   writeFileSync(join(tmp, name), content);

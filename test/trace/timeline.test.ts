@@ -8,20 +8,14 @@ import { createWriteStream, mkdtempSync, readFileSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { main } from '../../emu/cli/main.js';
 import { COLOURS, LAYOUT, LaneState, TimelineBuilder, initialX, laneGeometry } from '../../emu/trace/timeline.js';
 import { describeWithTools } from '../oracle-env.js';
 import { Ev, toJsonl } from './fixtures/synth.js';
+import { cliIn } from '../cli/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'a64emu-timeline-'));
 
-async function cli(...args: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '', err = '';
-  const dec = new TextDecoder();
-  const text = (d: string | Uint8Array): string => (typeof d === 'string' ? d : dec.decode(d));
-  const status = await main(args, { stdout: (d) => { out += text(d); }, stderr: (d) => { err += text(d); }, cwd: tmp, defaultImage: null });
-  return { status, out, err };
-}
+const cli = cliIn(tmp);
 
 /** A 4-core trace over ticks 0..10000 with known intervals:
  *  core 0 runs throughout and sends SGI 0 to core 3 at 4000 (acknowledged at 4600) and to core 1 at
