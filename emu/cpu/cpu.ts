@@ -10,7 +10,7 @@ import { Ram, PAGE_SHIFT } from '../mem/ram.js';
 import { Bus } from '../mem/bus.js';
 import { GlobalMonitor } from './monitor.js';
 import { R, LO, HI } from './int64.js';
-import { SysRegs } from './sysregs.js';
+import { SysRegs, sysRegIss } from './sysregs.js';
 import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
@@ -455,6 +455,24 @@ export class Cpu {
   /** An UNDEFINED instruction: Unknown reason exception to EL1 (or the current EL if higher). */
   undefinedInstruction(): void {
     this.takeSync(this.el === 0 ? 1 : this.el, EC.Unknown, 0, false);
+  }
+
+  /** Trap the MRS/MSR being executed, of register enc = [op0, op1, CRn, CRm, op2], to EL `target`
+   * with EC 0x18, and abandon it (for system registers whose own controls trap, such as the timer's
+   * and the GIC CPU interface's). */
+  trapSysReg(target: number, enc: readonly number[], read: boolean): never {
+    this.takeSync(target, EC.SysReg, sysRegIss(enc[0], enc[1], enc[2], enc[3], enc[4], this.currentRt(), read), false);
+    throw INSN_ABORTED;
+  }
+
+  /** Rt of the instruction at the PC (from the code cache; 31 when it is not there). */
+  private currentRt(): number {
+    const page = this.curPage;
+    if (page !== null && (this.pcLo & ~0xfff) === this.curVLo && this.pcHi === this.curVHi) {
+      const insn = page[(this.pcLo & 0xfff) >>> 2];
+      if (insn !== undefined) return insn.rt;
+    }
+    return 31;
   }
 
   // ---------------------------------------------------------------- execution

@@ -8,6 +8,11 @@ import type { Cpu } from './cpu.js';
 import { R, LO, HI } from './int64.js';
 import { Mmu } from './mmu.js';
 
+/** ISS of a trapped MSR, MRS or system instruction (EC 0x18): op0, op2, op1, CRn, Rt, CRm, direction. */
+export function sysRegIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
+  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | ((rt & 31) << 5) | (crm << 1) | (read ? 1 : 0);
+}
+
 export const SYSREG_UNDEFINED = 1, SYSREG_TRAP = 2;
 
 export function sysKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {

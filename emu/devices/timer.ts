@@ -182,22 +182,6 @@ function timerOf(c: Cpu): GenericTimer {
   return t;
 }
 
-function currentRt(c: Cpu): number {
-  const page = c.curPage;
-  if (page !== null && (c.pcLo & ~0xfff) === c.curVLo && c.pcHi === c.curVHi) {
-    const insn = page[(c.pcLo & 0xfff) >>> 2];
-    if (insn !== undefined) return insn.rt;
-  }
-  return 31;
-}
-
-/** Trap the MRS/MSR being executed to EL `target` with EC 0x18, and abandon it. */
-function trap(c: Cpu, target: number, enc: Enc, read: boolean): never {
-  const [op0, op1, crn, crm, op2] = enc;
-  const iss = (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (currentRt(c) << 5) | (crm << 1) | (read ? 1 : 0);
-  c.takeSync(target, 0x18, iss, false);
-  throw INSN_ABORTED;
-}
 
 function undef(c: Cpu): never {
   c.undefinedInstruction();
@@ -219,11 +203,11 @@ function check(c: Cpu, t: GenericTimer, kind: Kind, enc: Enc, read: boolean): vo
       case Kind.VTIMER: ok = (k & 0x100) !== 0; break;
       default: ok = true;
     }
-    if (!ok) trap(c, c.hasEl2 && (c.sys.hcrEl2Lo & (1 << 27)) !== 0 ? 2 : 1, enc, read);
+    if (!ok) c.trapSysReg(c.hasEl2 && (c.sys.hcrEl2Lo & (1 << 27)) !== 0 ? 2 : 1, enc, read);
   }
   if (c.el <= 1 && c.hasEl2) {
     if ((kind === Kind.PCT && (t.cnthctl & 1) === 0) || (kind === Kind.PTIMER && (t.cnthctl & 2) === 0)) {
-      trap(c, 2, enc, read);
+      c.trapSysReg(2, enc, read);
     }
   }
 }

@@ -719,24 +719,6 @@ function cpuif(c: Cpu): GicCpuInterface {
 
 function ret(v: number): void { R[LO] = v | 0; R[HI] = 0; }
 
-/** Rt of the MRS/MSR being executed (for a trap syndrome); 31 when not executing from the code cache. */
-function currentRt(c: Cpu): number {
-  const page = c.curPage;
-  if (page !== null && (c.pcLo & ~0xfff) === c.curVLo && c.pcHi === c.curVHi) {
-    const insn = page[(c.pcLo & 0xfff) >>> 2];
-    if (insn !== undefined) return insn.rt;
-  }
-  return 31;
-}
-
-/** Trap an MSR/MRS to EL `target` with EC 0x18 and abandon the instruction. */
-function trapSysReg(c: Cpu, target: number, enc: readonly number[], read: boolean): never {
-  const [op0, op1, crn, crm, op2] = enc;
-  const iss = (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (currentRt(c) << 5) | (crm << 1) | (read ? 1 : 0);
-  c.takeSync(target, 0x18, iss, false);
-  throw INSN_ABORTED;
-}
-
 type Enc = [number, number, number, number, number];
 const ENC = {
   ICC_PMR_EL1: [3, 0, 4, 6, 0], ICC_IAR0_EL1: [3, 0, 12, 8, 0], ICC_EOIR0_EL1: [3, 0, 12, 8, 1],
@@ -805,7 +787,7 @@ def('ICC_IGRPEN1_EL1', 1, {
 function sgiWrite(name: 'ICC_SGI1R_EL1' | 'ICC_SGI0R_EL1' | 'ICC_ASGI1R_EL1', grp: number) {
   return (c: Cpu, lo: number, hi: number): void => {
     const g = cpuif(c);
-    if (c.el === 1 && c.hasEl2 && (c.sys.hcrEl2Lo & 0x18) !== 0) trapSysReg(c, 2, ENC[name], false);
+    if (c.el === 1 && c.hasEl2 && (c.sys.hcrEl2Lo & 0x18) !== 0) c.trapSysReg(2, ENC[name], false);
     g.gic.generateSgi(g.core, lo, hi, grp);
   };
 }

@@ -3,7 +3,7 @@
 import { Cpu, EC, Flow, Sleep } from '../cpu.js';
 import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI } from '../int64.js';
-import { SYSREG_TRAP } from '../sysregs.js';
+import { SYSREG_TRAP, sysRegIss } from '../sysregs.js';
 
 /** Sign-extend the low `bits` of v. */
 export function sext(v: number, bits: number): number {
@@ -169,7 +169,7 @@ function MSR_imm(c: Cpu, i: Insn): void {
   }
   if (field === 0b011110 || field === 0b011111) { // DAIFSet, DAIFClr
     if (c.el === 0 && (c.sys.sctlrEl1 & (1 << 9)) === 0) { // SCTLR_EL1.UMA
-      c.takeSync(1, EC.SysReg, sysRegIss(c, i, false), false);
+      c.takeSync(1, EC.SysReg, insnIss(i, false), false);
       return;
     }
     c.daif = field === 0b011110 ? c.daif | i.imm : c.daif & ~i.imm;
@@ -180,19 +180,17 @@ function MSR_imm(c: Cpu, i: Insn): void {
   c.undefinedInstruction(); // PAN, UAO, DIT, SSBS... are not implemented (ARMv8.0 + LSE)
 }
 
-/** ISS for a trapped MSR/MRS/system instruction (EC 0x18). */
-function sysRegIss(c: Cpu, i: Insn, read: boolean): number {
-  void c;
+/** ISS for this trapped MSR/MRS/system instruction (EC 0x18), from its encoding. */
+function insnIss(i: Insn, read: boolean): number {
   const w = i.word;
-  const op0 = (w >>> 19) & 3, op1 = (w >>> 16) & 7, crn = (w >>> 12) & 15, crm = (w >>> 8) & 15, op2 = (w >>> 5) & 7;
-  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | ((w & 31) << 5) | (crm << 1) | (read ? 1 : 0);
+  return sysRegIss((w >>> 19) & 3, (w >>> 16) & 7, (w >>> 12) & 15, (w >>> 8) & 15, (w >>> 5) & 7, w, read);
 }
 
 // ---------------------------------------------------------------- system register moves and SYS
 
 /** A system register access that was refused: UNDEFINED, or trapped to EL1 by an EL1 control. */
 function sysRegRefused(c: Cpu, i: Insn, read: boolean): void {
-  if (c.sys.refusal === SYSREG_TRAP) c.takeSync(1, EC.SysReg, sysRegIss(c, i, read), false);
+  if (c.sys.refusal === SYSREG_TRAP) c.takeSync(1, EC.SysReg, insnIss(i, read), false);
   else c.undefinedInstruction();
 }
 
