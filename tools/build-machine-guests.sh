@@ -19,22 +19,8 @@
 # there itself), relative paths only, no debug info, no build id, fixed file
 # order, -ffile-prefix-map.  Needs Debian packages clang and lld (and
 # qemu-system-arm for --qemu/--capture).
-set -euo pipefail
-export LC_ALL=C
-export SOURCE_DATE_EPOCH=0
-
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-
-MODE=build
-case "${1:-}" in
-    "") ;;
-    --check) MODE=check ;;
-    --qemu) MODE=qemu ;;
-    --capture) MODE=capture ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--check|--qemu|--capture]" >&2; exit 2 ;;
-esac
+source "$(dirname "$0")/lib/guest-build.sh"
+guest_build_setup '2,21p' "$0" "$@"
 
 DIR=test/machine-guests
 SRC_DIR=$DIR/src
@@ -170,5 +156,5 @@ if [ "$MODE" = build ]; then
 fi
 
 # --check
-source "$(dirname "$0")/lib/compare-images.sh"
+source tools/lib/compare-images.sh
 compare_images "$OUT" "$BIN_DIR" "machine guest images"
