@@ -15,7 +15,7 @@ import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GenericTimer } from '../devices/timer.js';
-import type { Tracer } from '../trace/tracer.js';
+import type { Tracer, CodeInfo } from '../trace/tracer.js';
 
 export const XZR = 31;
 /** Why a core is not running (Cpu.sleep). */
@@ -609,7 +609,7 @@ export class Cpu {
         insn.exec(this, insn);
         this.retiredInRun++;
         t.end(this, exclPa0, fails0, false);
-        if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.trace as { isWfx: boolean }).isWfx) {
+        if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.trace as CodeInfo).isWfx) {
           t.sleep(this.id, this.sleep === Sleep.WFE ? 'wfe' : 'wfi', this.el); // PSCI sleeps are reported by the board
         }
         t.cur = null;

@@ -370,7 +370,8 @@ export interface TraceOptions {
  * returned tracer (tracer.close()) after the run to flush the files. */
 export async function openTrace(m: { cores: readonly Cpu[]; time: number; symbolize: (addr: number) => string | undefined; setTracer(t: Tracer | null): void }, o: TraceOptions): Promise<Tracer> {
   const filter = parseFilters(o.filters ?? [], o.symbolRange);
-  const dis = await loadDisassembler();
+  // The binary format leaves disassembly to its readers: no capstone to load for it.
+  const dis = o.format === 'binary' ? null : await loadDisassembler();
   const writer = o.format === 'jsonl' ? new JsonlWriter(o.path)
     : o.format === 'binary' ? new BinaryWriter(o.path, m.cores.length)
       : new TarmacWriter(o.path, m.cores.length, o.inline ?? false);
