@@ -17,6 +17,10 @@ import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
 
+// The SIMD&FP register views (Cpu.vb/vh/vw/vs/vd) share one buffer in host byte order; lanes are
+// little-endian only on a little-endian host (every platform Node runs on today).
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('a64emu needs a little-endian host');
+
 export const XZR = 31;
 /** Why a core is not running (Cpu.sleep). */
 export const enum Sleep { Running = 0, WFE = 1, WFI = 2, Off = 3, Halted = 4 }
@@ -66,6 +70,22 @@ export class Cpu {
   pcHi = 0;
   /** Set by a handler that wrote the PC (Jump) or needs the loop left after it (Exit). */
   flow: Flow = Flow.Next;
+
+  // --- SIMD&FP registers ---
+  // V0-V31, 128 bits each, in one buffer with a view per lane size, so a handler reads lane k of size
+  // S of Vn as e.g. vw[n * 4 + k] with no conversion (lanes are little-endian: the host must be, which
+  // the check at the top of this file asserts). Q views are pairs of D lanes; vs/vd are the same bits as floats,
+  // for handlers whose inputs are known not to be NaN (reading a signalling NaN through a float view
+  // may quiet it; bit-exact handlers go through vw).
+  readonly vbuf = new ArrayBuffer(32 * 16);
+  readonly vb = new Uint8Array(this.vbuf);
+  readonly vh = new Uint16Array(this.vbuf);
+  readonly vw = new Int32Array(this.vbuf);
+  readonly vs = new Float32Array(this.vbuf);
+  readonly vd = new Float64Array(this.vbuf);
+  /** FPCR and FPSR as 32-bit values (their AArch64 upper halves are RES0). */
+  fpcr = 0;
+  fpsr = 0;
 
   // --- PSTATE ---
   nf = 0; zf = 0; cf = 0; vf = 0;

@@ -15,6 +15,9 @@ export class Insn {
   // Fields named by the pattern letters below.
   rd = 0; rn = 0; rm = 0; ra = 0; rt = 0; rt2 = 0; rs = 0;
   imm = 0; imm2 = 0; sf = 0; size = 0; opc = 0; sh = 0; cond = 0; opt = 0; S = 0; N = 0; o = 0;
+  // SIMD&FP fields: the Q (128-bit) and U (unsigned) bits, the scalar FP type, rounding mode, a
+  // second opcode field.
+  Q = 0; U = 0; ftype = 0; rmode = 0; opc2 = 0;
   // Values a Prepare step precomputes (decoded bitmask immediates, shifted offsets...).
   aux0 = 0; aux1 = 0; aux2 = 0; aux3 = 0;
   /** The tracer's notes on this instruction (trace/tracer.ts CodeInfo), made the first time it is
@@ -31,6 +34,7 @@ export class Insn {
 export const FIELD_LETTERS: Readonly<Record<string, keyof Insn>> = {
   d: 'rd', n: 'rn', m: 'rm', a: 'ra', t: 'rt', u: 'rt2', s: 'rs',
   i: 'imm', j: 'imm2', z: 'sf', q: 'size', o: 'opc', h: 'sh', c: 'cond', x: 'opt', S: 'S', N: 'N', p: 'o',
+  Q: 'Q', U: 'U', y: 'ftype', r: 'rmode', k: 'opc2',
 };
 
 /** One line of the decode table. */

@@ -55,6 +55,13 @@ export function defineSysReg(name: string, enc: [number, number, number, number,
   return slot;
 }
 
+/** The storage slot of a defined register (for hot paths that read SysRegs.get directly). */
+export function slotOfKey(key: number): number {
+  const s = slotOf.get(key);
+  if (s === undefined) throw new Error(`no system register with key ${key}`);
+  return s;
+}
+
 export function sysRegName(key: number): string {
   const d = defs.get(key);
   if (d) return d.name;
@@ -86,8 +93,19 @@ defineSysReg('SP_EL1', [3, 4, 4, 1, 0], 2, {
   read: (c) => c.getSpEl(1),
   write: (c, lo, hi) => c.setSpEl(1, lo, hi),
 });
-defineSysReg('FPCR', [3, 3, 4, 4, 0], 0);
-defineSysReg('FPSR', [3, 3, 4, 4, 1], 0);
+// FPCR: AHP, DN, FZ and RMode are kept; the trap enables are RAZ/WI (no trapped FP exceptions, as
+// the Cortex-A57 and QEMU); the rest is RES0. FPSR: the cumulative flags, QC, and bits [31:28],
+// which QEMU keeps (the AArch32 FPSCR's NZCV).
+export const FPCR_MASK = 0x07c00000;
+export const FPSR_MASK = 0xf800009f | 0;
+defineSysReg('FPCR', [3, 3, 4, 4, 0], 0, {
+  read: (c) => { R[LO] = c.fpcr; R[HI] = 0; },
+  write: (c, lo) => { c.fpcr = lo & FPCR_MASK; },
+});
+defineSysReg('FPSR', [3, 3, 4, 4, 1], 0, {
+  read: (c) => { R[LO] = c.fpsr; R[HI] = 0; },
+  write: (c, lo) => { c.fpsr = lo & FPSR_MASK; },
+});
 
 // Thread ID registers.
 defineSysReg('TPIDR_EL0', [3, 3, 13, 0, 2], 0);

@@ -18,7 +18,8 @@ import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI, add64 } from '../int64.js';
 import { SYSREG_BY_NAME } from '../sysregs.js';
 import { sext } from './branch_sys.js';
-import { LDST_EXCLUSIVE, checkSp, ea, peekSysReg, prepBase } from './ldst_exclusive.js';
+import { LDST_EXCLUSIVE, checkSp, ea, prepBase } from './ldst_exclusive.js';
+import { FP_UNALLOCATED as FP_LDST } from './simd_fp.js';
 import { ATOMICS } from './atomics.js';
 
 // ---------------------------------------------------------------- single register access
@@ -244,30 +245,6 @@ function LDSTP_post(c: Cpu, i: Insn): void {
 }
 
 // ---------------------------------------------------------------- SIMD&FP loads and stores (V = 1)
-
-const CPACR_EL1_KEY = SYSREG_BY_NAME.get('CPACR_EL1')!.key;
-const CPTR_EL2_KEY = SYSREG_BY_NAME.get('CPTR_EL2')!.key;
-/** ISS of an FP/SIMD access trap from AArch64: CV = 1, COND = 0b1110. */
-const ISS_FP_TRAP = 0x1e00000;
-
-/** Every allocated SIMD&FP load/store: CheckFPAdvSIMDEnabled64() first, which takes the access trap
- * (EC 0x07) when CPACR_EL1.FPEN (EL0/EL1) or CPTR_EL2.TFP (EL2 present) disables it; if access is
- * allowed the instruction is UNDEFINED, since the FP/SIMD register file is not implemented. */
-export function FP_LDST(c: Cpu): void {
-  const el = c.el;
-  if (el <= 1) {
-    const fpen = (peekSysReg(c, CPACR_EL1_KEY) >>> 20) & 3;
-    if ((fpen & 1) === 0 || (fpen === 1 && el === 0)) { // 'x0' traps EL0 and EL1; '01' traps EL0
-      c.takeSync(1, EC.FPAccess, ISS_FP_TRAP, false);
-      return;
-    }
-  }
-  if (c.hasEl2 && el <= 2 && (peekSysReg(c, CPTR_EL2_KEY) & (1 << 10)) !== 0) { // CPTR_EL2.TFP
-    c.takeSync(2, EC.FPAccess, ISS_FP_TRAP, false);
-    return;
-  }
-  c.undefinedInstruction();
-}
 
 /** Single SIMD&FP register, immediate forms (opt = bits 11:10 where present): sizes B/H/S/D with
  * opc<1> = 0, Q with size = 00 and opc<1> = 1; the unprivileged slot (bits 11:10 = 10) is unallocated. */
