@@ -167,8 +167,9 @@ export class VirtioMmio implements MmioDevice {
     const q = this.vqs[index];
     if (q === undefined || !q.ready || (this.status & STATUS_DEVICE_NEEDS_RESET) !== 0) return;
     try {
+      const before = q.usedIdx;
       this.dev!.notify(q, index, this);
-      if (q.shouldNotify(this.eventIdx)) this.interrupt(INT_USED_BUFFER);
+      if (q.usedIdx !== before && q.shouldNotify(this.eventIdx)) this.interrupt(INT_USED_BUFFER);
     } catch (e) {
       if (!(e instanceof VirtqError)) throw e;
       this.status |= STATUS_DEVICE_NEEDS_RESET;

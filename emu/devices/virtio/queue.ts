@@ -85,8 +85,10 @@ export class Virtqueue {
   lastAvail = 0;
   /** Used-ring index to write next (free-running, mod 2^16). */
   usedIdx = 0;
-  /** Used index when the driver was last notified (EVENT_IDX). */
+  /** Used index when the driver was last notified (EVENT_IDX), and whether there was such a time since
+   * reset: the first used buffer after a reset always interrupts, as in QEMU. */
   private signalledUsed = 0;
+  private signalledValid = false;
 
   constructor(readonly mem: GuestMemory, readonly maxSize: number) {}
 
@@ -94,6 +96,7 @@ export class Virtqueue {
     this.num = 0; this.ready = false;
     this.descAddr = this.driverAddr = this.deviceAddr = 0;
     this.lastAvail = this.usedIdx = this.signalledUsed = 0;
+    this.signalledValid = false;
   }
 
   /** The next available chain, or null when the driver has made none available. */
@@ -142,14 +145,15 @@ export class Virtqueue {
     this.mem.setU16(this.deviceAddr + 2, this.usedIdx); // after the element: the driver reads idx first
   }
 
-  /** After pushing: whether the driver wants a used-buffer notification now (2.7.7, 2.7.10). */
+  /** After pushing one or more used buffers: whether the driver wants a used-buffer notification now
+   * (2.7.7, 2.7.10). */
   shouldNotify(eventIdx: boolean): boolean {
     const old = this.signalledUsed, now = this.usedIdx;
-    if (now === old) return false;
-    this.signalledUsed = now;
-    if (!eventIdx) return (this.mem.u16(this.driverAddr) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+    if (!eventIdx) { this.signalledUsed = now; return (this.mem.u16(this.driverAddr) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0; }
+    const valid = this.signalledValid;
+    this.signalledUsed = now; this.signalledValid = true;
     const usedEvent = this.mem.u16(this.driverAddr + 4 + 2 * this.num);
     // vring_need_event: notify when used_event lies in [old, now).
-    return ((now - usedEvent - 1) & 0xffff) < ((now - old) & 0xffff);
+    return !valid || ((now - usedEvent - 1) & 0xffff) < ((now - old) & 0xffff);
   }
 }
