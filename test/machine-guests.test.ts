@@ -57,7 +57,7 @@ function devices(name: string): { ours: MachineOptions; qemu: string[]; disks: {
       { type: 'blk', disk: new Disk(fileStore(disks.disk1, false), true, true) },
       { type: 'rng' },
     ] },
-    qemu: ['-nic', 'none', '-global', 'virtio-mmio.force-legacy=false',
+    qemu: ['-global', 'virtio-mmio.force-legacy=false',
       '-drive', `file=${disks.disk0},format=raw,if=none,id=d0`, '-device', 'virtio-blk-device,drive=d0,serial=a64emu-disk0',
       '-drive', `file=${disks.disk1},format=raw,if=none,id=d1,readonly=on`, '-device', 'virtio-blk-device,drive=d1',
       '-device', 'virtio-rng-device'],

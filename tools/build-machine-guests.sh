@@ -59,7 +59,7 @@ qemu_devices() {
     case "$1" in
         virtio)
             node "$DIR/disks.mjs" "$DISKS"
-            echo -nic none -global virtio-mmio.force-legacy=false \
+            echo -global virtio-mmio.force-legacy=false \
                 -drive "file=$DISKS/disk0.img,format=raw,if=none,id=d0" \
                 -device virtio-blk-device,drive=d0,serial=a64emu-disk0 \
                 -drive "file=$DISKS/disk1.img,format=raw,if=none,id=d1,readonly=on" \

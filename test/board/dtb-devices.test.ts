@@ -23,6 +23,7 @@ const nodes = (text: string, re: RegExp): string[] =>
 const propNames = (node: string): string[] => [...node.matchAll(/^\t\t([^\s=;]+)[ ;]/gm)].map((m) => m[1]);
 
 describeWithTools('device tree: RTC, virtio-mmio and /chosen as QEMU writes them', ['dtc', 'qemu-system-aarch64'], () => {
+  // -nic none: without -kernel QEMU would look for its default NIC's boot ROM, which Debian lacks.
   const q = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=3,dumpdtb=${join(dir, 'qemu.dtb')}`, '-cpu', 'cortex-a57',
     '-m', '256', '-nographic', '-nic', 'none'], { stdio: 'ignore', timeout: 30_000 });
   const ours = dts(new Machine({ ramMiB: 256, stdout: () => {} }).dtb, 'ours.dtb');
