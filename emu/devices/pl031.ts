@@ -96,6 +96,12 @@ export class Pl031 implements MmioDevice {
     return Math.max(now, this.alarmAt * tps);
   }
 
+  /** A match is armed on the host clock with its interrupt unmasked: it will raise the line at a
+   * host time that virtual time cannot skip to, so a board whose cores all sleep must wait for it. */
+  get hostAlarmArmed(): boolean {
+    return this.alarmAt >= 0 && this.clock.ticksPerSecond === undefined && this.im !== 0;
+  }
+
   /** Arm the match for when the count next equals mr (it wraps at 2^32), or raise it now if equal. */
   private setAlarm(): void {
     const secs = (this.mr - this.count()) >>> 0;

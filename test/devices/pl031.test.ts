@@ -5,6 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { Pl031, RTCDR, RTCMR, RTCLR, RTCCR, RTCIMSC, RTCRIS, RTCMIS, RTCICR, RTC_DEFAULT_BASE, parseRtcBase } from '../../emu/devices/pl031.js';
 import { CNTFRQ, Machine, RTC_BASE } from '../../emu/board/machine.js';
+import { machineWith, msr } from '../harness.js';
 
 function rtc(base = 1000) {
   const clock = { t: 0, seconds() { return this.t; }, ticksPerSecond: 100 };
@@ -136,5 +137,39 @@ describe('PL031 on the board', () => {
     m.rtc.write(RTCMR, 4, m.rtc.read(RTCDR, 4));
     const gicd = m.bus.find(0x0800_0000)!.dev;
     expect((gicd.read(0x204, 4, 0) >>> 2) & 1).toBe(1); // GICD_ISPENDR1 bit 2: level-sensitive line high
+  });
+});
+
+describe('PL031 host-clock alarm', () => {
+  it('is reported as armed (so an idle board waits for it) only with the interrupt unmasked', () => {
+    const r = new Pl031({ seconds: () => 0 }, 100);
+    r.write(RTCMR, 4, 105);
+    expect(r.hostAlarmArmed).toBe(false);
+    r.write(RTCIMSC, 4, 1);
+    expect(r.hostAlarmArmed).toBe(true);
+    const v = new Pl031({ seconds: () => 0, ticksPerSecond: 10 }, 100);
+    v.write(RTCMR, 4, 105); v.write(RTCIMSC, 4, 1);
+    expect(v.hostAlarmArmed).toBe(false);
+  });
+});
+
+describe('PL031 match wakes a sleeping board', () => {
+  it('with every core in WFI and only the RTC match armed, virtual time skips to it (no deadlock)', () => {
+    const { m, c } = machineWith([0xd503207f, 0x14000000]); // wfi; b .
+    const w32 = (pa: number, v: number) => m.bus.find(pa)!.dev.write(pa - m.bus.find(pa)!.base, 4, v, 0);
+    w32(0x0800_0000, 0x12); // GICD_CTLR: ARE, EnableGrp1
+    w32(0x0800_0084, 1 << 2); // IGROUPR1: INTID 34 in group 1
+    w32(0x0800_0420, 0x80808080); // IPRIORITYR8: INTIDs 32-35 at priority 0x80
+    w32(0x0800_6110, 0); w32(0x0800_6114, 0); // IROUTER34: core 0
+    w32(0x0800_0104, 1 << 2); // ISENABLER1
+    w32(0x080a_0014, 0); // GICR_WAKER: awake
+    msr(c, 'ICC_SRE_EL1', 1); msr(c, 'ICC_PMR_EL1', 0xff); msr(c, 'ICC_IGRPEN1_EL1', 1);
+    m.rtc.write(RTCIMSC, 4, 1);
+    m.rtc.write(RTCMR, 4, m.rtc.read(RTCDR, 4) + 3);
+    m.maxInsns = 1000;
+    const r = m.run();
+    expect(r.cause).toBe('max-insns');
+    expect(m.time).toBeGreaterThanOrEqual(3 * CNTFRQ);
+    expect(m.rtc.read(RTCRIS, 4)).toBe(1);
   });
 });
