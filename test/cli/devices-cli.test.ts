@@ -62,3 +62,12 @@ describe('run: device options', () => {
     expect(again.status).toBe(1);
   });
 });
+
+describe('dtb --seed', () => {
+  it('gives the /chosen seeds of a run with that --seed', async () => {
+    const a = await cli('dtb', '--seed', '3'), b = await cli('dtb', '--seed', '3'), c = await cli('dtb', '--seed', '4');
+    expect(a.status).toBe(0);
+    expect(a.out).toBe(b.out);
+    expect(a.out).not.toBe(c.out);
+  });
+});
