@@ -371,3 +371,20 @@ describe('virtio-mmio on the board', () => {
     expect((gicd.read(0x208, 4, 0) >>> (79 - 64)) & 1).toBe(1); // GICD_ISPENDR2: INTID 79 pending (level)
   });
 });
+
+describe('virtio-blk host I/O errors', () => {
+  it('a read or write the host fails answers IOERR instead of ending the run', () => {
+    const fail = () => { throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }); };
+    const disk = new Disk({ size: 4096, read: fail, write: fail, flush: fail }, false, false);
+    const x = rig(new VirtioBlk(disk));
+    x.setup();
+    for (const type of [VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH]) {
+      header(x, BUF, type, 0);
+      x.desc(0, BUF, 16, 1, 1);
+      if (type === VIRTIO_BLK_T_FLUSH) x.desc(1, BUF + 0x80, 1, 2);
+      else { x.desc(1, BUF + 0x100, 512, 1 | (type === VIRTIO_BLK_T_IN ? 2 : 0), 2); x.desc(2, BUF + 0x80, 1, 2); }
+      expect(x.submit(0)).toHaveLength(1);
+      expect(x.bytes(BUF + 0x80, 1)[0], `type ${type}`).toBe(1);
+    }
+  });
+});

@@ -5,7 +5,8 @@
 //
 // Offered: SEG_MAX (254: QEMU's queue size 256 less 2), BLK_SIZE (512), FLUSH, and RO for a
 // read-only drive. Requests past the end of the disk, of a length that is not a whole number of
-// sectors, or writes to a read-only drive get IOERR; other request types UNSUPP.
+// sectors, writes to a read-only drive, and reads or writes the host fails get IOERR; other request
+// types UNSUPP.
 
 import { Disk, SECTOR } from './disk.js';
 import { configBytes, VirtioDevice, VirtioMmio } from './mmio.js';
@@ -43,6 +44,15 @@ export class VirtioBlk implements VirtioDevice {
     for (let c = q.pop(t.eventIdx); c !== null; c = q.pop(t.eventIdx)) q.push(c.head, this.request(c, t));
   }
 
+  /** A host I/O operation on the image; false if the host failed it (the guest then sees IOERR, as
+   * with QEMU's default werror/rerror=report). */
+  private io(op: () => void): boolean {
+    try { op(); return true; } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e; // not a host I/O error: a bug
+      return false;
+    }
+  }
+
   /** Carry out one request; returns the used length. */
   private request(c: Chain, t: VirtioMmio): number {
     const mem = t.mem;
@@ -59,7 +69,7 @@ export class VirtioBlk implements VirtioDevice {
       case VIRTIO_BLK_T_IN: {
         if (!inRange(dataIn)) return status(VIRTIO_BLK_S_IOERR);
         const buf = new Uint8Array(dataIn);
-        this.disk.read(sector, buf);
+        if (!this.io(() => this.disk.read(sector, buf))) return status(VIRTIO_BLK_S_IOERR);
         scatter(mem, c.writable, 0, buf);
         return status(VIRTIO_BLK_S_OK);
       }
@@ -68,12 +78,10 @@ export class VirtioBlk implements VirtioDevice {
         if (this.disk.readonly || !inRange(len)) return status(VIRTIO_BLK_S_IOERR);
         const buf = new Uint8Array(len);
         gather(mem, c.readable, 16, buf);
-        this.disk.write(sector, buf);
-        return status(VIRTIO_BLK_S_OK);
+        return status(this.io(() => this.disk.write(sector, buf)) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
       }
       case VIRTIO_BLK_T_FLUSH:
-        this.disk.flush();
-        return status(VIRTIO_BLK_S_OK);
+        return status(this.io(() => this.disk.flush()) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
       case VIRTIO_BLK_T_GET_ID: {
         const id = new Uint8Array(VIRTIO_BLK_ID_BYTES);
         id.set(new TextEncoder().encode(this.disk.serial).subarray(0, VIRTIO_BLK_ID_BYTES));
