@@ -68,7 +68,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
     .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
-    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly)', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly), virtio-rng and /chosen\'s rng-seed and kaslr-seed', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
     .option('--rtc <clock>', 'PL031 RTC clock: vm (virtual time, deterministic; default) or host (the host\'s wall clock)')
