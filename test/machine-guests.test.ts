@@ -1,15 +1,21 @@
 // Machine guests (test/machine-guests): multi-core programs for the board -- a spinlock with
 // LDAXR/STXR and WFE, SGIs (target list, broadcast, other cluster), the EL1 timers, EL0 system calls and
-// traps, page tables with faults and TLBI, and PSCI. Each committed image must print exactly what QEMU
+// traps, page tables with faults and TLBI, PSCI, and the PL031 RTC with virtio-blk and virtio-rng. Each committed image must print exactly what QEMU
 // printed for it at each -smp (expected/NAME-smpN.txt, captured with the reference command) and exit
 // with the same status (0); where QEMU is installed, a live QEMU run of every (image, -smp) is compared
 // with ours too.
 
 import { describe, it, expect } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runImageFile } from './run-image.js';
 import { describeWithTools } from './oracle-env.js';
+import type { MachineOptions } from '../emu/board/machine.js';
+import { Disk, fileStore } from '../emu/devices/virtio/disk.js';
+// @ts-expect-error -- a plain ES module, shared with tools/build-machine-guests.sh
+import { diskImages, writeDiskImages } from './machine-guests/disks.mjs';
 
 const DIR = 'test/machine-guests';
 const BIN = `${DIR}/bin`;
@@ -36,18 +42,55 @@ const SEEDED: { name: string; smp: number; seed: number; quantum?: number }[] = 
   { name: 'timer', smp: 4, seed: 11 },
   { name: 'mmu', smp: 4, seed: 13 },
   { name: 'psci', smp: 4, seed: 17, quantum: 10 },
+  { name: 'virtio', smp: 1, seed: 19, quantum: 7 },
 ];
+
+/** A program's devices beyond the board's, on fresh disk images (keep in step with
+ * tools/build-machine-guests.sh): a64emu's machine options and QEMU's arguments for the same. */
+function devices(name: string): { ours: MachineOptions; qemu: string[]; disks: { disk0: string; disk1: string } | null } {
+  if (name !== 'virtio') return { ours: {}, qemu: [], disks: null };
+  const disks = writeDiskImages(mkdtempSync(join(tmpdir(), 'a64emu-disks-'))) as { disk0: string; disk1: string };
+  return {
+    disks,
+    ours: { virtio: [
+      { type: 'blk', disk: new Disk(fileStore(disks.disk0, false), false, true, 'a64emu-disk0') },
+      { type: 'blk', disk: new Disk(fileStore(disks.disk1, false), true, true) },
+      { type: 'rng' },
+    ] },
+    qemu: ['-global', 'virtio-mmio.force-legacy=false',
+      '-drive', `file=${disks.disk0},format=raw,if=none,id=d0`, '-device', 'virtio-blk-device,drive=d0,serial=a64emu-disk0',
+      '-drive', `file=${disks.disk1},format=raw,if=none,id=d1,readonly=on`, '-device', 'virtio-blk-device,drive=d1',
+      '-device', 'virtio-rng-device'],
+  };
+}
+
+/** Run on a64emu with the program's devices; a run must leave the disk images as they were. */
+function ours(name: string, opts: MachineOptions) {
+  const d = devices(name);
+  let r;
+  try {
+    r = runImageFile(image(name), { ...opts, ...d.ours });
+  } finally {
+    for (const v of d.ours.virtio ?? []) if (v.type === 'blk') v.disk.close();
+  }
+  if (d.disks !== null) {
+    const { disk0, disk1 } = diskImages() as { disk0: Uint8Array; disk1: Uint8Array };
+    expect(readFileSync(d.disks.disk0).equals(disk0), 'a64emu changed disk0.img').toBe(true);
+    expect(readFileSync(d.disks.disk1).equals(disk1)).toBe(true);
+  }
+  return r;
+}
 
 function qemu(name: string, smp: number): { stdout: string; status: number | null } {
   const q = spawnSync('qemu-system-aarch64', ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57', '-smp', String(smp),
-    '-m', '256', '-nographic', '-semihosting', '-kernel', image(name)],
+    '-m', '256', '-nographic', '-semihosting', ...devices(name).qemu, '-kernel', image(name)],
   { encoding: 'latin1', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
   return { stdout: q.stdout, status: q.status };
 }
 
 describe('machine guests under a64emu', () => {
   it('every program has expected output, and every expected output an image', () => {
-    expect(images).toEqual(['el0', 'mmu', 'psci', 'sgi', 'spinlock', 'timer']);
+    expect(images).toEqual(['el0', 'mmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
     for (const n of images) expect(runs.some((r) => r.name === n)).toBe(true);
     for (const r of runs) expect(existsSync(image(r.name))).toBe(true);
     // the SGI program crosses clusters only with more than 16 cores (QEMU: Aff1 = core / 16)
@@ -55,7 +98,7 @@ describe('machine guests under a64emu', () => {
   });
   for (const { name, smp } of runs) {
     it(`${name} -smp ${smp}`, () => {
-      const r = runImageFile(image(name), { smp, maxInsns: MAX_INSNS });
+      const r = ours(name, { smp, maxInsns: MAX_INSNS });
       expect(r.stdout).toBe(expected(name, smp));
       expect(r.status).toBe(0);
       expect(r.cause).toBe('guest');
@@ -73,7 +116,7 @@ describe('machine guests under a64emu', () => {
   }
   for (const { name, smp, seed, quantum } of SEEDED) {
     it(`${name} -smp ${smp} --seed ${seed}${quantum ? ` --quantum ${quantum}` : ''}`, () => {
-      const r = runImageFile(image(name), { smp, seed, quantum, maxInsns: MAX_INSNS });
+      const r = ours(name, { smp, seed, quantum, maxInsns: MAX_INSNS });
       expect(r.stdout).toBe(expected(name, smp));
       expect(r.status).toBe(0);
     });
@@ -84,10 +127,10 @@ describeWithTools('machine guests: a64emu against a live qemu-system-aarch64 (re
   for (const { name, smp } of runs) {
     it(`${name} -smp ${smp}`, () => {
       const q = qemu(name, smp);
-      const ours = runImageFile(image(name), { smp, maxInsns: MAX_INSNS });
+      const r = ours(name, { smp, maxInsns: MAX_INSNS });
       expect(q.stdout, 'QEMU no longer prints the committed expected output').toBe(expected(name, smp));
-      expect(ours.stdout).toBe(q.stdout);
-      expect(ours.status).toBe(q.status);
+      expect(r.stdout).toBe(q.stdout);
+      expect(r.status).toBe(q.status);
     });
   }
 });

@@ -39,6 +39,7 @@ smps() {
         el0) echo 1 ;;
         mmu) echo 1 4 ;;
         psci) echo 1 2 4 ;;
+        virtio) echo 1 ;;
         *) echo 1 ;;
     esac
 }
@@ -52,9 +53,26 @@ programs() {
 }
 
 # ------------------------------------------------------------- QEMU modes
+# A program's devices beyond the board's (keep in step with
+# test/machine-guests.test.ts); $DISKS holds fresh copies of the disk images.
+qemu_devices() {
+    case "$1" in
+        virtio)
+            node "$DIR/disks.mjs" "$DISKS"
+            echo -global virtio-mmio.force-legacy=false \
+                -drive "file=$DISKS/disk0.img,format=raw,if=none,id=d0" \
+                -device virtio-blk-device,drive=d0,serial=a64emu-disk0 \
+                -drive "file=$DISKS/disk1.img,format=raw,if=none,id=d1,readonly=on" \
+                -device virtio-blk-device,drive=d1 -device virtio-rng-device ;;
+    esac
+}
+
 run_qemu() { # image smp -> stdout = UART bytes; returns QEMU's exit status
+    local name
+    name=$(basename "$1" .elf)
+    # shellcheck disable=SC2046 # word splitting of the device options is wanted
     timeout 60 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp "$2" -m 256 \
-        -nographic -semihosting -kernel "$1" </dev/null
+        -nographic -semihosting $(qemu_devices "$name") -kernel "$1" </dev/null
 }
 
 if [ "$MODE" = qemu ] || [ "$MODE" = capture ]; then
@@ -64,6 +82,7 @@ if [ "$MODE" = qemu ] || [ "$MODE" = capture ]; then
     fail=0
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
+    DISKS=$tmp
     mkdir -p "$EXP_DIR"
     for p in $(programs); do
         for n in $(smps "$p"); do

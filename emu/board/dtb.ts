@@ -75,6 +75,13 @@ export interface BoardDescription {
   uartSpi: number;
   psciMethod: 'hvc' | 'smc';
   bootargs: string;
+  /** PL031 RTC. */
+  rtc?: { base: number; spi: number };
+  /** virtio-mmio transports: count of size bytes from base, transport n on SPI spi + n. */
+  virtioMmio?: { base: number; size: number; count: number; spi: number };
+  /** /chosen/rng-seed (32 bytes) and kaslr-seed (8 bytes), as QEMU writes them. */
+  rngSeed?: Uint8Array;
+  kaslrSeed?: Uint8Array;
 }
 
 const hi32 = (v: number) => Math.floor(v / 4294967296);
@@ -84,6 +91,7 @@ const reg64 = (base: number, size: number) => [hi32(base), lo32(base), hi32(size
 // GIC interrupt specifier: <type number flags>, type 0 = SPI, 1 = PPI; flags 4 = level high, with the
 // PPI CPU mask in bits [15:8] as QEMU writes it.
 const IRQ_TYPE_LEVEL_HIGH = 4;
+const IRQ_TYPE_EDGE_RISING = 1;
 
 export function virtDeviceTree(b: BoardDescription): DtNode {
   const GIC_PHANDLE = 0x8001, CLK_PHANDLE = 0x8000;
@@ -95,6 +103,33 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
     ['enable-method', 'psci'],
   ]));
   const uartName = `pl011@${b.uartBase.toString(16)}`;
+  // QEMU adds each node at the front of its parent, and makes the virtio-mmio nodes from the highest
+  // address down, so they end up lowest address first, before the RTC, which comes before the UART.
+  const devices: DtNode[] = [];
+  const v = b.virtioMmio;
+  if (v !== undefined) {
+    for (let n = 0; n < v.count; n++) {
+      const base = v.base + n * v.size;
+      devices.push(node(`virtio_mmio@${base.toString(16)}`, [
+        ['dma-coherent', null],
+        ['interrupts', [0, v.spi + n, IRQ_TYPE_EDGE_RISING]],
+        ['reg', reg64(base, v.size)],
+        ['compatible', 'virtio,mmio'],
+      ]));
+    }
+  }
+  if (b.rtc !== undefined) {
+    devices.push(node(`pl031@${b.rtc.base.toString(16)}`, [
+      ['clock-names', 'apb_pclk'],
+      ['clocks', [CLK_PHANDLE]],
+      ['interrupts', [0, b.rtc.spi, IRQ_TYPE_LEVEL_HIGH]],
+      ['reg', reg64(b.rtc.base, 0x1000)],
+      ['compatible', ['arm,pl031', 'arm,primecell']],
+    ]));
+  }
+  const seeds: [string, PropValue][] = [];
+  if (b.rngSeed !== undefined) seeds.push(['rng-seed', b.rngSeed]);
+  if (b.kaslrSeed !== undefined) seeds.push(['kaslr-seed', b.kaslrSeed]);
   return node('', [
     ['interrupt-parent', [GIC_PHANDLE]],
     ['model', 'linux,dummy-virt'],
@@ -121,6 +156,7 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
       ['#clock-cells', [0]],
       ['compatible', 'fixed-clock'],
     ]),
+    ...devices,
     node(uartName, [
       ['clock-names', ['uartclk', 'apb_pclk']],
       ['clocks', [CLK_PHANDLE, CLK_PHANDLE]],
@@ -148,6 +184,7 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
     node('chosen', [
       ['bootargs', b.bootargs],
       ['stdout-path', `/${uartName}`],
+      ...seeds,
     ]),
   ]);
 }

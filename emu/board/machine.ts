@@ -23,6 +23,13 @@ import { Semihosting, SEMIHOSTING_HLT_IMM } from '../devices/semihosting.js';
 import { psciCall, PowerControl, affinity } from '../devices/psci.js';
 import { GicV3, GICD_SIZE, takeInterrupt, interruptTarget } from '../gic/gicv3.js';
 import { GenericTimer } from '../devices/timer.js';
+import { Pl031, RTC_DEFAULT_BASE } from '../devices/pl031.js';
+import { Prng, PRNG_STREAM_CHOSEN, PRNG_STREAM_VIRTIO_RNG } from '../devices/prng.js';
+import { VirtioMmio, VirtioDevice, VIRTIO_MMIO_BASE, VIRTIO_MMIO_COUNT, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SPI } from '../devices/virtio/mmio.js';
+import { VirtioBlk } from '../devices/virtio/blk.js';
+import { VirtioRng } from '../devices/virtio/rng.js';
+import { VirtioConsole } from '../devices/virtio/console.js';
+import type { Disk } from '../devices/virtio/disk.js';
 import { serialize, virtDeviceTree } from './dtb.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 import type { Tracer } from '../trace/tracer.js';
@@ -34,6 +41,8 @@ export const GICR_BASE = 0x080a_0000;
 export const GICR_STRIDE = 0x2_0000;
 export const UART0_BASE = 0x0900_0000;
 export const UART0_SPI = 1; // INTID 33
+export const RTC_BASE = 0x0901_0000;
+export const RTC_SPI = 2; // INTID 34
 /** Generic counter frequency, as QEMU 7.2 reports in CNTFRQ_EL0. */
 export const CNTFRQ = 62_500_000;
 export const MAX_CORES = 64;
@@ -54,10 +63,19 @@ export interface MachineOptions {
   /** Start the boot core at EL2 with PSCI over SMC, as QEMU's virtualization=on. */
   startEl?: 1 | 2;
   bootargs?: string;
+  /** PL031 RTC: its count at the start of the run, in seconds since 1970 (default 2024-01-01). */
+  rtcBase?: number;
+  /** PL031 RTC: count host wall-clock time (QEMU's -rtc clock=host) instead of virtual time. */
+  rtcHost?: boolean;
+  /** virtio devices, in the order QEMU's -device options would name them: the first gets the
+   * highest-address transport (0x0a003e00), the next the one below, as QEMU's virt board assigns. */
+  virtio?: VirtioSpec[];
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
   stderr?: (bytes: Uint8Array) => void;
 }
+
+export type VirtioSpec = { type: 'blk'; disk: Disk } | { type: 'rng' } | { type: 'console' };
 
 export type StopCause = 'guest' | 'fault' | 'max-insns' | 'deadlock';
 
@@ -101,7 +119,10 @@ export class Machine {
   readonly gic: GicV3;
   readonly timers: GenericTimer[] = [];
   readonly semihosting: Semihosting;
-  readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr'>>;
+  readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr' | 'rtcBase' | 'rtcHost' | 'virtio'>>;
+  readonly rtc: Pl031;
+  /** The 32 virtio-mmio transports, lowest address first. */
+  readonly virtio: VirtioMmio[] = [];
   readonly stats: MachineStats;
   maxInsns: number;
   /** Total retired instructions over all cores. */
@@ -208,6 +229,16 @@ export class Machine {
       };
     }
 
+    // PL031: virtual time by default (the counter, as the running core sees it), else the host's clock.
+    const t0 = Date.now();
+    this.rtc = opts.rtcHost
+      ? new Pl031({ seconds: () => (Date.now() - t0) / 1000 }, Math.floor(t0 / 1000))
+      : new Pl031({ seconds: () => this.now() / CNTFRQ, ticksPerSecond: CNTFRQ }, opts.rtcBase ?? RTC_DEFAULT_BASE);
+    this.bus.map(RTC_BASE, 0x1000, this.rtc);
+    this.rtc.onIrq = (level) => this.gic.setSpi(32 + RTC_SPI, level);
+    this.attachVirtio(opts.virtio ?? []);
+    const chosenRng = new Prng(this.opts.seed, PRNG_STREAM_CHOSEN);
+
     this.dtb = serialize(virtDeviceTree({
       ramBase: RAM_BASE, ramSize: this.ram.size,
       mpidrs: this.cores.map((c) => c.mpidr & 0xff_ffff),
@@ -215,7 +246,35 @@ export class Machine {
       uartBase: UART0_BASE, uartSpi: UART0_SPI,
       psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc',
       bootargs: this.opts.bootargs,
+      rtc: { base: RTC_BASE, spi: RTC_SPI },
+      virtioMmio: { base: VIRTIO_MMIO_BASE, size: VIRTIO_MMIO_SIZE, count: VIRTIO_MMIO_COUNT, spi: VIRTIO_MMIO_SPI },
+      rngSeed: chosenRng.fill(new Uint8Array(32)),
+      kaslrSeed: chosenRng.fill(new Uint8Array(8)),
     }));
+  }
+
+  /** The 32 virtio-mmio transports; device k of the list goes on transport 31 - k. */
+  private attachVirtio(specs: VirtioSpec[]): void {
+    if (specs.length > VIRTIO_MMIO_COUNT) throw new RangeError(`at most ${VIRTIO_MMIO_COUNT} virtio devices`);
+    let rng: Prng | undefined;
+    const devs: (VirtioDevice | null)[] = new Array(VIRTIO_MMIO_COUNT).fill(null);
+    specs.forEach((s, k) => {
+      devs[VIRTIO_MMIO_COUNT - 1 - k] = s.type === 'blk' ? new VirtioBlk(s.disk)
+        : s.type === 'rng' ? new VirtioRng(rng ??= new Prng(this.opts.seed, PRNG_STREAM_VIRTIO_RNG))
+          : new VirtioConsole((b) => this.out(b));
+    });
+    devs.forEach((d, n) => {
+      const t = new VirtioMmio(this.ram, d, n);
+      t.onIrq = (level) => this.gic.setSpi(32 + VIRTIO_MMIO_SPI + n, level);
+      this.bus.map(VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SIZE, t);
+      this.virtio.push(t);
+    });
+  }
+
+  /** Virtual time now: the running core's counter, or between quanta the round's start. */
+  private now(): number {
+    const w = this.runningCore;
+    return w === null ? this.time : this.time + this.startOffset[w.id] + w.retiredInRun;
   }
 
   /** Architectural reset state: boot EL, SP_ELx selected, interrupts masked, MMU off. */
@@ -376,6 +435,7 @@ export class Machine {
     this.doneAt.fill(0);
     this.time += longest;
     for (const t of this.timers) t.update(this.time);
+    this.rtc.update();
     return ran;
   }
 
@@ -388,10 +448,12 @@ export class Machine {
       const t = this.timers[c.id];
       next = Math.min(next, t.nextDeadline());
       if (c.sleep === Sleep.WFE) next = Math.min(next, t.nextEventStream()); // events wake WFE only
+      next = Math.min(next, this.rtc.nextDeadline(this.time));
     }
     if (next === Infinity) return false;
     if (next > this.time) this.time = next;
     for (const t of this.timers) t.update(this.time);
+    this.rtc.update();
     return true;
   }
 
@@ -429,6 +491,7 @@ export class Machine {
     }
     if (ran !== 0 || this.cores.some((c) => c.sleep === Sleep.Running)) return true;
     if (this.uart.rxPending || this.skipToNextDeadline()) return true;
+    if (this.rtc.hostAlarmArmed) { this.rtc.update(); return true; } // the host clock will get there
     return this.inputOpen && this.uart.rxInterruptEnabled; // a keystroke can still wake the guest
   }
 

@@ -6,7 +6,7 @@ import { Machine } from '../board/machine.js';
 import { CliError, CliIo, intOption, memoryOption } from './common.js';
 import { EXIT_USAGE } from '../board/exit.js';
 
-interface DtbOptions { smp: number; clusters?: number; memory: number; el2?: boolean; append?: string; output?: string }
+interface DtbOptions { smp: number; clusters?: number; memory: number; el2?: boolean; append?: string; seed?: number; output?: string }
 
 export function addDtbCommand(program: Command, io: CliIo, done: (status: number) => void): void {
   program
@@ -17,11 +17,12 @@ export function addDtbCommand(program: Command, io: CliIo, done: (status: number
     .option('-m, --memory <MiB>', 'RAM size in MiB, at most 3072', memoryOption(1, 3072), 256)
     .option('--el2', 'the board as started at EL2: PSCI method "smc"')
     .option('--append <bootargs>', 'kernel command line for /chosen/bootargs')
+    .option('--seed <s>', 'the run\'s --seed, from which /chosen\'s rng-seed and kaslr-seed derive', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('-o, --output <file>', 'where to write the blob (default: standard output)')
     .allowExcessArguments(false)
     .action((opts: DtbOptions) => {
       if (opts.clusters !== undefined && opts.clusters > opts.smp) throw new CliError(EXIT_USAGE, `--clusters ${opts.clusters} is more than --smp ${opts.smp}`);
-      const m = new Machine({ smp: opts.smp, clusters: opts.clusters, ramMiB: opts.memory, startEl: opts.el2 ? 2 : 1, bootargs: opts.append ?? '', stdout: () => {} });
+      const m = new Machine({ smp: opts.smp, clusters: opts.clusters, ramMiB: opts.memory, startEl: opts.el2 ? 2 : 1, bootargs: opts.append ?? '', seed: opts.seed ?? 0, stdout: () => {} });
       if (opts.output === undefined) io.stdout(m.dtb);
       else {
         try { writeFileSync(opts.output, m.dtb); } catch (e) { throw new CliError(EXIT_USAGE, `cannot write ${opts.output}: ${(e as Error).message}`); }

@@ -3,13 +3,15 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { Machine, MachineOptions } from '../board/machine.js';
+import { Machine, MachineOptions, VirtioSpec } from '../board/machine.js';
+import { parseRtcBase } from '../devices/pl031.js';
+import { Disk, DiskError, fileStore, parseDrive } from '../devices/virtio/disk.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
 import { openTrace, Tracer } from '../trace/tracer.js';
 import { FilterError } from '../trace/filter.js';
 import { TarmacWriter } from '../trace/tarmac.js';
-import { CliError, CliIo, ConsoleSink, collect, errorMessage, hex, intOption, memoryOption, packageRoot, readInput } from './common.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryOption, packageRoot, readInput } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
@@ -41,7 +43,16 @@ export interface RunOptions {
   traceFormat?: string;
   traceFilter?: string[];
   traceCoresInline?: boolean;
+  rtc?: string;
+  rtcBase?: string;
+  drive?: string[];
+  device?: string[];
 }
+
+/** --device values and the virtio device each adds. */
+const DEVICES: Record<string, VirtioSpec['type']> = {
+  'virtio-rng-device': 'rng', 'virtio-rng': 'rng', 'virtio-console-device': 'console', 'virtio-console': 'console',
+};
 
 export function addRunCommand(program: Command, io: CliIo, done: (status: number) => void): void {
   program
@@ -57,9 +68,13 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
     .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
-    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly)', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly), virtio-rng and /chosen\'s rng-seed and kaslr-seed', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
+    .option('--rtc <clock>', 'PL031 RTC clock: vm (virtual time, deterministic; default) or host (the host\'s wall clock)')
+    .option('--rtc-base <date>', 'PL031 RTC time at the start of the run: seconds since 1970 or an ISO date (UTC), default 2024-01-01T00:00:00Z')
+    .option('--drive <spec>', 'virtio-blk disk: file=IMG[,format=raw][,readonly=on][,snapshot=off][,serial=S] (repeatable); writes stay in memory unless snapshot=off', collect, [])
+    .option('--device <name>', 'virtio device after the drives: virtio-rng-device or virtio-console-device (repeatable)', collect, [])
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
     .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models), jsonl, or binary (compact and fastest; `a64emu trace convert` makes Tarmac or JSON Lines of it). Default: jsonl for FILE.jsonl, binary for FILE.a64t, else tarmac')
@@ -101,6 +116,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   // Read every input before building the machine, so a missing file costs no RAM allocation.
   const imageBytes = imagePath === undefined ? undefined : readInput(io, imagePath);
   const loadBytes = loads.map((l) => readInput(io, l.file));
+  const virtio = openVirtio(opts, io);
 
   const out = new ConsoleSink((b) => io.stdout(b));
   const machineOpts: MachineOptions = {
@@ -116,10 +132,12 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.clusters !== undefined) machineOpts.clusters = opts.clusters;
   if (opts.el2) machineOpts.startEl = 2;
   if (opts.append !== undefined) machineOpts.bootargs = opts.append;
+  Object.assign(machineOpts, rtcOptions(opts), { virtio });
   let m: Machine;
   try {
     m = new Machine(machineOpts);
   } catch (e) {
+    closeDisks(virtio);
     if (e instanceof RangeError && /alloc/i.test(e.message)) {
       throw new CliError(EXIT_USAGE, `cannot allocate ${opts.memory} MiB of guest RAM on this host`);
     }
@@ -207,6 +225,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     // A bug in the emulator: say where the cores were (main prints it as an internal error).
     throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
+    closeDisks(virtio);
     tracer?.close();
     out.flush();
     if (input !== undefined) {
@@ -220,6 +239,59 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (r.cause !== 'guest') io.stderr(`a64emu: ${r.reason}\n`);
   if (opts.stats) io.stderr(statsText(m, r.instructions, seconds));
   return r.status;
+}
+
+/** --rtc and --rtc-base as machine options. */
+function rtcOptions(opts: RunOptions): Pick<MachineOptions, 'rtcBase' | 'rtcHost'> {
+  const r: Pick<MachineOptions, 'rtcBase' | 'rtcHost'> = {};
+  if (opts.rtc !== undefined && opts.rtc !== 'vm' && opts.rtc !== 'host') throw new CliError(EXIT_USAGE, `--rtc must be vm or host, not '${opts.rtc}'`);
+  if (opts.rtc === 'host') {
+    if (opts.rtcBase !== undefined) throw new CliError(EXIT_USAGE, '--rtc-base is for the virtual clock, not --rtc host');
+    r.rtcHost = true;
+  }
+  if (opts.rtcBase !== undefined) {
+    const base = parseRtcBase(opts.rtcBase);
+    if (base === undefined) throw new CliError(EXIT_USAGE, `bad --rtc-base '${opts.rtcBase}': give seconds since 1970 or a date such as 2024-01-01T00:00:00Z (1970 to 2106)`);
+    r.rtcBase = base;
+  }
+  return r;
+}
+
+/** Open the --drive images and list the virtio devices: drives first, then --device entries, each
+ * in the order given (QEMU's -device order: the first gets the highest-address transport). */
+function openVirtio(opts: RunOptions, io: CliIo): VirtioSpec[] {
+  const specs: VirtioSpec[] = [];
+  try {
+    for (const text of opts.drive ?? []) {
+      let d;
+      try { d = parseDrive(text); } catch (e) {
+        throw new CliError(EXIT_USAGE, `bad --drive ${text}: ${errorMessage(e)}`);
+      }
+      let store;
+      try { store = fileStore(resolve(io.cwd, d.file), !d.snapshot && !d.readonly); } catch (e) {
+        throw new CliError(EXIT_USAGE, `cannot open disk image ${d.file}: ${fsErrorMessage(e)}`);
+      }
+      try { specs.push({ type: 'blk', disk: new Disk(store, d.readonly, d.snapshot, d.serial) }); } catch (e) {
+        store.close?.();
+        if (e instanceof DiskError) throw new CliError(EXIT_USAGE, `cannot use disk image ${d.file}: ${e.message}`);
+        throw e;
+      }
+    }
+    for (const name of opts.device ?? []) {
+      const type = DEVICES[name];
+      if (type === undefined || type === 'blk') throw new CliError(EXIT_USAGE, `unknown --device '${name}' (known: virtio-rng-device, virtio-console-device; disks are --drive)`);
+      specs.push({ type } as VirtioSpec);
+    }
+    if (specs.length > 32) throw new CliError(EXIT_USAGE, `${specs.length} virtio devices: the board has 32 transports`);
+  } catch (e) {
+    closeDisks(specs);
+    throw e;
+  }
+  return specs;
+}
+
+function closeDisks(specs: VirtioSpec[]): void {
+  for (const s of specs) if (s.type === 'blk') s.disk.close();
 }
 
 function statsText(m: Machine, instructions: number, seconds: number): string {
