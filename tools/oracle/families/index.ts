@@ -3,7 +3,19 @@
 
 import type { Family } from '../catalogue.js';
 import { FP_LDST } from './fp_ldst.js';
+import { SIMD_FP_SAME } from './simd_fp_same.js';
+import { SIMD_FP_MISC } from './simd_fp_misc.js';
+import { SIMD_FP_ACROSS } from './simd_fp_across.js';
+import { SIMD_FP_PAIRWISE } from './simd_fp_pairwise.js';
+import { SIMD_FP_ELEM } from './simd_fp_elem.js';
+import { SIMD_FP_SHIFT } from './simd_fp_shift.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
+  SIMD_FP_SAME,
+  SIMD_FP_MISC,
+  SIMD_FP_ACROSS,
+  SIMD_FP_PAIRWISE,
+  SIMD_FP_ELEM,
+  SIMD_FP_SHIFT,
 ];
