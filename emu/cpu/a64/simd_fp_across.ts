@@ -4,10 +4,10 @@
 
 import type { Insn } from '../insn.js';
 import { enc, Encoding } from '../insn.js';
-import { Bin, acrossS, hasBin } from './simd_fp_ops.js';
+import { Bin, acrossS } from './simd_fp_ops.js';
 
 function prep(op: Bin) {
-  return (i: Insn): boolean => { i.aux0 = op; return hasBin(op, false); };
+  return (i: Insn): boolean => { i.aux0 = op; return true; };
 }
 
 function row(name: string, a: number, opcode: string, op: Bin): Encoding {

@@ -5,7 +5,7 @@
 
 import type { Insn } from '../insn.js';
 import { enc, Encoding } from '../insn.js';
-import { Bin, Fma, binElemS, binElemD, fmaElemS, fmaElemD, hasBin, hasFma } from './simd_fp_ops.js';
+import { Bin, Fma, binElemS, binElemD, fmaElemS, fmaElemD } from './simd_fp_ops.js';
 
 function prep(scalarForm: boolean, fused: boolean, op: number) {
   return (i: Insn): boolean => {
@@ -14,9 +14,9 @@ function prep(scalarForm: boolean, fused: boolean, op: number) {
     i.aux0 = op;
     i.aux1 = scalarForm ? 1 : dbl ? 2 : i.Q === 1 ? 4 : 2;
     i.aux3 = dbl ? i.sh : (i.sh << 1) | i.S;
-    if (fused) { i.exec = dbl ? fmaElemD : fmaElemS; return hasFma(op, dbl); }
+    if (fused) { i.exec = dbl ? fmaElemD : fmaElemS; return true; }
     i.exec = dbl ? binElemD : binElemS;
-    return hasBin(op, dbl);
+    return true;
   };
 }
 

@@ -9,7 +9,8 @@ import type { Insn } from '../insn.js';
 import { enc, Encoding } from '../insn.js';
 import { R, LO, HI } from '../int64.js';
 import { fpEnabled } from './simd_fp.js';
-import { Un, unS, unD, hasUn, CVT } from './simd_fp_ops.js';
+import { Un, unS, unD, dToSOdd } from './simd_fp_ops.js';
+import { sToH, dToS, hToS, sToD } from '../fp/index.js';
 
 /** FPRounding values; FPCR means "the rounding mode FPCR.RMode says", resolved per execution. */
 export const enum Rnd { TIEEVEN = 0, POSINF = 1, NEGINF = 2, ZERO = 3, TIEAWAY = 4, ODD = 5, FPCR = 7 }
@@ -28,7 +29,7 @@ function prepUn(scalarForm: boolean, op: Un, p: number, onlyS = false) {
     i.aux0 = op; i.aux2 = p;
     i.aux1 = scalarForm ? 1 : dbl ? 2 : i.Q === 1 ? 4 : 2;
     i.exec = dbl ? unD : unS;
-    return hasUn(op, dbl);
+    return true;
   };
 }
 
@@ -49,7 +50,7 @@ const tmp = new Int32Array(4);
 function FCVTN_SH(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const vw = c.vw, n = i.rn * 4;
-  for (let k = 0; k < 4; k++) tmp[k] = CVT.sToH!(c, vw[n + k]);
+  for (let k = 0; k < 4; k++) tmp[k] = sToH(c, vw[n + k]);
   const vh = c.vh, d = i.rd * 8;
   if (i.Q === 0) { vw[i.rd * 4 + 2] = 0; vw[i.rd * 4 + 3] = 0; }
   const o = d + i.Q * 4;
@@ -59,7 +60,7 @@ function FCVTN_SH(c: Cpu, i: Insn): void {
 /** FCVTN/FCVTN2 2D -> 2S, and FCVTXN/FCVTXN2 (aux0 = 1: round to odd). */
 function FCVTN_DS(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  const vw = c.vw, n = i.rn * 4, d = i.rd * 4, f = i.aux0 === 1 ? CVT.dToSOdd! : CVT.dToS!;
+  const vw = c.vw, n = i.rn * 4, d = i.rd * 4, f = i.aux0 === 1 ? dToSOdd : dToS;
   tmp[0] = f(c, vw[n], vw[n + 1]);
   tmp[1] = f(c, vw[n + 2], vw[n + 3]);
   if (i.Q === 0) { vw[d] = tmp[0]; vw[d + 1] = tmp[1]; vw[d + 2] = 0; vw[d + 3] = 0; }
@@ -70,7 +71,7 @@ function FCVTN_DS(c: Cpu, i: Insn): void {
 function FCVTXN_scalar(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const vw = c.vw, n = i.rn * 4, d = i.rd * 4;
-  const v = CVT.dToSOdd!(c, vw[n], vw[n + 1]);
+  const v = dToSOdd(c, vw[n], vw[n + 1]);
   vw[d] = v; vw[d + 1] = 0; vw[d + 2] = 0; vw[d + 3] = 0;
 }
 
@@ -80,7 +81,7 @@ function FCVTL_HS(c: Cpu, i: Insn): void {
   const vh = c.vh, n = i.rn * 8 + i.Q * 4;
   for (let k = 0; k < 4; k++) tmp[k] = vh[n + k];
   const vw = c.vw, d = i.rd * 4;
-  for (let k = 0; k < 4; k++) vw[d + k] = CVT.hToS!(c, tmp[k]);
+  for (let k = 0; k < 4; k++) vw[d + k] = hToS(c, tmp[k]);
 }
 
 /** FCVTL/FCVTL2 2S -> 2D. */
@@ -88,24 +89,24 @@ function FCVTL_SD(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const vw = c.vw, n = i.rn * 4 + i.Q * 2, d = i.rd * 4;
   const a0 = vw[n], a1 = vw[n + 1];
-  CVT.sToD!(c, a0); vw[d] = R[LO]; vw[d + 1] = R[HI];
-  CVT.sToD!(c, a1); vw[d + 2] = R[LO]; vw[d + 3] = R[HI];
+  sToD(c, a0); vw[d] = R[LO]; vw[d + 1] = R[HI];
+  sToD(c, a1); vw[d + 2] = R[LO]; vw[d + 3] = R[HI];
 }
 
 function prepFCVTN(i: Insn): boolean {
   i.aux0 = 0;
   i.exec = i.sf === 1 ? FCVTN_DS : FCVTN_SH;
-  return i.sf === 1 ? CVT.dToS !== null : CVT.sToH !== null;
+  return true;
 }
 
 function prepFCVTXN(i: Insn): boolean {
   i.aux0 = 1;
-  return i.sf === 1 && CVT.dToSOdd !== null;
+  return i.sf === 1;
 }
 
 function prepFCVTL(i: Insn): boolean {
   i.exec = i.sf === 1 ? FCVTL_SD : FCVTL_HS;
-  return i.sf === 1 ? CVT.sToD !== null : CVT.hToS !== null;
+  return true;
 }
 
 // ---------------------------------------------------------------- the rows

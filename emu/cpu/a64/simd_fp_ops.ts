@@ -13,7 +13,7 @@ import type { Cpu } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import { R, LO, HI } from '../int64.js';
 import { fpEnabled } from './simd_fp.js';
-import * as est from '../fp/estimate.js';
+import * as fp from '../fp/index.js';
 
 /** A binary32 operation on one lane: bits in, bits out; p is the instruction's parameter (aux2). */
 export type UnS = (st: Cpu, a: number, p: number) => number;
@@ -51,33 +51,85 @@ export const BIN_D: (BinD | null)[] = new Array<BinD | null>(Bin.COUNT).fill(nul
 export const FMA_S: (FmaS | null)[] = new Array<FmaS | null>(Fma.COUNT).fill(null);
 export const FMA_D: (FmaD | null)[] = new Array<FmaD | null>(Fma.COUNT).fill(null);
 
+
 // FABS and FNEG are bit operations (no flags, NaNs untouched, FZ does not apply).
 UN_S[Un.ABS] = (_st, a) => a & 0x7fffffff;
 UN_S[Un.NEG] = (_st, a) => a ^ 0x80000000;
 UN_D[Un.ABS] = (_st, lo, hi) => { R[LO] = lo; R[HI] = hi & 0x7fffffff; };
 UN_D[Un.NEG] = (_st, lo, hi) => { R[LO] = lo; R[HI] = hi ^ 0x80000000; };
-UN_S[Un.RECPE] = (st, a) => est.sRecipEstimate(st, a);
-UN_D[Un.RECPE] = (st, lo, hi) => est.dRecipEstimate(st, lo, hi);
-UN_S[Un.RSQRTE] = (st, a) => est.sRSqrtEstimate(st, a);
-UN_D[Un.RSQRTE] = (st, lo, hi) => est.dRSqrtEstimate(st, lo, hi);
-UN_S[Un.RECPX] = (st, a) => est.sRecpX(st, a);
-UN_D[Un.RECPX] = (st, lo, hi) => est.dRecpX(st, lo, hi);
-UN_S[Un.URECPE] = (_st, a) => est.uRecipEstimate(a);
-UN_S[Un.URSQRTE] = (_st, a) => est.uRSqrtEstimate(a);
+UN_S[Un.RECPE] = (st, a) => fp.sRecipEstimate(st, a);
+UN_D[Un.RECPE] = (st, lo, hi) => fp.dRecipEstimate(st, lo, hi);
+UN_S[Un.RSQRTE] = (st, a) => fp.sRSqrtEstimate(st, a);
+UN_D[Un.RSQRTE] = (st, lo, hi) => fp.dRSqrtEstimate(st, lo, hi);
+UN_S[Un.RECPX] = (st, a) => fp.sRecpX(st, a);
+UN_D[Un.RECPX] = (st, lo, hi) => fp.dRecpX(st, lo, hi);
+UN_S[Un.URECPE] = (_st, a) => fp.uRecipEstimate(a);
+UN_S[Un.URSQRTE] = (_st, a) => fp.uRSqrtEstimate(a);
 
-/** The FP<->FP conversions of FCVTN/FCVTXN/FCVTL (FPConvert; dToSOdd rounds to odd). */
-export const CVT: {
-  sToH: ((st: Cpu, a: number) => number) | null;
-  dToS: ((st: Cpu, lo: number, hi: number) => number) | null;
-  dToSOdd: ((st: Cpu, lo: number, hi: number) => number) | null;
-  hToS: ((st: Cpu, h: number) => number) | null;
-  sToD: ((st: Cpu, a: number) => void) | null;
-} = { sToH: null, dToS: null, dToSOdd: null, hToS: null, sToD: null };
+// The rest from the FP library (emu/cpu/fp).
+const fpcrRounding = fp.fpcrRounding;
 
-/** True when the operation of this shape and size exists (the FP library provides it). */
-export function hasUn(op: Un, d: boolean): boolean { return (d ? UN_D : UN_S)[op] !== null; }
-export function hasBin(op: Bin, d: boolean): boolean { return (d ? BIN_D : BIN_S)[op] !== null; }
-export function hasFma(op: Fma, d: boolean): boolean { return (d ? FMA_D : FMA_S)[op] !== null; }
+BIN_S[Bin.ADD] = fp.sAdd; BIN_D[Bin.ADD] = fp.dAdd;
+BIN_S[Bin.SUB] = fp.sSub; BIN_D[Bin.SUB] = fp.dSub;
+BIN_S[Bin.MUL] = fp.sMul; BIN_D[Bin.MUL] = fp.dMul;
+BIN_S[Bin.DIV] = fp.sDiv; BIN_D[Bin.DIV] = fp.dDiv;
+BIN_S[Bin.MAX] = fp.sMax; BIN_D[Bin.MAX] = fp.dMax;
+BIN_S[Bin.MIN] = fp.sMin; BIN_D[Bin.MIN] = fp.dMin;
+BIN_S[Bin.MAXNM] = fp.sMaxNum; BIN_D[Bin.MAXNM] = fp.dMaxNum;
+BIN_S[Bin.MINNM] = fp.sMinNum; BIN_D[Bin.MINNM] = fp.dMinNum;
+BIN_S[Bin.MULX] = fp.sMulX; BIN_D[Bin.MULX] = fp.dMulX;
+BIN_S[Bin.RECPS] = fp.sRecipStepFused; BIN_D[Bin.RECPS] = fp.dRecipStepFused;
+BIN_S[Bin.RSQRTS] = fp.sRSqrtStepFused; BIN_D[Bin.RSQRTS] = fp.dRSqrtStepFused;
+// FABD: FPAbs(FPSub()), the sign cleared even of a NaN result.
+BIN_S[Bin.ABD] = (st, a, b) => fp.sSub(st, a, b) & 0x7fffffff;
+BIN_D[Bin.ABD] = (st, alo, ahi, blo, bhi) => { fp.dSub(st, alo, ahi, blo, bhi); R[HI] &= 0x7fffffff; };
+BIN_S[Bin.CMEQ] = (st, a, b) => fp.sCompareEq(st, a, b) ? -1 : 0;
+BIN_S[Bin.CMGE] = (st, a, b) => fp.sCompareGe(st, a, b) ? -1 : 0;
+BIN_S[Bin.CMGT] = (st, a, b) => fp.sCompareGt(st, a, b) ? -1 : 0;
+BIN_S[Bin.ACGE] = (st, a, b) => fp.sCompareGe(st, a & 0x7fffffff, b & 0x7fffffff) ? -1 : 0;
+BIN_S[Bin.ACGT] = (st, a, b) => fp.sCompareGt(st, a & 0x7fffffff, b & 0x7fffffff) ? -1 : 0;
+const maskD = (t: boolean): void => { R[LO] = R[HI] = t ? -1 : 0; };
+BIN_D[Bin.CMEQ] = (st, alo, ahi, blo, bhi) => maskD(fp.dCompareEq(st, alo, ahi, blo, bhi));
+BIN_D[Bin.CMGE] = (st, alo, ahi, blo, bhi) => maskD(fp.dCompareGe(st, alo, ahi, blo, bhi));
+BIN_D[Bin.CMGT] = (st, alo, ahi, blo, bhi) => maskD(fp.dCompareGt(st, alo, ahi, blo, bhi));
+BIN_D[Bin.ACGE] = (st, alo, ahi, blo, bhi) => maskD(fp.dCompareGe(st, alo, ahi & 0x7fffffff, blo, bhi & 0x7fffffff));
+BIN_D[Bin.ACGT] = (st, alo, ahi, blo, bhi) => maskD(fp.dCompareGt(st, alo, ahi & 0x7fffffff, blo, bhi & 0x7fffffff));
+
+FMA_S[Fma.MLA] = fp.sMulAdd; FMA_D[Fma.MLA] = fp.dMulAdd;
+FMA_S[Fma.MLS] = (st, c, a, b) => fp.sMulAdd(st, c, a ^ 0x80000000, b);
+FMA_D[Fma.MLS] = (st, clo, chi, alo, ahi, blo, bhi) => fp.dMulAdd(st, clo, chi, alo, ahi ^ 0x80000000, blo, bhi);
+
+UN_S[Un.SQRT] = (st, a) => fp.sSqrt(st, a); UN_D[Un.SQRT] = (st, lo, hi) => fp.dSqrt(st, lo, hi);
+// The compares with zero: FCMLT/FCMLE #0 are 0 > x and 0 >= x (FPCompareGT/GE(zero, x)).
+UN_S[Un.CMGT0] = (st, a) => fp.sCompareGt(st, a, 0) ? -1 : 0;
+UN_S[Un.CMGE0] = (st, a) => fp.sCompareGe(st, a, 0) ? -1 : 0;
+UN_S[Un.CMEQ0] = (st, a) => fp.sCompareEq(st, a, 0) ? -1 : 0;
+UN_S[Un.CMLE0] = (st, a) => fp.sCompareGe(st, 0, a) ? -1 : 0;
+UN_S[Un.CMLT0] = (st, a) => fp.sCompareGt(st, 0, a) ? -1 : 0;
+UN_D[Un.CMGT0] = (st, lo, hi) => maskD(fp.dCompareGt(st, lo, hi, 0, 0));
+UN_D[Un.CMGE0] = (st, lo, hi) => maskD(fp.dCompareGe(st, lo, hi, 0, 0));
+UN_D[Un.CMEQ0] = (st, lo, hi) => maskD(fp.dCompareEq(st, lo, hi, 0, 0));
+UN_D[Un.CMLE0] = (st, lo, hi) => maskD(fp.dCompareGe(st, 0, 0, lo, hi));
+UN_D[Un.CMLT0] = (st, lo, hi) => maskD(fp.dCompareGt(st, 0, 0, lo, hi));
+// p = rounding | exact << 3, rounding 7 = FPCR's.
+UN_S[Un.RINT] = (st, a, p) => fp.sRoundInt(st, a, (p & 7) === 7 ? fpcrRounding(st) : p & 7, (p & 8) !== 0);
+UN_D[Un.RINT] = (st, lo, hi, p) => fp.dRoundInt(st, lo, hi, (p & 7) === 7 ? fpcrRounding(st) : p & 7, (p & 8) !== 0);
+// p = rounding | unsigned << 3 | fbits << 4.
+UN_S[Un.TOINT] = (st, a, p) => { fp.sToInt(st, a, p >>> 4, (p & 8) !== 0, p & 7, false); return R[LO]; };
+UN_D[Un.TOINT] = (st, lo, hi, p) => fp.dToInt(st, lo, hi, p >>> 4, (p & 8) !== 0, p & 7, true);
+// p = unsigned | fbits << 1; FPCR's rounding.
+UN_S[Un.FROMINT] = (st, a, p) => fp.intToS(st, a, (p & 1) !== 0 ? 0 : a >> 31, false, (p & 1) !== 0, p >>> 1, fpcrRounding(st));
+UN_D[Un.FROMINT] = (st, lo, hi, p) => fp.intToD(st, lo, hi, true, (p & 1) !== 0, p >>> 1, fpcrRounding(st));
+
+/** FCVTXN: FPConvert with rounding to odd. */
+export const dToSOdd = (st: Cpu, lo: number, hi: number): number => fp.dToS(st, lo, hi, fp.RND_ODD);
+
+// Every entry is filled (URECPE and URSQRTE exist for 32-bit lanes only; their rows reject sz = 1).
+for (const [name, t] of [['UN_S', UN_S], ['UN_D', UN_D], ['BIN_S', BIN_S], ['BIN_D', BIN_D], ['FMA_S', FMA_S], ['FMA_D', FMA_D]] as const) {
+  t.forEach((f, k) => {
+    if (f === null && !(name === 'UN_D' && (k === Un.URECPE || k === Un.URSQRTE))) throw new Error(`simd_fp_ops: ${name}[${k}] missing`);
+  });
+}
 
 // ---------------------------------------------------------------- zeroing
 

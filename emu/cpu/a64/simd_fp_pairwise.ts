@@ -5,13 +5,13 @@
 
 import type { Insn } from '../insn.js';
 import { enc, Encoding } from '../insn.js';
-import { Bin, pairScalarS, pairScalarD, hasBin } from './simd_fp_ops.js';
+import { Bin, pairScalarS, pairScalarD } from './simd_fp_ops.js';
 
 function prep(op: Bin) {
   return (i: Insn): boolean => {
     i.aux0 = op;
     i.exec = i.sf === 1 ? pairScalarD : pairScalarS;
-    return hasBin(op, i.sf === 1);
+    return true;
   };
 }
 

@@ -5,7 +5,7 @@
 import type { Insn } from '../insn.js';
 import { enc, Encoding } from '../insn.js';
 import {
-  Bin, Fma, binS, binD, fmaS, fmaD, pairS, pairD, hasBin, hasFma,
+  Bin, Fma, binS, binD, fmaS, fmaD, pairS, pairD,
 } from './simd_fp_ops.js';
 
 const enum Kind { BIN, PAIR, FMA }
@@ -18,9 +18,9 @@ function prepVec(kind: Kind, op: number) {
     i.aux0 = op;
     i.aux1 = dbl ? 2 : i.Q === 1 ? 4 : 2;
     switch (kind) {
-      case Kind.BIN: i.exec = dbl ? binD : binS; return hasBin(op, dbl);
-      case Kind.PAIR: i.exec = dbl ? pairD : pairS; return hasBin(op, dbl);
-      default: i.exec = dbl ? fmaD : fmaS; return hasFma(op, dbl);
+      case Kind.BIN: i.exec = dbl ? binD : binS; return true;
+      case Kind.PAIR: i.exec = dbl ? pairD : pairS; return true;
+      default: i.exec = dbl ? fmaD : fmaS; return true;
     }
   };
 }
@@ -31,7 +31,7 @@ function prepScalar(op: number) {
     const dbl = i.sf === 1;
     i.aux0 = op; i.aux1 = 1;
     i.exec = dbl ? binD : binS;
-    return hasBin(op, dbl);
+    return true;
   };
 }
 

@@ -6,7 +6,7 @@
 
 import type { Insn } from '../insn.js';
 import { enc, Encoding } from '../insn.js';
-import { Un, unS, unD, hasUn } from './simd_fp_ops.js';
+import { Un, unS, unD } from './simd_fp_ops.js';
 import { Rnd, toIntParam, fromIntParam } from './simd_fp_misc.js';
 
 function prep(scalarForm: boolean, dbl: boolean, toInt: boolean, u: number) {
@@ -18,7 +18,7 @@ function prep(scalarForm: boolean, dbl: boolean, toInt: boolean, u: number) {
     i.aux2 = toInt ? toIntParam(Rnd.ZERO, u, fbits) : fromIntParam(u, fbits);
     i.aux1 = scalarForm ? 1 : dbl ? 2 : i.Q === 1 ? 4 : 2;
     i.exec = dbl ? unD : unS;
-    return hasUn(op, dbl);
+    return true;
   };
 }
 
