@@ -3,7 +3,11 @@
 
 import type { Family } from '../catalogue.js';
 import { FP_LDST } from './fp_ldst.js';
+import { FP_DP } from './fp_dp.js';
+import { FP_CVT } from './fp_cvt.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
+  FP_DP,
+  FP_CVT,
 ];
