@@ -22,7 +22,17 @@ export interface Op {
   out: Kind | 'nzcv';
   /** The library's result for the inputs (as unsigned bigints). */
   lib: (st: fp.FpState, a: bigint[]) => bigint;
+  /** NZCV is set from the third operand's bits 31:28 first (FCCMP, FCSEL). */
+  nzcvIn?: boolean;
 }
+
+/** ConditionHolds for the 4-bit NZCV value. */
+function condHolds(cond: number, nzcv: number): boolean {
+  const N = (nzcv >> 3) & 1, Z = (nzcv >> 2) & 1, C = (nzcv >> 1) & 1, V = nzcv & 1;
+  const r = [Z === 1, C === 1, N === 1, V === 1, C === 1 && Z === 0, N === V, N === V && Z === 0, true][cond >> 1];
+  return (cond & 1) === 1 && cond !== 15 ? !r : r;
+}
+const nzcvOf = (a: bigint[]): number => Number((a[2] >> 28n) & 15n);
 
 const S = 0x80000000;
 const u32 = (v: number): bigint => BigInt(v >>> 0);
@@ -122,6 +132,26 @@ export const OPS: Op[] = [
     { name: `${n}_dw`, asm: `${n} d0, {1:w}`, ins: ['w'], out: 'd', lib: (st, a) => { fp.intToD(st, lo(a[0]), 0, false, u as boolean, 0, fp.fpcrRounding(st)); return rd(); } },
     { name: `${n}_dx`, asm: `${n} d0, {1:x}`, ins: ['x'], out: 'd', lib: (st, a) => { fp.intToD(st, lo(a[0]), hi(a[0]), true, u as boolean, 0, fp.fpcrRounding(st)); return rd(); } },
   ]),
+  { name: 'fmov_s', asm: 'fmov s0, s1', ins: ['s'], out: 's', lib: (_st, a) => a[0] },
+  { name: 'fmov_d', asm: 'fmov d0, d1', ins: ['d'], out: 'd', lib: (_st, a) => a[0] },
+  { name: 'fabs_s', asm: 'fabs s0, s1', ins: ['s'], out: 's', lib: (_st, a) => a[0] & 0x7fffffffn },
+  { name: 'fabs_d', asm: 'fabs d0, d1', ins: ['d'], out: 'd', lib: (_st, a) => a[0] & 0x7fffffffffffffffn },
+  { name: 'fneg_s', asm: 'fneg s0, s1', ins: ['s'], out: 's', lib: (_st, a) => a[0] ^ 0x80000000n },
+  { name: 'fneg_d', asm: 'fneg d0, d1', ins: ['d'], out: 'd', lib: (_st, a) => a[0] ^ 0x8000000000000000n },
+  { name: 'fcmp0_s', asm: 'fcmp s1, #0.0', ins: ['s'], out: 'nzcv', lib: (st, a) => BigInt(fp.sCompare(st, sN(a[0]), 0, false)) },
+  { name: 'fcmpe0_d', asm: 'fcmpe d1, #0.0', ins: ['d'], out: 'nzcv', lib: (st, a) => BigInt(fp.dCompare(st, lo(a[0]), hi(a[0]), 0, 0, true)) },
+  { name: 'fccmp_s', asm: 'fccmp s1, s2, #5, ge', ins: ['s', 's'], out: 'nzcv', nzcvIn: true,
+    lib: (st, a) => BigInt(condHolds(10, nzcvOf(a)) ? fp.sCompare(st, sN(a[0]), sN(a[1]), false) : 5) },
+  { name: 'fccmpe_d', asm: 'fccmpe d1, d2, #10, ne', ins: ['d', 'd'], out: 'nzcv', nzcvIn: true,
+    lib: (st, a) => BigInt(condHolds(1, nzcvOf(a)) ? fp.dCompare(st, lo(a[0]), hi(a[0]), lo(a[1]), hi(a[1]), true) : 10) },
+  { name: 'fcsel_s', asm: 'fcsel s0, s1, s2, hi', ins: ['s', 's'], out: 's', nzcvIn: true, lib: (_st, a) => (condHolds(8, nzcvOf(a)) ? a[0] : a[1]) },
+  { name: 'fcsel_d', asm: 'fcsel d0, d1, d2, lt', ins: ['d', 'd'], out: 'd', nzcvIn: true, lib: (_st, a) => (condHolds(11, nzcvOf(a)) ? a[0] : a[1]) },
+  // FMOV (immediate): VFPExpandImm's results, as listed in the Arm ARM's table of modified immediates.
+  { name: 'fmov_imm_s1', asm: 'fmov s0, #1.0', ins: [], out: 's', lib: () => 0x3f800000n },
+  { name: 'fmov_imm_s2', asm: 'fmov s0, #-0.125', ins: [], out: 's', lib: () => 0xbe000000n },
+  { name: 'fmov_imm_s3', asm: 'fmov s0, #31.0', ins: [], out: 's', lib: () => 0x41f80000n },
+  { name: 'fmov_imm_d1', asm: 'fmov d0, #-2.5', ins: [], out: 'd', lib: () => 0xc004000000000000n },
+  { name: 'fmov_imm_d2', asm: 'fmov d0, #0.1328125', ins: [], out: 'd', lib: () => 0x3fc1000000000000n },
   { name: 'frecpe_s', asm: 'frecpe s0, s1', ins: ['s'], out: 's', lib: (st, a) => u32(fp.sRecipEstimate(st, sN(a[0]))) },
   { name: 'frecpe_d', asm: 'frecpe d0, d1', ins: ['d'], out: 'd', lib: (st, a) => { fp.dRecipEstimate(st, lo(a[0]), hi(a[0])); return rd(); } },
   { name: 'frsqrte_s', asm: 'frsqrte s0, s1', ins: ['s'], out: 's', lib: (st, a) => u32(fp.sRSqrtEstimate(st, sN(a[0]))) },
@@ -147,6 +177,7 @@ export function harnessSource(ops: Op[]): string {
     else if (op.out === 's' || op.out === 'h') post = 'fmov %w[r], s0';
     else if (op.out === 'd') post = 'fmov %x[r], d0';
     else post = '';
+    if (op.nzcvIn) pre.push('msr nzcv, %x[i2]');
     const asm = ['msr fpcr, %x[fc]', 'msr fpsr, xzr', ...pre, body, post, 'mrs %x[fs], fpsr'].filter((x) => x);
     return `    case ${k}: asm volatile(${asm.map((l) => JSON.stringify(l + '\n')).join(' ')}
       : [r] "=&r"(r), [fs] "=&r"(fs) : [fc] "r"(fc), [i0] "r"(a), [i1] "r"(b), [i2] "r"(c)

@@ -20,6 +20,8 @@ import { SIMD_FP_ACROSS } from './simd_fp_across.js';
 import { SIMD_FP_PAIRWISE } from './simd_fp_pairwise.js';
 import { SIMD_FP_ELEM } from './simd_fp_elem.js';
 import { SIMD_FP_SHIFT } from './simd_fp_shift.js';
+import { FP_DP } from './fp_dp.js';
+import { FP_CVT } from './fp_cvt.js';
 
 const CPACR_EL1 = slotOfKey(SYSREG_BY_NAME.get('CPACR_EL1')!.key);
 const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
@@ -98,4 +100,6 @@ export const SIMD_FP: Encoding[] = [
   ...SIMD_FP_ELEM,
   ...SIMD_FP_SHIFT,
   ...CATCH_ALL,
+  ...FP_DP,
+  ...FP_CVT,
 ];

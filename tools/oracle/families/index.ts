@@ -9,6 +9,8 @@ import { SIMD_FP_ACROSS } from './simd_fp_across.js';
 import { SIMD_FP_PAIRWISE } from './simd_fp_pairwise.js';
 import { SIMD_FP_ELEM } from './simd_fp_elem.js';
 import { SIMD_FP_SHIFT } from './simd_fp_shift.js';
+import { FP_DP } from './fp_dp.js';
+import { FP_CVT } from './fp_cvt.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
@@ -18,4 +20,6 @@ export const FAMILIES: Family[] = [
   SIMD_FP_PAIRWISE,
   SIMD_FP_ELEM,
   SIMD_FP_SHIFT,
+  FP_DP,
+  FP_CVT,
 ];
