@@ -14,6 +14,8 @@
 import { Cpu, EC } from '../cpu.js';
 import { enc, Encoding } from '../insn.js';
 import { SYSREG_BY_NAME, slotOfKey } from '../sysregs.js';
+import { FP_LDST } from './fp_ldst.js';
+import { FP_MOV } from './fp_mov.js';
 
 const CPACR_EL1 = slotOfKey(SYSREG_BY_NAME.get('CPACR_EL1')!.key);
 const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
@@ -86,4 +88,6 @@ const CATCH_ALL: Encoding[] = [
 
 export const SIMD_FP: Encoding[] = [
   ...CATCH_ALL,
+  ...FP_LDST,
+  ...FP_MOV,
 ];

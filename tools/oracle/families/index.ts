@@ -3,7 +3,9 @@
 
 import type { Family } from '../catalogue.js';
 import { FP_LDST } from './fp_ldst.js';
+import { FP_MOV } from './fp_mov.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
+  FP_MOV,
 ];
