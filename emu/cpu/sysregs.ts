@@ -13,7 +13,8 @@ export function sysRegIss(op0: number, op1: number, crn: number, crm: number, op
   return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | ((rt & 31) << 5) | (crm << 1) | (read ? 1 : 0);
 }
 
-export const SYSREG_UNDEFINED = 1, SYSREG_TRAP = 2;
+/** Refusals: UNDEFINED; trapped to EL1 (EC 0x18); the FP access trap (EC 0x07, to SysRegs.fpTrapEl). */
+export const SYSREG_UNDEFINED = 1, SYSREG_TRAP = 2, SYSREG_FP_TRAP = 3;
 
 export function sysKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
@@ -37,6 +38,8 @@ export interface SysRegDef {
   el0Traps?: (c: Cpu) => boolean;
   /** Custom write; when absent the value is stored. */
   write?: (c: Cpu, lo: number, hi: number) => void;
+  /** A SIMD&FP register (FPCR, FPSR): access is checked as CheckFPAdvSIMDEnabled64() does. */
+  fp?: boolean;
 }
 
 const defs = new Map<number, SysRegDef>();
@@ -93,16 +96,20 @@ defineSysReg('SP_EL1', [3, 4, 4, 1, 0], 2, {
   read: (c) => c.getSpEl(1),
   write: (c, lo, hi) => c.setSpEl(1, lo, hi),
 });
-// FPCR: AHP, DN, FZ and RMode are kept; the trap enables are RAZ/WI (no trapped FP exceptions, as
-// the Cortex-A57 and QEMU); the rest is RES0. FPSR: the cumulative flags, QC, and bits [31:28],
-// which QEMU keeps (the AArch32 FPSCR's NZCV).
-export const FPCR_MASK = 0x07c00000;
+// FPCR: AHP, DN, FZ and RMode, and Stride and Len (no function in AArch64, kept for the AArch32
+// FPSCR, as the A57 and QEMU do); the trap enables are RAZ/WI (no trapped FP exceptions); the rest
+// is RES0 (FZ16 is ARMv8.2). FPSR: the cumulative flags, QC, and bits [31:28] (the AArch32 FPSCR's
+// NZCV). Both masks are checked against QEMU's cortex-a57 (oracle family fp_sysreg).
+// MRS/MSR of either take the FP access trap (EC 0x07) as SIMD&FP instructions do (`fp` below).
+export const FPCR_MASK = 0x07f70000;
 export const FPSR_MASK = 0xf800009f | 0;
 defineSysReg('FPCR', [3, 3, 4, 4, 0], 0, {
+  fp: true,
   read: (c) => { R[LO] = c.fpcr; R[HI] = 0; },
   write: (c, lo) => { c.fpcr = lo & FPCR_MASK; },
 });
 defineSysReg('FPSR', [3, 3, 4, 4, 1], 0, {
+  fp: true,
   read: (c) => { R[LO] = c.fpsr; R[HI] = 0; },
   write: (c, lo) => { c.fpsr = lo & FPSR_MASK; },
 });
@@ -157,7 +164,7 @@ defineSysReg('SCTLR_EL1', [3, 0, 1, 0, 0], 1, {
   write: (c, lo, hi) => { c.sys.store(SCTLR_EL1, lo, hi); c.sys.onTranslationChange(c); },
 });
 defineSysReg('ACTLR_EL1', [3, 0, 1, 0, 1], 1);
-defineSysReg('CPACR_EL1', [3, 0, 1, 0, 2], 1);
+const CPACR_SLOT = defineSysReg('CPACR_EL1', [3, 0, 1, 0, 2], 1);
 defineSysReg('TTBR0_EL1', [3, 0, 2, 0, 0], 1, { write: (c, lo, hi) => { c.sys.store(TTBR0_EL1, lo, hi); c.sys.onTranslationChange(c); } });
 defineSysReg('TTBR1_EL1', [3, 0, 2, 0, 1], 1, { write: (c, lo, hi) => { c.sys.store(TTBR1_EL1, lo, hi); c.sys.onTranslationChange(c); } });
 defineSysReg('TCR_EL1', [3, 0, 2, 0, 2], 1, { write: (c, lo, hi) => { c.sys.store(TCR_EL1, lo, hi); c.sys.onTranslationChange(c); } });
@@ -185,7 +192,7 @@ defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0] });
 defineSysReg('ACTLR_EL2', [3, 4, 1, 0, 1], 2);
 defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2);
 defineSysReg('MDCR_EL2', [3, 4, 1, 1, 1], 2);
-defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
+const CPTR_EL2_SLOT = defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
 defineSysReg('HSTR_EL2', [3, 4, 1, 1, 3], 2);
 defineSysReg('HACR_EL2', [3, 4, 1, 1, 7], 2);
 defineSysReg('TTBR0_EL2', [3, 4, 2, 0, 0], 2);
@@ -254,11 +261,36 @@ export class SysRegs {
   /** Why the last refused read or write was refused: SYSREG_UNDEFINED, or SYSREG_TRAP (EC 0x18 to EL1). */
   refusal = SYSREG_UNDEFINED;
 
+  /** The EL an FP access trap goes to (SYSREG_FP_TRAP). */
+  fpTrapEl = 1;
+
+  /** CheckFPAdvSIMDEnabled64() without taking the exception: 0 when SIMD&FP is enabled, else the EL
+   * its trap goes to (CPACR_EL1.FPEN at EL0/EL1, then CPTR_EL2.TFP when EL2 exists). */
+  fpTrap(c: Cpu): number {
+    const el = c.el;
+    if (el <= 1) {
+      const fpen = (this.vals[2 * CPACR_SLOT] >>> 20) & 3;
+      if ((fpen & 1) === 0 || (fpen === 1 && el === 0)) return 1;
+    }
+    if (c.hasEl2 && el <= 2 && (this.vals[2 * CPTR_EL2_SLOT] & (1 << 10)) !== 0) return 2;
+    return 0;
+  }
+
+  private fpRefused(c: Cpu, d: SysRegDef): boolean {
+    if (d.fp !== true) return false;
+    const el = this.fpTrap(c);
+    if (el === 0) return false;
+    this.fpTrapEl = el;
+    this.refusal = SYSREG_FP_TRAP;
+    return true;
+  }
+
   /** MRS: value into R. Returns false when refused (see `refusal`). */
   read(c: Cpu, key: number): boolean {
     const d = defs.get(key);
     if (d === undefined || c.el < d.minEl || d.writeOnly) return this.refuse(SYSREG_UNDEFINED);
     if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
+    if (this.fpRefused(c, d)) return false;
     if (d.read) { d.read(c); return true; }
     const s = slotOf.get(key)!;
     R[LO] = this.vals[2 * s]; R[HI] = this.vals[2 * s + 1];
@@ -270,6 +302,7 @@ export class SysRegs {
     const d = defs.get(key);
     if (d === undefined || c.el < d.minEl || d.readOnly || c.el < (d.writeMinEl ?? 0)) return this.refuse(SYSREG_UNDEFINED);
     if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
+    if (this.fpRefused(c, d)) return false;
     if (d.write) { d.write(c, lo, hi); return true; }
     const s = slotOf.get(key)!;
     this.vals[2 * s] = lo; this.vals[2 * s + 1] = hi;

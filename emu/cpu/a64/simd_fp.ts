@@ -22,6 +22,8 @@ import { SIMD_FP_ELEM } from './simd_fp_elem.js';
 import { SIMD_FP_SHIFT } from './simd_fp_shift.js';
 import { FP_DP } from './fp_dp.js';
 import { FP_CVT } from './fp_cvt.js';
+import { FP_LDST } from './fp_ldst.js';
+import { FP_MOV } from './fp_mov.js';
 
 const CPACR_EL1 = slotOfKey(SYSREG_BY_NAME.get('CPACR_EL1')!.key);
 const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
@@ -102,4 +104,6 @@ export const SIMD_FP: Encoding[] = [
   ...CATCH_ALL,
   ...FP_DP,
   ...FP_CVT,
+  ...FP_LDST,
+  ...FP_MOV,
 ];

@@ -11,6 +11,8 @@ import { SIMD_FP_ELEM } from './simd_fp_elem.js';
 import { SIMD_FP_SHIFT } from './simd_fp_shift.js';
 import { FP_DP } from './fp_dp.js';
 import { FP_CVT } from './fp_cvt.js';
+import { FP_MOV } from './fp_mov.js';
+import { FP_SYSREG } from './fp_sysreg.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
@@ -22,4 +24,6 @@ export const FAMILIES: Family[] = [
   SIMD_FP_SHIFT,
   FP_DP,
   FP_CVT,
+  FP_MOV,
+  FP_SYSREG,
 ];
