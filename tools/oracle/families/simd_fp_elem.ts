@@ -5,6 +5,7 @@
 // 0001/0101 are unallocated entries.
 
 import type { Family } from '../catalogue.js';
+import { aliased } from './simd_fp_alias.js';
 
 type E = Family['entries'][number];
 
@@ -16,7 +17,7 @@ function entries(): E[] {
     for (const o of ['0001', '0101', '1001']) for (const u of [0, 1]) {
       const name = names[`${u} ${o}`];
       const base = pat.replace('U', String(u)).replace('oooo', o);
-      if (name !== undefined) out.push({ name: `${name}_elem_${form}`, pattern: base.replace('Z', '1'), weight: 3 });
+      if (name !== undefined) out.push({ name: `${name}_elem_${form}`, pattern: base.replace('Z', '1'), weight: 3, gen: aliased(true) });
       else out.push({ name: `simd_fp_elem_unallocated_${form}_U${u}_${o}`, pattern: base.replace('Z', '1') });
       out.push({ name: `simd_fp_elem_unallocated_${form}_U${u}_size0x_${o}`, pattern: base.replace('Z', '0') });
     }

@@ -6,6 +6,7 @@
 // allocated entries' random bits.
 
 import type { Family } from '../catalogue.js';
+import { aliased } from './simd_fp_alias.js';
 
 type E = Family['entries'][number];
 
@@ -46,7 +47,7 @@ function entries(): E[] {
     for (const o of OPCODES) for (const u of [0, 1]) for (const a of [0, 1]) {
       const name = names[`${u} ${a} ${o}`];
       out.push(name !== undefined
-        ? { name: `${name}_${form}`, pattern: pat(u, a, o), weight: 3 }
+        ? { name: `${name}_${form}`, pattern: pat(u, a, o), weight: 3, gen: aliased(false) }
         : { name: `simd_fp_misc_unallocated_${form}_U${u}_a${a}_${o}`, pattern: pat(u, a, o) });
     }
   }

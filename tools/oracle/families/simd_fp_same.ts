@@ -5,6 +5,7 @@
 // the vector entries' random bits). Operands: the seed's V registers (special values per lane).
 
 import type { Family } from '../catalogue.js';
+import { aliased } from './simd_fp_alias.js';
 
 type E = Family['entries'][number];
 
@@ -41,7 +42,7 @@ function entries(): E[] {
         const hit = list.find(([u2, a2, o2]) => u2 === u && a2 === a && o2 === opcode);
         const pattern = pat.replace('U', String(u)).replace(' a ', ` ${a} `).replace('ooooo', opcode);
         out.push(hit !== undefined
-          ? { name: `${hit[3]}_${form}`, pattern, weight: 3 }
+          ? { name: `${hit[3]}_${form}`, pattern, weight: 3, gen: aliased(true) }
           : { name: `simd_fp_same_unallocated_${form}_U${u}_a${a}_${opcode}`, pattern });
       }
     }

@@ -10,7 +10,8 @@
 
 import type { Family, Gen } from '../catalogue.js';
 import type { Rng } from '../rng.js';
-import { RN, field, fpOperands } from '../shape.js';
+import { RN, field } from '../shape.js';
+import { aliased } from './simd_fp_alias.js';
 
 const F32 = new Float32Array(1), W32 = new Uint32Array(F32.buffer);
 const F64 = new Float64Array(1), W64 = new BigUint64Array(F64.buffer);
@@ -38,7 +39,7 @@ function fromIntEdge(g: Rng, esize: number): bigint {
 
 function edges(toInt: boolean): Gen {
   return (b, w) => {
-    if (b.g.chance(0.5)) return fpOperands(b, w);
+    if (b.g.chance(0.5)) return aliased(false)(b, w);
     const immhb = field(w, 16, 7), esize = immhb >= 64 ? 64 : 32;
     const fbits = 2 * esize - immhb;
     const lanes = 128 / esize;
