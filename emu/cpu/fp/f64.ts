@@ -12,14 +12,14 @@
 import { R, LO, HI } from '../int64.js';
 import {
   FpState, IOC, DZC, IDC, IXC, FPCR_DN, FPCR_FZ, RND_TIEEVEN, RND_POSINF, RND_NEGINF, RND_ZERO, T_ZERO,
-  T_NUM, T_INF, T_QNAN, T_SNAN, F64, F64W, fpcrRounding, roundBig, twoSumErr, twoProdErr,
+  T_NUM, T_INF, T_QNAN, T_SNAN, F64, F64W, fpcrRounding, roundBig, twoSumErr, twoProdErr, pow2,
 } from './core.js';
 
 const SIGN = 0x80000000 | 0;
 const D_NAN_HI = 0x7ff80000, D_INF_HI = 0x7ff00000;
 const MIN_NORMAL = 2.2250738585072014e-308;
 const MAX_DOUBLE = 1.7976931348623157e308;
-const P995 = 2 ** 995, P960 = 2 ** 960, PM960 = 2 ** -960, PM900 = 2 ** -900, P1000 = 2 ** 1000;
+const P995 = 2 ** 995, PM960 = 2 ** -960, PM900 = 2 ** -900, P1000 = 2 ** 1000;
 
 /** FPUnpack's type of (lo, hi) (FZ: a denormal is ZERO with IDC). */
 export function dType(st: FpState, lo: number, hi: number): number {
@@ -47,6 +47,15 @@ export function dValue(lo: number, hi: number): number {
   const v = ((hi & 0xfffff) * 4294967296 + (lo >>> 0) + (e !== 0 ? 4503599627370496 : 0)) * SCALE[e];
   return hi < 0 ? -v : v;
 }
+
+/** The significand of a normal (lo, hi) as a double in [1, 2), sign included. */
+function dSig(lo: number, hi: number): number {
+  const m = ((hi & 0xfffff) * 4294967296 + (lo >>> 0)) * 2.220446049250313e-16 + 1;
+  return hi < 0 ? -m : m;
+}
+
+/** The unbiased exponent of a normal (lo, hi). */
+const dExp = (hi: number): number => ((hi >>> 20) & 0x7ff) - 1023;
 
 /** The value of a numeric operand of type t (a flushed denormal is a signed zero). */
 export function dNum(t: number, lo: number, hi: number): number {
@@ -138,7 +147,22 @@ function dAddNum(st: FpState, t1: number, t2: number, alo: number, ahi: number, 
 }
 
 export function dMul(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  if (isNormal(ahi) && isNormal(bhi) && dMulNormal(st, alo, ahi, blo, bhi)) return;
   dMulCommon(st, alo, ahi, blo, bhi, false);
+}
+
+/** Normal operands: the product of the significands (in [1, 4)) and its TwoProduct error are exact
+ * whatever the exponents; scaling by 2^(ea + eb) is exact when the result is normal. False: the
+ * result is tiny or overflows (the caller takes the exact path). */
+function dMulNormal(st: FpState, alo: number, ahi: number, blo: number, bhi: number): boolean {
+  const x = dSig(alo, ahi), y = dSig(blo, bhi);
+  const p = x * y;
+  const e = dExp(ahi) + dExp(bhi);
+  if (e < -1022 || e > 1022) return false;
+  const r = p * pow2(e), ar = r < 0 ? -r : r;
+  if (!inRange(ar)) return false;
+  dRoundFast(st, r, twoProdErr(x, y, p), fpcrRounding(st));
+  return true;
 }
 
 /** FMULX: FPMul except infinity * zero = 2.0 with the product's sign. */
@@ -156,17 +180,12 @@ function dMulCommon(st: FpState, alo: number, ahi: number, blo: number, bhi: num
     return;
   }
   if (t1 === T_ZERO || t2 === T_ZERO) { set(0, sign); return; }
-  const x = dNum(t1, alo, ahi), y = dNum(t2, blo, bhi);
-  const p = x * y;
-  const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y, ap = p < 0 ? -p : p;
-  if (ax < P995 && ay < P995 && ax >= MIN_NORMAL && ay >= MIN_NORMAL && ap > PM900 && ap < MAX_DOUBLE) {
-    dRoundFast(st, p, twoProdErr(x, y, p), fpcrRounding(st));
-    return;
-  }
+  if (isNormal(ahi) && isNormal(bhi) && dMulNormal(st, alo, ahi, blo, bhi)) return;
   slowMulAdd(st, false, 0, 0, t1, alo, ahi, t2, blo, bhi, 0, fpcrRounding(st));
 }
 
 export function dDiv(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  if (isNormal(ahi) && isNormal(bhi) && dDivNormal(st, alo, ahi, blo, bhi)) return;
   const t1 = dType(st, alo, ahi), t2 = dType(st, blo, bhi);
   if (t1 >= T_QNAN || t2 >= T_QNAN) { dProcessNaNs(st, t1, t2, alo, ahi, blo, bhi); return; }
   const sign = (ahi ^ bhi) & SIGN;
@@ -177,16 +196,23 @@ export function dDiv(st: FpState, alo: number, ahi: number, blo: number, bhi: nu
     return;
   }
   if (t1 === T_ZERO || t2 === T_INF) { set(0, sign); return; }
-  const x = dNum(t1, alo, ahi), y = dNum(t2, blo, bhi);
-  const q = x / y;
-  const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y, aq = q < 0 ? -q : q;
-  if (ax > PM900 && ax < P995 && ay >= MIN_NORMAL && ay < P995 && aq > MIN_NORMAL && aq < P995) {
-    const p = q * y;
-    const r = (x - p) - twoProdErr(q, y, p); // x - q*y, exact
-    dRoundFast(st, q, y < 0 ? -r : r, fpcrRounding(st));
-    return;
-  }
+  if (isNormal(ahi) && isNormal(bhi) && dDivNormal(st, alo, ahi, blo, bhi)) return;
   slowDiv(st, t1, alo, ahi, t2, blo, bhi, fpcrRounding(st));
+}
+
+/** Normal operands: the quotient of the significands (in (1/2, 2)) and its exact residual
+ * x - q*y, scaled by 2^(ea - eb) when the result is normal; false otherwise. */
+function dDivNormal(st: FpState, alo: number, ahi: number, blo: number, bhi: number): boolean {
+  const x = dSig(alo, ahi), y = dSig(blo, bhi);
+  const q = x / y;
+  const e = dExp(ahi) - dExp(bhi);
+  if (e < -1021 || e > 1023) return false;
+  const r = q * pow2(e), ar = r < 0 ? -r : r;
+  if (!inRange(ar)) return false;
+  const p = q * y;
+  const rem = (x - p) - twoProdErr(q, y, p); // x - q*y, exact
+  dRoundFast(st, r, y < 0 ? -rem : rem, fpcrRounding(st));
+  return true;
 }
 
 export function dSqrt(st: FpState, alo: number, ahi: number): void {
