@@ -20,7 +20,7 @@ function check(cases: Case[]): string[] {
 }
 
 describeWithTools('FP library vs qemu-aarch64', ['qemu-aarch64', 'aarch64-linux-gnu-gcc'], () => {
-  const per = Number(process.env.FP_CASES ?? 2000);
+  const per = Number(process.env.FP_CASES ?? 1000);
   it(`fixed seed: ${per} cases per instruction form`, () => {
     const bad = check(makeCases(OPS, per, 12345));
     expect(bad.slice(0, 30), `${bad.length} mismatches`).toEqual([]);
