@@ -19,7 +19,7 @@ const SIGN = 0x80000000 | 0;
 const D_NAN_HI = 0x7ff80000, D_INF_HI = 0x7ff00000;
 const MIN_NORMAL = 2.2250738585072014e-308;
 const MAX_DOUBLE = 1.7976931348623157e308;
-const P995 = 2 ** 995, PM960 = 2 ** -960, PM900 = 2 ** -900, P1000 = 2 ** 1000;
+const PM960 = 2 ** -960, PM900 = 2 ** -900, P1000 = 2 ** 1000;
 
 /** FPUnpack's type of (lo, hi) (FZ: a denormal is ZERO with IDC). */
 export function dType(st: FpState, lo: number, hi: number): number {
@@ -237,13 +237,16 @@ export function dSqrt(st: FpState, alo: number, ahi: number): void {
 function dFmaNum(st: FpState, tc: number, clo: number, chi: number, t1: number, alo: number, ahi: number,
   t2: number, blo: number, bhi: number, half: boolean): void {
   const rnd = fpcrRounding(st);
-  if (rnd === RND_TIEEVEN && t1 === T_NUM && t2 === T_NUM) {
-    const c = dNum(tc, clo, chi), x = dNum(t1, alo, ahi), y = dNum(t2, blo, bhi);
-    const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y, ac = c < 0 ? -c : c;
-    const uh = x * y, auh = uh < 0 ? -uh : uh;
-    if (ax >= MIN_NORMAL && ay >= MIN_NORMAL && ax < P995 && ay < P995 && auh > PM900 && auh < P1000 &&
-      ac < P1000 && (ac === 0 || ac >= MIN_NORMAL)) {
+  if (rnd === RND_TIEEVEN && isNormal(ahi) && isNormal(bhi) && (tc === T_ZERO || isNormal(chi))) {
+    // Work at the product's scale: x, y are the significands (x*y in [1, 4)), c the addend divided by
+    // 2^E; the result is scaled back by 2^E, exactly when it is normal.
+    const x = dSig(alo, ahi), y = dSig(blo, bhi);
+    const E = dExp(ahi) + dExp(bhi);
+    const d = tc === T_ZERO ? 0 : dExp(chi) - E;
+    if (d > -900 && d < 900 && E >= -1022 && E <= 1023) {
+      const c = tc === T_ZERO ? 0 : dSig(clo, chi) * pow2(d);
       // Boldo-Melquiond: uh + ul = x*y; th + tl = c + uh; v = RO(tl + ul); z = RN(th + v).
+      const uh = x * y;
       const ul = twoProdErr(x, y, uh);
       const th = c + uh, tl = twoSumErr(c, uh, th);
       let v = tl + ul;
@@ -257,14 +260,16 @@ function dFmaNum(st: FpState, tc: number, clo: number, chi: number, t1: number, 
           F64W[0] = lo; F64W[1] = hi; v = F64[0];
         }
       }
-      let z = th + v;
+      const z = th + v;
       const ze = twoSumErr(th, v, z);
       const az = z < 0 ? -z : z;
-      if (az > PM900 && az < MAX_DOUBLE) {
-        if (half) z *= 0.5;
-        if (ve !== 0 || ze !== 0) st.fpsr |= IXC;
-        F64[0] = z; R[LO] = F64W[0]; R[HI] = F64W[1];
-        return;
+      if (az > PM900) {
+        const r = z * pow2(E) * (half ? 0.5 : 1);
+        if (inRange(r < 0 ? -r : r)) {
+          if (ve !== 0 || ze !== 0) st.fpsr |= IXC;
+          F64[0] = r; R[LO] = F64W[0]; R[HI] = F64W[1];
+          return;
+        }
       }
     }
   }
