@@ -19,7 +19,7 @@ const SIGN = 0x80000000 | 0;
 const D_NAN_HI = 0x7ff80000, D_INF_HI = 0x7ff00000;
 const MIN_NORMAL = 2.2250738585072014e-308;
 const MAX_DOUBLE = 1.7976931348623157e308;
-const PM960 = 2 ** -960, PM900 = 2 ** -900, P1000 = 2 ** 1000;
+const PM900 = 2 ** -900;
 
 /** FPUnpack's type of (lo, hi) (FZ: a denormal is ZERO with IDC). */
 export function dType(st: FpState, lo: number, hi: number): number {
@@ -221,11 +221,14 @@ export function dSqrt(st: FpState, alo: number, ahi: number): void {
   if (t === T_ZERO) { set(0, ahi & SIGN); return; }
   if (ahi < 0) { invalid(st); return; }
   if (t === T_INF) { set(alo, ahi); return; }
-  const x = dNum(t, alo, ahi);
-  if (x > PM960 && x < P1000) {
-    const s = Math.sqrt(x);
+  if (isNormal(ahi)) {
+    // x = m * 2^e with e even and m in [1, 4): the root of m and its exact residual, scaled by 2^(e/2)
+    // (always a normal result).
+    let m = dSig(alo, ahi), e = dExp(ahi);
+    if ((e & 1) !== 0) { m *= 2; e -= 1; }
+    const s = Math.sqrt(m);
     const p = s * s;
-    dRoundFast(st, s, (x - p) - twoProdErr(s, s, p), fpcrRounding(st));
+    dRoundFast(st, s * pow2(e / 2), (m - p) - twoProdErr(s, s, p), fpcrRounding(st));
     return;
   }
   slowSqrt(st, alo, ahi, fpcrRounding(st));
