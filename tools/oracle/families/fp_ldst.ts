@@ -208,4 +208,4 @@ function entries(): Family['entries'] {
   return E;
 }
 
-export const FP_LDST: Family = { cls: 'fp_ldst', count: 14000, entries: entries() };
+export const FP_LDST: Family = { cls: 'fp_ldst', count: 8000, entries: entries() };
