@@ -122,17 +122,16 @@ defineSysReg('TPIDR_EL2', [3, 4, 13, 0, 2], 2);
 defineSysReg('CONTEXTIDR_EL1', [3, 0, 13, 0, 1], 1);
 
 // Identification: a Cortex-A57-like ARMv8.0 core plus LSE atomics (values as QEMU 7.2's cortex-a57,
-// with ID_AA64ISAR0_EL1.Atomic = 2 because we implement LSE).
+// with ID_AA64ISAR0_EL1.Atomic = 2 because we implement LSE, and LRCPC in ID_AA64ISAR1_EL1).
 const ro = (lo: number, hi = 0): Partial<SysRegDef> => ({ readOnly: true, reset: [lo | 0, hi | 0] });
 defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, ro(0x411fd070));
 defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R[LO] = c.mpidr | 0; R[HI] = 0; } });
 defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
-// EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD not
-// implemented (0xF: a kernel must not use them; their encodings take the CPACR trap or are
-// UNDEFINED); GIC system registers (1).
+// EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD implemented
+// (0, no half-precision arithmetic); GIC system registers (1).
 defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   readOnly: true,
-  read: (c) => { R[LO] = 0x01ff0011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
+  read: (c) => { R[LO] = 0x01000011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
 // ARMv8.0 debug architecture (DebugVer 6), no PMU (PMUVer 0), no trace: the PMU is not modelled.
@@ -140,14 +139,21 @@ defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x00000006));
 defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
 defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
-// AES/SHA/CRC32 fields: we implement CRC32 (bits [19:16] = 1) and LSE atomics (bits [23:20] = 2).
-defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00210000));
+// AES = 2 (AESE/AESD/AESMC/AESIMC and PMULL/PMULL2 of 64-bit elements), SHA1 = 1, SHA2 = 1 (SHA256),
+// CRC32 = 1 (QEMU's cortex-a57: 0x00011120), and Atomic = 2 (LSE).
+defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00211120));
 // LRCPC (bits [23:20]) = 1: LDAPR is implemented.
 defineSysReg('ID_AA64ISAR1_EL1', [3, 0, 0, 6, 1], 1, ro(0x0010_0000));
 // 44-bit PA (PARange 4, as the Cortex-A57), 16-bit ASID, 4 KiB granule only (TGran16 = 0, TGran64 = 0xf).
 defineSysReg('ID_AA64MMFR0_EL1', [3, 0, 0, 7, 0], 1, ro(0x0f000024 | 0, 0));
 defineSysReg('ID_AA64MMFR1_EL1', [3, 0, 0, 7, 1], 1, ro(0));
 defineSysReg('ID_AA64MMFR2_EL1', [3, 0, 0, 7, 2], 1, ro(0));
+// The AArch32 media and VFP feature registers, as QEMU's cortex-a57 (they describe the same SIMD&FP
+// unit: FP rounding modes, square root, divide, double and single precision, short vectors; AdvSIMD
+// integer, single precision, half-precision conversion; FP fused MAC; directed rounding and VRINT).
+defineSysReg('MVFR0_EL1', [3, 0, 0, 3, 0], 1, ro(0x10110222));
+defineSysReg('MVFR1_EL1', [3, 0, 0, 3, 1], 1, ro(0x12111111));
+defineSysReg('MVFR2_EL1', [3, 0, 0, 3, 2], 1, ro(0x00000043));
 defineSysReg('CTR_EL0', [3, 3, 0, 0, 1], 0, { ...ro(0x8444c004), el0Traps: (c) => (c.sys.sctlrEl1 & (1 << 15)) === 0 }); // SCTLR_EL1.UCT
 defineSysReg('DCZID_EL0', [3, 3, 0, 0, 7], 0, ro(4)); // DC ZVA block = 2^4 words = 64 bytes
 defineSysReg('CLIDR_EL1', [3, 1, 0, 0, 1], 1, ro(0x0a200023));

@@ -121,4 +121,19 @@ describe('FMOV (general)', () => {
     expect(sysr(c, 'FAR_EL1')).toBe(BigInt(end));
     expect(c.vw[8]).toBe(7);
   });
+
+  it('a structure load that faults part-way keeps the registers loaded so far (as QEMU: element by element)', async () => {
+    const { c, m } = machineWith([await A('ld1 {v4.16b, v5.16b}, [x1], #32')]);
+    sysw(c, 'CPACR_EL1', FPEN(3));
+    const end = CODE + m.ram.u8.length;
+    for (let k = 0; k < 16; k++) poke(c, end - 16 + k, 1, BigInt(k + 1));
+    setX(c, 1, BigInt(end - 16));
+    c.vw.fill(7);
+    c.run(1);
+    expect(ec(c)).toBe(0x25);
+    expect(sysr(c, 'FAR_EL1')).toBe(BigInt(end));
+    expect(Array.from(c.vb.subarray(64, 80))).toEqual(Array.from({ length: 16 }, (_, k) => k + 1));
+    expect(c.vw[20]).toBe(7); // V5 untouched
+    expect(c.lo[1]).toBe((end - 16) | 0); // no writeback
+  });
 });

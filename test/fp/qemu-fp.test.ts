@@ -6,6 +6,12 @@ import { describeWithTools } from '../oracle-env.js';
 import { OPS, runQemu, runLib, Case } from './qemu-fp.js';
 import { makeCases } from './gen.js';
 
+/** Cases for a subset of OPS, renumbered to their index in OPS. */
+function casesFor(pick: (name: string) => boolean, per: number, seed: number): Case[] {
+  const idx = OPS.map((op, k) => (pick(op.name) && op.ins[0] === 'd' ? k : -1)).filter((k) => k >= 0);
+  return makeCases(idx.map((k) => OPS[k]), per, seed).map((c) => ({ ...c, op: idx[c.op] }));
+}
+
 function check(cases: Case[]): string[] {
   const want = runQemu(cases);
   const bad: string[] = [];
@@ -20,9 +26,13 @@ function check(cases: Case[]): string[] {
 }
 
 describeWithTools('FP library vs qemu-aarch64', ['qemu-aarch64', 'aarch64-linux-gnu-gcc'], () => {
-  const per = Number(process.env.FP_CASES ?? 2000);
+  const per = Number(process.env.FP_CASES ?? 1000);
   it(`fixed seed: ${per} cases per instruction form`, () => {
     const bad = check(makeCases(OPS, per, 12345));
+    expect(bad.slice(0, 30), `${bad.length} mismatches`).toEqual([]);
+  });
+  it('binary64 fused multiply-add (the emulated FMA) in depth', () => {
+    const bad = check(casesFor((n) => /^fn?m(add|sub)$|^frecps_d|^frsqrts_d/.test(n), per * 4, 999));
     expect(bad.slice(0, 30), `${bad.length} mismatches`).toEqual([]);
   });
   it('fresh random seed', () => {

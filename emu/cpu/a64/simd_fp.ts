@@ -24,6 +24,7 @@ import { FP_DP } from './fp_dp.js';
 import { FP_CVT } from './fp_cvt.js';
 import { FP_LDST } from './fp_ldst.js';
 import { FP_MOV } from './fp_mov.js';
+import { CRYPTO } from './crypto.js';
 
 const CPACR_EL1 = slotOfKey(SYSREG_BY_NAME.get('CPACR_EL1')!.key);
 const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
@@ -106,4 +107,5 @@ export const SIMD_FP: Encoding[] = [
   ...FP_CVT,
   ...FP_LDST,
   ...FP_MOV,
+  ...CRYPTO,
 ];

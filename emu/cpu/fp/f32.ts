@@ -6,10 +6,19 @@
 // the exact result as a double x plus the sign of what is left (rs), and sRound() rounds that once to
 // binary32 in the requested mode (Math.fround for the common round-to-nearest case).
 
-import {
-  FpState, IOC, DZC, IDC, IXC, FPCR_DN, FPCR_FZ, RND_TIEEVEN, RND_NEGINF, T_ZERO, T_NUM, T_INF, T_QNAN,
-  T_SNAN, F64, F64W, F32, F32W, fpcrRounding, roundDouble, twoSumErr, twoProdErr,
-} from './core.js';
+import { FpState, roundDouble, twoSumErr, twoProdErr } from './core.js';
+
+// Local copies of core.ts's constants: V8 folds a module's own constants, not imported bindings.
+const IOC = 1, DZC = 2, IXC = 16, IDC = 128, FPCR_DN = 1 << 25, FPCR_FZ = 1 << 24;
+const RND_TIEEVEN = 0, RND_NEGINF = 2;
+const T_ZERO = 0, T_NUM = 1, T_INF = 2, T_QNAN = 3, T_SNAN = 4;
+const fpcrRounding = (st: FpState): number => (st.fpcr >>> 22) & 3;
+
+// Scratch views of this module's own (a local binding is cheaper than an imported one in V8).
+const F64 = new Float64Array(1);
+const F64W = new Int32Array(F64.buffer);
+const F32 = new Float32Array(1);
+const F32W = new Int32Array(F32.buffer);
 
 export const S_DEFAULT_NAN = 0x7fc00000;
 const S_INF = 0x7f800000, S_NINF = 0xff800000 | 0, S_SIGN = 0x80000000 | 0;
@@ -69,32 +78,46 @@ export function sRound(st: FpState, x: number, rs: number, rnd: number): number 
     const ax = x < 0 ? -x : x;
     if (ax > MIN_NORMAL && ax < MAX_FLOAT) {
       const f = Math.fround(x);
-      if (f === x) {
-        if (rs !== 0) st.fpsr |= IXC;
+      if (rs === 0) {
+        if (f !== x) st.fpsr |= IXC;
         F32[0] = f; return F32W[0];
       }
+      st.fpsr |= IXC;
+      if (f === x) { F32[0] = f; return F32W[0]; }
       F64[0] = x;
-      if (rs === 0 || (F64W[0] & 0x1fffffff) !== 0x10000000) { // not a midpoint: fround is right
-        st.fpsr |= IXC;
-        F32[0] = f; return F32W[0];
-      }
+      if ((F64W[0] & 0x1fffffff) !== 0x10000000) { F32[0] = f; return F32W[0]; } // not a midpoint
     }
   }
   return roundDouble(st, 32, x, rs, rnd, false);
 }
 
 // ---------------------------------------------------------------- add, sub, mul, div, sqrt
+// Each starts with the common case, every operand a normal number (exponent field 1..254), which
+// needs no classification.
+
+/** a is a normal number (not zero, denormal, infinity or NaN). */
+const isNormal = (a: number): boolean => ((((a >>> 23) & 0xff) - 1) >>> 0) < 254;
 
 export function sAdd(st: FpState, a: number, b: number): number {
+  if (isNormal(a) && isNormal(b)) return sAddNormal(st, a, b);
   const t1 = sType(st, a), t2 = sType(st, b);
   if (t1 >= T_QNAN || t2 >= T_QNAN) return sProcessNaNs(st, t1, t2, a, b);
   return sAddNum(st, t1, t2, a, b);
 }
 
 export function sSub(st: FpState, a: number, b: number): number {
+  if (isNormal(a) && isNormal(b)) return sAddNormal(st, a, b ^ S_SIGN);
   const t1 = sType(st, a), t2 = sType(st, b);
   if (t1 >= T_QNAN || t2 >= T_QNAN) return sProcessNaNs(st, t1, t2, a, b);
   return sAddNum(st, t1, t2, a, b ^ S_SIGN);
+}
+
+function sAddNormal(st: FpState, a: number, b: number): number {
+  F32W[0] = a; const x = F32[0];
+  F32W[0] = b; const y = F32[0];
+  const s = x + y;
+  if (s === 0) return sExactZero(st);
+  return sRound(st, s, twoSumErr(x, y, s), fpcrRounding(st));
 }
 
 function sAddNum(st: FpState, t1: number, t2: number, a: number, b: number): number {
@@ -111,6 +134,11 @@ function sAddNum(st: FpState, t1: number, t2: number, a: number, b: number): num
 }
 
 export function sMul(st: FpState, a: number, b: number): number {
+  if (isNormal(a) && isNormal(b)) {
+    F32W[0] = a; const x = F32[0];
+    F32W[0] = b;
+    return sRound(st, x * F32[0], 0, fpcrRounding(st));
+  }
   const t1 = sType(st, a), t2 = sType(st, b);
   if (t1 >= T_QNAN || t2 >= T_QNAN) return sProcessNaNs(st, t1, t2, a, b);
   const sign = (a ^ b) & S_SIGN;
@@ -136,6 +164,11 @@ export function sMulX(st: FpState, a: number, b: number): number {
 }
 
 export function sDiv(st: FpState, a: number, b: number): number {
+  if (isNormal(a) && isNormal(b)) {
+    F32W[0] = a; const x = F32[0];
+    F32W[0] = b;
+    return sDivNum(st, x, F32[0]);
+  }
   const t1 = sType(st, a), t2 = sType(st, b);
   if (t1 >= T_QNAN || t2 >= T_QNAN) return sProcessNaNs(st, t1, t2, a, b);
   const sign = (a ^ b) & S_SIGN;
@@ -145,7 +178,10 @@ export function sDiv(st: FpState, a: number, b: number): number {
     return sign | S_INF;
   }
   if (t1 === T_ZERO || t2 === T_INF) return sign;
-  const x = sNum(t1, a), y = sNum(t2, b);
+  return sDivNum(st, sNum(t1, a), sNum(t2, b));
+}
+
+function sDivNum(st: FpState, x: number, y: number): number {
   const q = x / y;
   // exact quotient - q has the sign of (x - q*y) / y; x - q*y is exact as (x - p) - e.
   const p = q * y;
@@ -180,6 +216,12 @@ function sFmaNum(st: FpState, c: number, x: number, y: number, half: boolean): n
 
 /** FPMulAdd: addend + a*b rounded once. */
 export function sMulAdd(st: FpState, addend: number, a: number, b: number): number {
+  if (isNormal(addend) && isNormal(a) && isNormal(b)) {
+    F32W[0] = addend; const c = F32[0];
+    F32W[0] = a; const x = F32[0];
+    F32W[0] = b;
+    return sFmaNum(st, c, x, F32[0], false);
+  }
   const tA = sType(st, addend), t1 = sType(st, a), t2 = sType(st, b);
   const infZero = (t1 === T_INF && t2 === T_ZERO) || (t1 === T_ZERO && t2 === T_INF);
   if (tA >= T_QNAN || t1 >= T_QNAN || t2 >= T_QNAN) {

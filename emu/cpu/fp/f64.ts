@@ -12,14 +12,14 @@
 import { R, LO, HI } from '../int64.js';
 import {
   FpState, IOC, DZC, IDC, IXC, FPCR_DN, FPCR_FZ, RND_TIEEVEN, RND_POSINF, RND_NEGINF, RND_ZERO, T_ZERO,
-  T_NUM, T_INF, T_QNAN, T_SNAN, F64, F64W, fpcrRounding, roundBig, twoSumErr, twoProdErr,
+  T_NUM, T_INF, T_QNAN, T_SNAN, F64, F64W, fpcrRounding, roundBig, twoSumErr, twoProdErr, pow2,
 } from './core.js';
 
 const SIGN = 0x80000000 | 0;
 const D_NAN_HI = 0x7ff80000, D_INF_HI = 0x7ff00000;
 const MIN_NORMAL = 2.2250738585072014e-308;
 const MAX_DOUBLE = 1.7976931348623157e308;
-const P995 = 2 ** 995, P960 = 2 ** 960, PM960 = 2 ** -960, PM900 = 2 ** -900, P1000 = 2 ** 1000;
+const PM900 = 2 ** -900;
 
 /** FPUnpack's type of (lo, hi) (FZ: a denormal is ZERO with IDC). */
 export function dType(st: FpState, lo: number, hi: number): number {
@@ -34,10 +34,33 @@ export function dType(st: FpState, lo: number, hi: number): number {
   return (hi & 0x80000) !== 0 ? T_QNAN : T_SNAN;
 }
 
+/** 2^(e - 1075) for a biased exponent e (e = 0: 2^-1074, the denormals' scale). */
+const SCALE = new Float64Array(2048);
+for (let e = 1; e < 2048; e++) SCALE[e] = 2 ** (e - 1075);
+SCALE[0] = 2 ** -1074;
+
+/** The value of the finite (lo, hi), computed rather than read through a Float64Array aliasing an
+ * Int32Array: two 32-bit stores and a 64-bit load defeat store forwarding and measured several
+ * times slower. */
+export function dValue(lo: number, hi: number): number {
+  const e = (hi >>> 20) & 0x7ff;
+  const v = ((hi & 0xfffff) * 4294967296 + (lo >>> 0) + (e !== 0 ? 4503599627370496 : 0)) * SCALE[e];
+  return hi < 0 ? -v : v;
+}
+
+/** The significand of a normal (lo, hi) as a double in [1, 2), sign included. */
+function dSig(lo: number, hi: number): number {
+  const m = ((hi & 0xfffff) * 4294967296 + (lo >>> 0)) * 2.220446049250313e-16 + 1;
+  return hi < 0 ? -m : m;
+}
+
+/** The unbiased exponent of a normal (lo, hi). */
+const dExp = (hi: number): number => ((hi >>> 20) & 0x7ff) - 1023;
+
 /** The value of a numeric operand of type t (a flushed denormal is a signed zero). */
 export function dNum(t: number, lo: number, hi: number): number {
   if (t === T_ZERO) return hi < 0 ? -0 : 0;
-  F64W[0] = lo; F64W[1] = hi; return F64[0];
+  return dValue(lo, hi);
 }
 
 function set(lo: number, hi: number): void { R[LO] = lo; R[HI] = hi; }
@@ -80,17 +103,30 @@ function dRoundFast(st: FpState, x: number, rs: number, rnd: number): void {
 const inRange = (ax: number): boolean => ax > MIN_NORMAL && ax < MAX_DOUBLE;
 
 // ---------------------------------------------------------------- add, sub, mul, div, sqrt
+// Operands that are all normal numbers (exponent field 1..2046) skip the classification.
+
+const isNormal = (hi: number): boolean => ((((hi >>> 20) & 0x7ff) - 1) >>> 0) < 2046;
 
 export function dAdd(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  if (isNormal(ahi) && isNormal(bhi)) { dAddNormal(st, alo, ahi, blo, bhi); return; }
   const t1 = dType(st, alo, ahi), t2 = dType(st, blo, bhi);
   if (t1 >= T_QNAN || t2 >= T_QNAN) { dProcessNaNs(st, t1, t2, alo, ahi, blo, bhi); return; }
   dAddNum(st, t1, t2, alo, ahi, blo, bhi);
 }
 
 export function dSub(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  if (isNormal(ahi) && isNormal(bhi)) { dAddNormal(st, alo, ahi, blo, bhi ^ SIGN); return; }
   const t1 = dType(st, alo, ahi), t2 = dType(st, blo, bhi);
   if (t1 >= T_QNAN || t2 >= T_QNAN) { dProcessNaNs(st, t1, t2, alo, ahi, blo, bhi); return; }
   dAddNum(st, t1, t2, alo, ahi, blo, bhi ^ SIGN);
+}
+
+function dAddNormal(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  const x = dValue(alo, ahi), y = dValue(blo, bhi);
+  const s = x + y;
+  if (s === 0) { exactZero(st); return; }
+  if (inRange(s < 0 ? -s : s)) { dRoundFast(st, s, twoSumErr(x, y, s), fpcrRounding(st)); return; }
+  slowAdd(st, T_NUM, T_NUM, alo, ahi, blo, bhi, fpcrRounding(st));
 }
 
 function dAddNum(st: FpState, t1: number, t2: number, alo: number, ahi: number, blo: number, bhi: number): void {
@@ -111,7 +147,22 @@ function dAddNum(st: FpState, t1: number, t2: number, alo: number, ahi: number, 
 }
 
 export function dMul(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  if (isNormal(ahi) && isNormal(bhi) && dMulNormal(st, alo, ahi, blo, bhi)) return;
   dMulCommon(st, alo, ahi, blo, bhi, false);
+}
+
+/** Normal operands: the product of the significands (in [1, 4)) and its TwoProduct error are exact
+ * whatever the exponents; scaling by 2^(ea + eb) is exact when the result is normal. False: the
+ * result is tiny or overflows (the caller takes the exact path). */
+function dMulNormal(st: FpState, alo: number, ahi: number, blo: number, bhi: number): boolean {
+  const x = dSig(alo, ahi), y = dSig(blo, bhi);
+  const p = x * y;
+  const e = dExp(ahi) + dExp(bhi);
+  if (e < -1022 || e > 1022) return false;
+  const r = p * pow2(e), ar = r < 0 ? -r : r;
+  if (!inRange(ar)) return false;
+  dRoundFast(st, r, twoProdErr(x, y, p), fpcrRounding(st));
+  return true;
 }
 
 /** FMULX: FPMul except infinity * zero = 2.0 with the product's sign. */
@@ -129,17 +180,12 @@ function dMulCommon(st: FpState, alo: number, ahi: number, blo: number, bhi: num
     return;
   }
   if (t1 === T_ZERO || t2 === T_ZERO) { set(0, sign); return; }
-  const x = dNum(t1, alo, ahi), y = dNum(t2, blo, bhi);
-  const p = x * y;
-  const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y, ap = p < 0 ? -p : p;
-  if (ax < P995 && ay < P995 && ax >= MIN_NORMAL && ay >= MIN_NORMAL && ap > PM900 && ap < MAX_DOUBLE) {
-    dRoundFast(st, p, twoProdErr(x, y, p), fpcrRounding(st));
-    return;
-  }
+  if (isNormal(ahi) && isNormal(bhi) && dMulNormal(st, alo, ahi, blo, bhi)) return;
   slowMulAdd(st, false, 0, 0, t1, alo, ahi, t2, blo, bhi, 0, fpcrRounding(st));
 }
 
 export function dDiv(st: FpState, alo: number, ahi: number, blo: number, bhi: number): void {
+  if (isNormal(ahi) && isNormal(bhi) && dDivNormal(st, alo, ahi, blo, bhi)) return;
   const t1 = dType(st, alo, ahi), t2 = dType(st, blo, bhi);
   if (t1 >= T_QNAN || t2 >= T_QNAN) { dProcessNaNs(st, t1, t2, alo, ahi, blo, bhi); return; }
   const sign = (ahi ^ bhi) & SIGN;
@@ -150,16 +196,23 @@ export function dDiv(st: FpState, alo: number, ahi: number, blo: number, bhi: nu
     return;
   }
   if (t1 === T_ZERO || t2 === T_INF) { set(0, sign); return; }
-  const x = dNum(t1, alo, ahi), y = dNum(t2, blo, bhi);
-  const q = x / y;
-  const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y, aq = q < 0 ? -q : q;
-  if (ax > PM900 && ax < P995 && ay >= MIN_NORMAL && ay < P995 && aq > MIN_NORMAL && aq < P995) {
-    const p = q * y;
-    const r = (x - p) - twoProdErr(q, y, p); // x - q*y, exact
-    dRoundFast(st, q, y < 0 ? -r : r, fpcrRounding(st));
-    return;
-  }
+  if (isNormal(ahi) && isNormal(bhi) && dDivNormal(st, alo, ahi, blo, bhi)) return;
   slowDiv(st, t1, alo, ahi, t2, blo, bhi, fpcrRounding(st));
+}
+
+/** Normal operands: the quotient of the significands (in (1/2, 2)) and its exact residual
+ * x - q*y, scaled by 2^(ea - eb) when the result is normal; false otherwise. */
+function dDivNormal(st: FpState, alo: number, ahi: number, blo: number, bhi: number): boolean {
+  const x = dSig(alo, ahi), y = dSig(blo, bhi);
+  const q = x / y;
+  const e = dExp(ahi) - dExp(bhi);
+  if (e < -1021 || e > 1023) return false;
+  const r = q * pow2(e), ar = r < 0 ? -r : r;
+  if (!inRange(ar)) return false;
+  const p = q * y;
+  const rem = (x - p) - twoProdErr(q, y, p); // x - q*y, exact
+  dRoundFast(st, r, y < 0 ? -rem : rem, fpcrRounding(st));
+  return true;
 }
 
 export function dSqrt(st: FpState, alo: number, ahi: number): void {
@@ -168,11 +221,14 @@ export function dSqrt(st: FpState, alo: number, ahi: number): void {
   if (t === T_ZERO) { set(0, ahi & SIGN); return; }
   if (ahi < 0) { invalid(st); return; }
   if (t === T_INF) { set(alo, ahi); return; }
-  const x = dNum(t, alo, ahi);
-  if (x > PM960 && x < P1000) {
-    const s = Math.sqrt(x);
+  if (isNormal(ahi)) {
+    // x = m * 2^e with e even and m in [1, 4): the root of m and its exact residual, scaled by 2^(e/2)
+    // (always a normal result).
+    let m = dSig(alo, ahi), e = dExp(ahi);
+    if ((e & 1) !== 0) { m *= 2; e -= 1; }
+    const s = Math.sqrt(m);
     const p = s * s;
-    dRoundFast(st, s, (x - p) - twoProdErr(s, s, p), fpcrRounding(st));
+    dRoundFast(st, s * pow2(e / 2), (m - p) - twoProdErr(s, s, p), fpcrRounding(st));
     return;
   }
   slowSqrt(st, alo, ahi, fpcrRounding(st));
@@ -184,13 +240,16 @@ export function dSqrt(st: FpState, alo: number, ahi: number): void {
 function dFmaNum(st: FpState, tc: number, clo: number, chi: number, t1: number, alo: number, ahi: number,
   t2: number, blo: number, bhi: number, half: boolean): void {
   const rnd = fpcrRounding(st);
-  if (rnd === RND_TIEEVEN && t1 === T_NUM && t2 === T_NUM) {
-    const c = dNum(tc, clo, chi), x = dNum(t1, alo, ahi), y = dNum(t2, blo, bhi);
-    const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y, ac = c < 0 ? -c : c;
-    const uh = x * y, auh = uh < 0 ? -uh : uh;
-    if (ax >= MIN_NORMAL && ay >= MIN_NORMAL && ax < P995 && ay < P995 && auh > PM900 && auh < P1000 &&
-      ac < P1000 && (ac === 0 || ac >= MIN_NORMAL)) {
+  if (rnd === RND_TIEEVEN && isNormal(ahi) && isNormal(bhi) && (tc === T_ZERO || isNormal(chi))) {
+    // Work at the product's scale: x, y are the significands (x*y in [1, 4)), c the addend divided by
+    // 2^E; the result is scaled back by 2^E, exactly when it is normal.
+    const x = dSig(alo, ahi), y = dSig(blo, bhi);
+    const E = dExp(ahi) + dExp(bhi);
+    const d = tc === T_ZERO ? 0 : dExp(chi) - E;
+    if (d > -900 && d < 900 && E >= -1022 && E <= 1023) {
+      const c = tc === T_ZERO ? 0 : dSig(clo, chi) * pow2(d);
       // Boldo-Melquiond: uh + ul = x*y; th + tl = c + uh; v = RO(tl + ul); z = RN(th + v).
+      const uh = x * y;
       const ul = twoProdErr(x, y, uh);
       const th = c + uh, tl = twoSumErr(c, uh, th);
       let v = tl + ul;
@@ -204,14 +263,16 @@ function dFmaNum(st: FpState, tc: number, clo: number, chi: number, t1: number, 
           F64W[0] = lo; F64W[1] = hi; v = F64[0];
         }
       }
-      let z = th + v;
+      const z = th + v;
       const ze = twoSumErr(th, v, z);
       const az = z < 0 ? -z : z;
-      if (az > PM900 && az < MAX_DOUBLE) {
-        if (half) z *= 0.5;
-        if (ve !== 0 || ze !== 0) st.fpsr |= IXC;
-        F64[0] = z; R[LO] = F64W[0]; R[HI] = F64W[1];
-        return;
+      if (az > PM900) {
+        const r = z * pow2(E) * (half ? 0.5 : 1);
+        if (inRange(r < 0 ? -r : r)) {
+          if (ve !== 0 || ze !== 0) st.fpsr |= IXC;
+          F64[0] = r; R[LO] = F64W[0]; R[HI] = F64W[1];
+          return;
+        }
       }
     }
   }

@@ -13,6 +13,7 @@ import { FP_DP } from './fp_dp.js';
 import { FP_CVT } from './fp_cvt.js';
 import { FP_MOV } from './fp_mov.js';
 import { FP_SYSREG } from './fp_sysreg.js';
+import { CRYPTO } from './crypto.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
@@ -26,4 +27,5 @@ export const FAMILIES: Family[] = [
   FP_CVT,
   FP_MOV,
   FP_SYSREG,
+  CRYPTO,
 ];
