@@ -14,6 +14,17 @@
 import { Cpu, EC } from '../cpu.js';
 import { enc, Encoding } from '../insn.js';
 import { SYSREG_BY_NAME, slotOfKey } from '../sysregs.js';
+import { SIMD_FP_SAME } from './simd_fp_same.js';
+import { SIMD_FP_MISC } from './simd_fp_misc.js';
+import { SIMD_FP_ACROSS } from './simd_fp_across.js';
+import { SIMD_FP_PAIRWISE } from './simd_fp_pairwise.js';
+import { SIMD_FP_ELEM } from './simd_fp_elem.js';
+import { SIMD_FP_SHIFT } from './simd_fp_shift.js';
+import { FP_DP } from './fp_dp.js';
+import { FP_CVT } from './fp_cvt.js';
+import { FP_LDST } from './fp_ldst.js';
+import { FP_MOV } from './fp_mov.js';
+import { CRYPTO } from './crypto.js';
 
 const CPACR_EL1 = slotOfKey(SYSREG_BY_NAME.get('CPACR_EL1')!.key);
 const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
@@ -85,5 +96,16 @@ const CATCH_ALL: Encoding[] = [
 ];
 
 export const SIMD_FP: Encoding[] = [
+  ...SIMD_FP_SAME,
+  ...SIMD_FP_MISC,
+  ...SIMD_FP_ACROSS,
+  ...SIMD_FP_PAIRWISE,
+  ...SIMD_FP_ELEM,
+  ...SIMD_FP_SHIFT,
   ...CATCH_ALL,
+  ...FP_DP,
+  ...FP_CVT,
+  ...FP_LDST,
+  ...FP_MOV,
+  ...CRYPTO,
 ];
