@@ -175,10 +175,9 @@ export const SIMD_DIFF: Encoding[] = [
   enc('0QU01110 qq1 mmmmm 0kkk 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
   enc('0QU01110 qq1 mmmmm 10kk 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
   enc('0QU01110 qq1 mmmmm 110k 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
-  // PMULL with 8-bit elements (16-bit results). size 01 and 10 are reserved; 11 is the crypto form.
+  // PMULL with 8-bit elements (16-bit results). size 01 and 10 are reserved (the catch-all's), 11 is
+  // the crypto extension's 64-bit form.
   enc('0Q001110 001 mmmmm 1110 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
-  enc('0Q001110 011 mmmmm 1110 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
-  enc('0Q001110 101 mmmmm 1110 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
   enc('01011110 qq1 mmmmm 1001 00 nnnnn ddddd', 'SIMD_scalar_three_different', LONG_, prepScalar),
   enc('01011110 qq1 mmmmm 1011 00 nnnnn ddddd', 'SIMD_scalar_three_different', LONG_, prepScalar),
   enc('01011110 qq1 mmmmm 1101 00 nnnnn ddddd', 'SIMD_scalar_three_different', LONG_, prepScalar),
