@@ -304,26 +304,29 @@ describe('64-bit address arithmetic', () => {
 
 // ---------------------------------------------------------------- SIMD&FP
 
-describe('SIMD&FP loads and stores (no FP unit)', () => {
+describe('SIMD&FP loads and stores: the FP access trap', () => {
   const FPEN = (v: bigint) => v << 20n;
-  it('trap with EC 0x07 when CPACR_EL1.FPEN disables FP, UNDEFINED when it allows it', async () => {
-    for (const src of ['ldr q0, [x1]', 'str d0, [x1, #8]!', 'ldp s0, s1, [sp], #8', 'ldr q1, [x1, x2, lsl #4]',
-      'ld1 {v0.16b}, [x0]', 'st1 {v0.s}[1], [x0], #4', 'ld4r {v0.8b, v1.8b, v2.8b, v3.8b}, [x0]', `ldr d0, #${CODE + 8}`, 'stnp q0, q1, [x0]']) {
+  it('trap with EC 0x07 when CPACR_EL1.FPEN disables FP, and execute when it allows it', async () => {
+    const S = BigInt(SCRATCH);
+    const forms: [string, Record<number, bigint>, bigint?][] = [
+      ['ldr q0, [x1]', {}], ['str d0, [x1, #8]!', { 1: S + 8n }], ['ldp s0, s1, [sp], #8', {}, S + 8n],
+      ['ldr q1, [x1, x2, lsl #4]', {}], ['ld1 {v0.16b}, [x0]', {}], ['st1 {v0.s}[1], [x0], #4', { 0: S + 4n }],
+      ['ld4r {v0.8b, v1.8b, v2.8b, v3.8b}, [x0]', {}], [`ldr d0, #${CODE + 8}`, {}], ['stnp q0, q1, [x0]', {}],
+    ];
+    for (const [src, x, sp] of forms) {
       const w = await A(src);
       for (const fpen of [0n, 2n]) {
         const c = run([w], { sys: { CPACR_EL1: FPEN(fpen) } }, { pc: 0x200n });
         expect(esr(c), src).toEqual({ ec: 0x07, iss: 0x1e00000, il: 1 });
         expect(sysr(c, 'ELR_EL1')).toBe(BigInt(CODE));
       }
-      const c = run([w], { sys: { CPACR_EL1: FPEN(3n) } }, { pc: 0x200n });
-      expect(esr(c).ec, src).toBe(0);
+      run([w], { sys: { CPACR_EL1: FPEN(3n) }, x: { 0: S, 1: S, 2: 1n }, sp: S }, { x, sp: sp ?? S, pc: BigInt(CODE + 4) });
     }
   });
   it('FPEN = 01 traps EL0 only', async () => {
     const w = await A('ldr q0, [x1]');
-    let c = run([w], { sys: { CPACR_EL1: FPEN(1n) } }, { pc: 0x200n });
-    expect(esr(c).ec).toBe(0);
-    c = run([w], { el: 0, sys: { CPACR_EL1: FPEN(1n) } }, { pc: 0x400n });
+    run([w], { sys: { CPACR_EL1: FPEN(1n) }, x: { 1: BigInt(SCRATCH) } }, { pc: BigInt(CODE + 4) });
+    const c = run([w], { el: 0, sys: { CPACR_EL1: FPEN(1n) } }, { pc: 0x400n });
     expect(esr(c).ec).toBe(0x07);
   });
   it('unallocated SIMD&FP encodings are UNDEFINED even when FP is disabled', () => {

@@ -7,7 +7,7 @@ import { generateClass, probeWord } from '../../tools/oracle/cases.js';
 import { decodeFixture, encodeFixture, FixtureCase } from '../../tools/oracle/fixture.js';
 import { Outcome, SCRATCH, SCRATCH_SIZE, SLOT_SP } from '../../tools/oracle/layout.js';
 import { Rng } from '../../tools/oracle/rng.js';
-import { caseRegs, fnv1a, seedRegs, seedScratch } from '../../tools/oracle/state.js';
+import { caseRegs, fnv1a, seedFpRegs, seedRegs, seedScratch } from '../../tools/oracle/state.js';
 
 describe('oracle generator', () => {
   it('regenerates the same initial states the fixtures were recorded with', () => {
@@ -18,6 +18,30 @@ describe('oracle generator', () => {
     let h = 0;
     for (let i = 0; i < 50; i++) h = (Math.imul(h, 31) + fnv1a(seedScratch(i * 7919))) | 0;
     expect((h >>> 0).toString(16)).toBe('2119dc2c');
+    let fp = '';
+    for (let i = 0; i < 200; i++) fp += seedFpRegs(Math.imul(i, 2654435761) >>> 0).map((v) => v.toString(16)).join(',') + ';';
+    expect(fnv1a(new TextEncoder().encode(fp)).toString(16)).toBe('68d5eaf5');
+  });
+
+  it('seeds the SIMD&FP state with special values in every FPCR mode', () => {
+    const modes = new Set<bigint>();
+    const seen = { qnan: 0, snan: 0, inf: 0, zero: 0, denormal: 0 };
+    for (let i = 0; i < 2000; i++) {
+      const fp = seedFpRegs(i * 7919);
+      modes.add(fp[64]);
+      for (let s = 0; s < 64; s++) {
+        for (const d of [fp[s]]) {
+          const exp = (d >> 52n) & 0x7ffn, frac = d & ((1n << 52n) - 1n);
+          if (exp === 0x7ffn && frac === 0n) seen.inf++;
+          else if (exp === 0x7ffn && (frac >> 51n) === 1n) seen.qnan++;
+          else if (exp === 0x7ffn) seen.snan++;
+          else if (exp === 0n && frac === 0n) seen.zero++;
+          else if (exp === 0n) seen.denormal++;
+        }
+      }
+    }
+    expect(modes.size).toBe(32); // RMode x FZ x DN x AHP
+    for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(100);
   });
 
   it('is deterministic', () => {

@@ -10,7 +10,7 @@ import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import { loadImage } from '../../emu/loader/image.js';
 import { Tracer } from '../../emu/trace/tracer.js';
 import type { TraceWriter } from '../../emu/trace/events.js';
-import { FIXTURE_CLASSES } from '../../tools/oracle/catalogue.js';
+import { RECORDED_CLASSES } from '../oracle/classes.js';
 import { decodeFixture } from '../../tools/oracle/fixture.js';
 import { checkAll, formatSummary, OracleCpu } from '../../tools/oracle/replay.js';
 
@@ -60,7 +60,7 @@ describe('register writes in traces', () => {
     t.verifyRegs = true;
     cpu.m.setTracer(t);
     let total = 0;
-    for (const cls of FIXTURE_CLASSES) {
+    for (const cls of RECORDED_CLASSES) {
       const cases = decodeFixture(readFileSync(join(ROOT, 'test', 'fixtures', 'oracle', `${cls}.bin.gz`)));
       // A register the tracer did not expect to change throws inside the run: a host exception,
       // which checkAll reports as a failed case.

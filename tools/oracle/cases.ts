@@ -4,8 +4,9 @@
 
 import { Rng } from './rng.js';
 import { CATALOGUE, CatEntry, Cls, classify, probeExcluded, withSboBits } from './catalogue.js';
-import { EDGE_VALUES, seedScratch } from './state.js';
-import { MAX_WORDS, SCRATCH, SCRATCH_SIZE, SLOT_SP, TEST_PC, UNMAPPED, WINDOW, WINDOW_SIZE } from './layout.js';
+import { EDGE_VALUES } from './state.js';
+import { MAX_WORDS, SCRATCH, SCRATCH_SIZE, TEST_PC, UNMAPPED, WINDOW, WINDOW_SIZE } from './layout.js';
+import { Builder, fpOperands, M64, otherReg, pickEA, RN, RS, RT, RT2, setBase, field, setField, u64 } from './shape.js';
 
 export interface Case {
   /** Catalogue entry name (probes: probe_<space>). */
@@ -13,93 +14,14 @@ export interface Case {
   cls: Cls;
   seed: number;
   words: number[];
-  /** Register slot (0-30 X, 31 SP, 32 NZCV, 33 TPIDR_EL0) -> value, applied over the seed's state. */
+  /** State slot (layout.ts: 0-30 X, 31 SP, 32 NZCV, 33 TPIDR_EL0, V halves, FPCR, FPSR) -> value,
+   * applied over the seed's state. */
   overrides: Map<number, bigint>;
 }
 
-const M64 = (1n << 64n) - 1n;
-const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
-
-function field(w: number, shift: number, width: number): number {
-  return (w >>> shift) & ((1 << width) - 1);
-}
-
-function setField(w: number, shift: number, width: number, v: number): number {
-  const m = ((1 << width) - 1) << shift;
-  return ((w & ~m) | ((v << shift) & m)) >>> 0;
-}
-
-const RT = (w: number): number => w & 31;
-const RN = (w: number): number => (w >>> 5) & 31;
-const RT2 = (w: number): number => (w >>> 10) & 31;
-const RS = (w: number): number => (w >>> 16) & 31;
 
 function randomFill(g: Rng, e: CatEntry): number {
   return ((g.next() & ~e.mask) | e.value) >>> 0;
-}
-
-/** A register number (0..30) different from all of `avoid`. */
-function otherReg(g: Rng, avoid: number[]): number {
-  for (;;) {
-    const r = g.below(31);
-    if (!avoid.includes(r)) return r;
-  }
-}
-
-/** Things the generator decides for one case. */
-class Builder {
-  readonly ov = new Map<number, bigint>();
-  private scratch: Uint8Array | undefined;
-  constructor(readonly g: Rng, readonly seed: number) {}
-
-  /** Value of an X register or SP slot (31) for an operand; XZR cannot be set. */
-  set(slot: number, v: bigint): void {
-    this.ov.set(slot, v & M64);
-  }
-
-  mem(off: number, bytes: number): bigint {
-    this.scratch ??= seedScratch(this.seed);
-    let v = 0n;
-    for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(this.scratch[off + k]);
-    return v;
-  }
-}
-
-/** How an effective address may be placed: 'free' = anywhere in scratch, naturally aligned half the
- * time (normal accesses may be unaligned in Linux user mode); 'strict' = aligned, but misaligned 5% of
- * the time to check the Alignment fault; 'aligned' = always aligned. */
-type Placement = 'free' | 'strict' | 'aligned';
-
-/** An effective address for an access of `bytes` bytes with alignment `align`; 2% of the time (when
- * allowFault) an unmapped address, to check the fault. */
-function pickEA(g: Rng, bytes: number, align: number, placement: Placement, allowFault = true): number {
-  if (allowFault && g.chance(0.02)) return UNMAPPED + g.below(0x1000 / align) * align;
-  const span = SCRATCH_SIZE - bytes;
-  if (placement !== 'free') {
-    if (placement === 'strict' && align > 1 && g.chance(0.05)) {
-      let off = g.below(span + 1);
-      if (off % align === 0) off += 1;
-      return SCRATCH + Math.min(off, span);
-    }
-    return SCRATCH + g.below(Math.floor(span / align) + 1) * align;
-  }
-  if (g.chance(0.5)) return SCRATCH + g.below(Math.floor(span / bytes) + 1) * bytes;
-  return SCRATCH + g.below(span + 1);
-}
-
-/** Set base register Rn so that base + off = ea. SP as a base must stay 16-byte aligned: the address
- * moves down (or up) by less than 16 to fix that, keeping `alignOfOff` alignment. */
-function setBase(b: Builder, rn: number, ea: number, off: bigint, bytes: number): void {
-  let base = u64(BigInt(ea) - off);
-  if (rn === 31) {
-    const mis = Number(base & 15n);
-    if (mis !== 0) {
-      base -= BigInt(mis);
-      if (Number(base + off) < SCRATCH && ea >= SCRATCH) base += 16n;
-      if (Number(base + off) + bytes > SCRATCH + SCRATCH_SIZE && ea < SCRATCH + SCRATCH_SIZE) base -= 16n;
-    }
-  }
-  b.set(rn === 31 ? SLOT_SP : rn, u64(base));
 }
 
 /** Target address for a branch into the code window, never the instruction itself. */
@@ -160,6 +82,8 @@ function shape(b: Builder, e: CatEntry, w0: number): number[] | null {
     }
     case 'probe':
       return [w];
+    case 'fp':
+      return e.gen !== undefined ? e.gen(b, w) : fpOperands(b, w);
     case 'b26': case 'b19': case 'b14': {
       const [shift, width] = e.kind === 'b26' ? [0, 26] : e.kind === 'b19' ? [5, 19] : [5, 14];
       const t = windowTarget(g, g.chance(0.6));

@@ -9,9 +9,34 @@
 // any other character random.
 // A word is classified by the matching entry with the most fixed bits.
 
-export type Cls = 'dp_imm' | 'dp_reg' | 'branch' | 'exception' | 'system' | 'ldst' | 'ldst_pair' | 'excl' | 'atomic' | 'undef' | 'table';
+//
+// SIMD&FP classes are families (families/*.ts, listed in families/index.ts): each brings its fixture
+// class name, its case count and its entries, every entry with an optional generator that shapes a
+// random word of the pattern into a case (families/README in tools/oracle/README.md).
 
-export const FIXTURE_CLASSES: readonly Cls[] = ['dp_imm', 'dp_reg', 'branch', 'exception', 'system', 'ldst', 'ldst_pair', 'excl', 'atomic', 'undef', 'table'];
+import type { Builder } from './shape.js';
+import { FAMILIES } from './families/index.js';
+
+/** A fixture class: the integer classes below, or a family's class (its fixture file's name). */
+export type Cls = string;
+
+/** The integer classes (cases.ts shapes their operands by kind). */
+export const INT_CLASSES: readonly Cls[] = ['dp_imm', 'dp_reg', 'branch', 'exception', 'system', 'ldst', 'ldst_pair', 'excl', 'atomic', 'undef', 'table'];
+
+export const FIXTURE_CLASSES: readonly Cls[] = [...INT_CLASSES, ...FAMILIES.map((f) => f.cls)];
+
+/** Shapes a random word of an entry into a case: sets registers through the Builder (base addresses,
+ * V register values) and returns the word(s), or null to draw another word. */
+export type Gen = (b: Builder, w: number) => number[] | null;
+
+/** A SIMD&FP family: one fixture class (test/fixtures/oracle/<cls>.bin.gz). */
+export interface Family {
+  cls: Cls;
+  /** Cases at --scale 1. */
+  count: number;
+  /** The family's entries; patterns as in this file. No gen: registers as the seed gives them. */
+  entries: { name: string; pattern: string; gen?: Gen; weight?: number; excluded?: boolean }[];
+}
 
 export type Kind =
   | 'alu'      // registers only (data processing, hints, barriers, system register moves, exceptions)
@@ -27,6 +52,7 @@ export type Kind =
   | 'ex2'      // LDXR-family followed by STXR-family on the same address (a 2- or 3-word case)
   | 'cas' | 'casp' | 'atomic'
   | 'dc'       // DC ZVA and cache maintenance by VA: Xt points into scratch
+  | 'fp'       // a family entry: its gen shapes the case (or registers as the seed gives them)
   | 'probe';   // a word no entry matches: run with unconstrained registers
 
 export interface CatEntry {
@@ -45,6 +71,9 @@ export interface CatEntry {
   sequence: boolean;
   /** Should-be-one bits (part of mask and value). */
   sbo: number;
+  /** A family entry (SIMD&FP): recorded on QEMU's Cortex-A57 model. */
+  fp: boolean;
+  gen?: Gen;
 }
 
 function entry(name: string, cls: Cls, pattern: string, kind: Kind, opts: { excluded?: boolean; weight?: number } = {}): CatEntry {
@@ -60,7 +89,7 @@ function entry(name: string, cls: Cls, pattern: string, kind: Kind, opts: { excl
       fixedBits++;
     }
   }
-  return { name, cls, pattern: p, kind, mask: mask >>> 0, value: value >>> 0, fixedBits, excluded: opts.excluded ?? false, weight: opts.weight ?? 1, sequence: kind === 'ex2', sbo: sbo >>> 0 };
+  return { name, cls, pattern: p, kind, mask: mask >>> 0, value: value >>> 0, fixedBits, excluded: opts.excluded ?? false, weight: opts.weight ?? 1, sequence: kind === 'ex2', sbo: sbo >>> 0, fp: kind === 'fp' };
 }
 
 function bits(v: number, n: number): string {
@@ -246,10 +275,26 @@ function build(): CatEntry[] {
   for (const [n, sf, op31, o0, hi] of three) {
     add(n, 'dp_reg', `${sf}0011011 ${bits(op31, 3)} mmmmm ${o0} ${hi ? 'YYYYY' : 'aaaaa'} nnnnn ddddd`, 'alu', { weight: 2 });
   }
+
+  // ------------------------------------------------------------ SIMD&FP families
+  for (const f of FAMILIES) {
+    for (const x of f.entries) {
+      const e = entry(x.name, f.cls, x.pattern, 'fp', { weight: x.weight, excluded: x.excluded });
+      e.gen = x.gen;
+      E.push(e);
+    }
+  }
   return E;
 }
 
 export const CATALOGUE: readonly CatEntry[] = build();
+
+const BY_NAME = new Map(CATALOGUE.map((e) => [e.name, e]));
+
+/** The entry of a name (probes and unknown names: undefined). */
+export function entryByName(name: string): CatEntry | undefined {
+  return BY_NAME.get(name);
+}
 
 {
   const seen = new Set<string>();

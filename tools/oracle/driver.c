@@ -7,10 +7,10 @@
  *
  * For each case the driver fills the scratch area from the case seed (the same xoshiro128** stream as
  * tools/oracle/state.ts), writes the instruction words into a code window of UDF #0 words, and enters
- * a loader that sets NZCV, TPIDR_EL0, SP and X0-X30 and branches to the words. Every case ends in a
+ * a loader that sets V0-V31, FPCR, FPSR, NZCV, TPIDR_EL0, SP and X0-X30 and branches to the words. Every case ends in a
  * signal: SIGILL when execution reaches a UDF pad (fall-through or a branch target) or the instruction
  * is UNDEFINED, SIGSEGV/SIGBUS/SIGTRAP when it faults or is BRK. The handler copies the registers from
- * the signal frame and siglongjmp()s back. Nothing is reserved: the loader needs no register after the
+ * the signal frame (the SIMD&FP state from its fpsimd_context record) and siglongjmp()s back. Nothing is reserved: the loader needs no register after the
  * branch, and the handler restores the C library's TPIDR_EL0 before it touches anything else.
  *
  * Layout constants must match tools/oracle/layout.ts.
@@ -38,6 +38,7 @@
 struct in_case {
   uint32_t seed, nwords, words[MAX_WORDS];
   uint64_t x[31], sp, nzcv, tpidr;
+  uint64_t fpcr, fpsr, v[64]; /* Vn = v[2n] (bits 63:0), v[2n+1] (bits 127:64) */
 };
 
 struct out_head {
@@ -45,17 +46,29 @@ struct out_head {
   uint64_t pc, addr;
   uint64_t x[31], sp, pstate, tpidr;
   uint32_t scratch_hash, nruns;
+  uint64_t fpcr, fpsr, v[64];
 };
 
 /* The state block the loader reads; offsets are hard-coded in the loader below. */
-struct state { uint64_t x[31], sp, nzcv, tpidr; };
+struct state { uint64_t x[31], sp, nzcv, tpidr, fpcr, fpsr; uint64_t v[64] __attribute__((aligned(16))); };
 
-_Static_assert(sizeof(struct in_case) == 296, "in_case layout");
-_Static_assert(sizeof(struct out_head) == 304, "out_head layout");
+_Static_assert(sizeof(struct in_case) == 824, "in_case layout");
+_Static_assert(sizeof(struct out_head) == 832, "out_head layout");
+_Static_assert(__builtin_offsetof(struct state, v) == 288, "state layout");
+
+/* The signal frame's records (struct _aarch64_ctx, struct fpsimd_context: asm/sigcontext.h, which
+ * signal.h includes) follow each other in uc_mcontext.__reserved; the FP/SIMD one is searched for. */
 
 extern char loader_start[], loader_branch[], loader_end[];
 __asm__(
   ".text\n.balign 4\n.global loader_start\nloader_start:\n"
+  "  add x1, x0, #288\n"
+  "  ldp q0, q1, [x1, #0]\n  ldp q2, q3, [x1, #32]\n  ldp q4, q5, [x1, #64]\n  ldp q6, q7, [x1, #96]\n"
+  "  ldp q8, q9, [x1, #128]\n  ldp q10, q11, [x1, #160]\n  ldp q12, q13, [x1, #192]\n  ldp q14, q15, [x1, #224]\n"
+  "  ldp q16, q17, [x1, #256]\n  ldp q18, q19, [x1, #288]\n  ldp q20, q21, [x1, #320]\n  ldp q22, q23, [x1, #352]\n"
+  "  ldp q24, q25, [x1, #384]\n  ldp q26, q27, [x1, #416]\n  ldp q28, q29, [x1, #448]\n  ldp q30, q31, [x1, #480]\n"
+  "  ldr x1, [x0, #272]\n  msr fpcr, x1\n"
+  "  ldr x1, [x0, #280]\n  msr fpsr, x1\n"
   "  ldr x1, [x0, #248]\n  mov sp, x1\n"
   "  ldr x1, [x0, #256]\n  msr nzcv, x1\n"
   "  ldr x1, [x0, #264]\n  msr tpidr_el0, x1\n"
@@ -141,6 +154,18 @@ static void handler(int sig, siginfo_t *si, void *vctx) {
   res.pc = uc->uc_mcontext.pc;
   res.pstate = uc->uc_mcontext.pstate;
   res.tpidr = tp;
+  for (struct _aarch64_ctx *h = (struct _aarch64_ctx *)uc->uc_mcontext.__reserved;
+       h->magic != 0 && h->size != 0 && (char *)h < (char *)uc->uc_mcontext.__reserved + sizeof uc->uc_mcontext.__reserved;
+       h = (struct _aarch64_ctx *)((char *)h + h->size)) {
+    if (h->magic != FPSIMD_MAGIC) continue;
+    struct fpsimd_context *f = (struct fpsimd_context *)h;
+    res.fpcr = f->fpcr;
+    res.fpsr = f->fpsr;
+    memcpy(res.v, f->vregs, sizeof res.v);
+    break;
+  }
+  /* The case's rounding mode and flush-to-zero must not leak into the C library. */
+  __asm__ volatile("msr fpcr, xzr");
   siglongjmp(jb, 1);
 }
 
@@ -193,7 +218,10 @@ int main(int argc, char **argv) {
     __builtin___clear_cache((char *)tw, (char *)(tw + MAX_WORDS));
     memcpy(st.x, c.x, sizeof st.x);
     st.sp = c.sp; st.nzcv = c.nzcv; st.tpidr = c.tpidr;
+    st.fpcr = c.fpcr; st.fpsr = c.fpsr;
+    memcpy(st.v, c.v, sizeof st.v);
     memset(&res, 0, sizeof res);
+    res.fpcr = res.fpsr = ~0ull; /* a frame without an FP/SIMD record shows */
     /* A case that never ends (a branch loop) is stopped after 1 s of CPU time, so load on the
      * machine cannot fire it spuriously. */
     struct itimerval on = { .it_interval = { 0, 0 }, .it_value = { 1, 0 } }, off = { { 0, 0 }, { 0, 0 } };

@@ -7,24 +7,31 @@
 // depends on the emulator's decode table (its rows are sampled); every other class depends on the
 // oracle's own catalogue (catalogue.ts) alone.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { A64_TABLE } from '../../emu/cpu/a64/index.js';
 import { compileEncoding } from '../../emu/cpu/decoder.js';
 import { Case, generateClass, generateFromRows } from './cases.js';
-import { Cls, FIXTURE_CLASSES } from './catalogue.js';
+import { Cls, entryByName, FIXTURE_CLASSES } from './catalogue.js';
+import { FAMILIES } from './families/index.js';
 import { encodeFixture, FixtureCase } from './fixture.js';
 import { FIXTURE_VERSION, OUTCOME_NAMES, Outcome, TEST_PC } from './layout.js';
-import { QEMU, QEMU_CPU, runUnderQemu } from './qemu.js';
+import { QEMU, QEMU_CPU, QEMU_CPU_FP, runUnderQemu } from './qemu.js';
 import { expectedFrom } from './replay.js';
 import { fnv1a, seedScratch } from './state.js';
 
-/** Cases per class at --scale 1 (table: cases per decode-table row). About 55,000 in all. */
+/** Cases per class at --scale 1 (table: cases per decode-table row); families bring their own. */
 export const CLASS_COUNTS: Record<Cls, number> = {
   dp_imm: 6000, dp_reg: 9000, branch: 4000, exception: 1500, system: 3000,
   ldst: 12000, ldst_pair: 4500, excl: 5000, atomic: 6000, undef: 4000, table: 20,
+  ...Object.fromEntries(FAMILIES.map((f) => [f.cls, f.count])),
 };
+
+/** The QEMU CPU model a case runs on: SIMD&FP entries on the Cortex-A57, the rest on the A76. */
+export function cpuFor(c: Case): string {
+  return entryByName(c.name)?.fp ? QEMU_CPU_FP : QEMU_CPU;
+}
 
 export function tableRows(): { name: string; mask: number; value: number }[] {
   return A64_TABLE.map((e) => {
@@ -40,7 +47,7 @@ export function casesFor(cls: Cls, seed: number, scale: number): Case[] {
 
 /** Run cases under QEMU; check the driver regenerated the same scratch; return fixture cases. */
 export async function oracleRun(cases: Case[], jobs: number): Promise<FixtureCase[]> {
-  const results = await runUnderQemu(cases, { jobs });
+  const results = await runUnderQemu(cases, { jobs, cpu: cpuFor });
   return cases.map((c, k) => {
     const q = results[k];
     if (q.scratchHash !== fnv1a(seedScratch(c.seed))) {
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.out, { recursive: true });
   const qv = spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? '?';
-  const manifest: Record<string, unknown> = { version: FIXTURE_VERSION, seed: args.seed, scale: args.scale, qemu: qv, cpu: QEMU_CPU, classes: {} };
+  const manifest: Record<string, unknown> = { version: FIXTURE_VERSION, seed: args.seed, scale: args.scale, qemu: qv, cpu: QEMU_CPU, cpuFp: QEMU_CPU_FP, classes: {} };
   let total = 0;
   for (const cls of args.classes) {
     const t0 = Date.now();
@@ -105,7 +112,19 @@ async function main(): Promise<void> {
     }
   }
   manifest.total = total;
-  if (args.classes.length === FIXTURE_CLASSES.length) writeFileSync(join(args.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // The manifest lists every class: classes not regenerated now keep their previous entries.
+  const mpath = join(args.out, 'manifest.json');
+  if (existsSync(mpath)) {
+    const old = JSON.parse(readFileSync(mpath, 'utf8')) as { classes?: Record<string, unknown> };
+    const merged: Record<string, unknown> = {};
+    for (const c of FIXTURE_CLASSES) {
+      const e = (manifest.classes as Record<string, unknown>)[c] ?? old.classes?.[c];
+      if (e !== undefined) merged[c] = e;
+    }
+    manifest.classes = merged;
+    manifest.total = Object.values(merged).reduce((n: number, e) => n + ((e as { cases: number }).cases ?? 0), 0);
+  }
+  writeFileSync(mpath, JSON.stringify(manifest, null, 2) + '\n');
   console.log(`total ${total} cases in ${args.out}`);
 }
 

@@ -21,7 +21,13 @@ export const UNMAPPED = 0x0020_0000;
 export const SLOT_SP = 31;
 export const SLOT_NZCV = 32;
 export const SLOT_TPIDR = 33;
-export const NSLOTS = 34;
+/** The general-purpose part of the state (slots 0..33): what the integer-only seed derivation gives. */
+export const NSLOTS_INT = 34;
+/** SIMD&FP state: Vn bits [63:0] in slot SLOT_V + 2n, bits [127:64] in SLOT_V + 2n + 1. */
+export const SLOT_V = 34;
+export const SLOT_FPCR = 98;
+export const SLOT_FPSR = 99;
+export const NSLOTS = 100;
 
 /** Bumped whenever the fixture format or the seed-to-state derivation changes. */
 export const FIXTURE_VERSION = 1;

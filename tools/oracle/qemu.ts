@@ -8,18 +8,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Case } from './cases.js';
-import { MAX_WORDS, NSLOTS, Outcome, SLOT_NZCV, SLOT_SP, SLOT_TPIDR } from './layout.js';
+import { MAX_WORDS, NSLOTS, Outcome, SLOT_FPCR, SLOT_FPSR, SLOT_NZCV, SLOT_SP, SLOT_TPIDR, SLOT_V } from './layout.js';
 import { caseRegs } from './state.js';
 
 export const QEMU = process.env.ORACLE_QEMU ?? 'qemu-aarch64';
 export const CROSS_CC = process.env.ORACLE_CC ?? 'aarch64-linux-gnu-gcc';
 /** The CPU model closest to ARMv8.0 + LSE + LDAPR that QEMU 7.2 offers (no pointer authentication,
- * whose hints would otherwise change X30). */
+ * whose hints would otherwise change X30): the integer classes run on it. */
 export const QEMU_CPU = process.env.ORACLE_CPU ?? 'cortex-a76';
+/** The SIMD&FP classes run on the Cortex-A57 model: ARMv8.0 FP/AdvSIMD plus the crypto extension,
+ * without the ARMv8.2 half-precision arithmetic, dot product etc. the A76 model adds (which a64emu
+ * does not implement: those encodings must be UNDEFINED). */
+export const QEMU_CPU_FP = process.env.ORACLE_CPU_FP ?? 'cortex-a57';
 
 export interface Run { off: number; bytes: Uint8Array }
 
-/** What QEMU reported for one case. regs: X0-X30, SP, NZCV (bits 31:28), TPIDR_EL0. */
+/** What QEMU reported for one case. regs: the state slots (layout.ts): X0-X30, SP, NZCV (bits 31:28),
+ * TPIDR_EL0, V0-V31 as 64-bit halves, FPCR, FPSR. */
 export interface QemuResult {
   signo: number;
   code: number;
@@ -31,8 +36,8 @@ export interface QemuResult {
   runs: Run[];
 }
 
-const IN_SIZE = 296;
-const OUT_HEAD = 304;
+const IN_SIZE = 824;
+const OUT_HEAD = 832;
 
 function driverSource(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -77,6 +82,9 @@ export function encodeInput(cases: readonly Case[]): Uint8Array {
     putU64(dv, o + 272, regs[SLOT_SP]);
     putU64(dv, o + 280, regs[SLOT_NZCV]);
     putU64(dv, o + 288, regs[SLOT_TPIDR]);
+    putU64(dv, o + 296, regs[SLOT_FPCR]);
+    putU64(dv, o + 304, regs[SLOT_FPSR]);
+    for (let s = 0; s < 64; s++) putU64(dv, o + 312 + 8 * s, regs[SLOT_V + s]);
   });
   return buf;
 }
@@ -106,6 +114,9 @@ export function decodeOutput(raw: Uint8Array, n: number): QemuResult[] {
     regs.push(dv.getBigUint64(o + 272, true));
     regs.push(dv.getBigUint64(o + 280, true) & 0xf0000000n);
     regs.push(dv.getBigUint64(o + 288, true));
+    for (let s = 0; s < 64; s++) regs.push(dv.getBigUint64(o + 320 + 8 * s, true));
+    regs.push(dv.getBigUint64(o + 304, true));
+    regs.push(dv.getBigUint64(o + 312, true));
     const scratchHash = dv.getUint32(o + 296, true), nruns = dv.getUint32(o + 300, true);
     o += OUT_HEAD;
     const runs: Run[] = [];
@@ -114,18 +125,19 @@ export function decodeOutput(raw: Uint8Array, n: number): QemuResult[] {
       runs.push({ off, bytes: buf.slice(o + 4, o + 4 + len) });
       o += 4 + len;
     }
-    if (regs.length !== NSLOTS) throw new Error('oracle: slots');
+    if (regs.length !== NSLOTS || regs[SLOT_FPSR] === undefined) throw new Error('oracle: slots');
+    if (regs[SLOT_FPCR] === 0xffffffffffffffffn) throw new Error('oracle: the signal frame had no FP/SIMD record');
     out.push({ signo, code, outcome: outcomeOfSignal(signo, code), pc, addr, regs, scratchHash, runs });
   }
   if (o !== buf.length) throw new Error('oracle: trailing driver output');
   return out;
 }
 
-function runOne(driver: string, cases: readonly Case[], dir: string, tag: string): Promise<QemuResult[]> {
+function runOne(driver: string, cases: readonly Case[], dir: string, tag: string, cpu: string): Promise<QemuResult[]> {
   const inPath = join(dir, `in-${tag}.bin`), outPath = join(dir, `out-${tag}.bin`);
   writeFileSync(inPath, encodeInput(cases));
   return new Promise((resolve, reject) => {
-    const p = spawn(QEMU, ['-cpu', QEMU_CPU, driver, inPath, outPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(QEMU, ['-cpu', cpu, driver, inPath, outPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     p.on('error', reject);
@@ -137,19 +149,30 @@ function runOne(driver: string, cases: readonly Case[], dir: string, tag: string
 }
 
 /** Run cases under QEMU in batches, `jobs` processes at a time; results are in case order. */
-export async function runUnderQemu(cases: readonly Case[], opts: { jobs?: number; batch?: number } = {}): Promise<QemuResult[]> {
+export async function runUnderQemu(cases: readonly Case[], opts: { jobs?: number; batch?: number; cpu?: (c: Case) => string } = {}): Promise<QemuResult[]> {
   const driver = buildDriver();
   const jobs = Math.max(1, opts.jobs ?? 2);
   const batch = opts.batch ?? 2000;
   const dir = mkdtempSync(join(tmpdir(), 'a64emu-oracle-run-'));
   try {
+    // Batches of consecutive cases for the same CPU model.
+    const cpuOf = opts.cpu ?? (() => QEMU_CPU);
+    const batches: { from: number; to: number; cpu: string }[] = [];
+    for (let k = 0; k < cases.length;) {
+      const cpu = cpuOf(cases[k]);
+      let j = k + 1;
+      while (j < cases.length && j - k < batch && cpuOf(cases[j]) === cpu) j++;
+      batches.push({ from: k, to: j, cpu });
+      k = j;
+    }
     const results: QemuResult[][] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       for (;;) {
         const k = next++;
-        if (k * batch >= cases.length) return;
-        results[k] = await runOne(driver, cases.slice(k * batch, (k + 1) * batch), dir, String(k));
+        if (k >= batches.length) return;
+        const b = batches[k];
+        results[k] = await runOne(driver, cases.slice(b.from, b.to), dir, String(k), b.cpu);
       }
     };
     await Promise.all(Array.from({ length: jobs }, worker));

@@ -12,7 +12,7 @@ import { Machine, RAM_BASE, a64Decoder } from '../../emu/board/machine.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
 import { R, LO, HI } from '../../emu/cpu/int64.js';
-import { MAX_WORDS, NSLOTS, OUTCOME_NAMES, Outcome, SCRATCH, SCRATCH_SIZE, SLOT_NZCV, SLOT_SP, SLOT_TPIDR, TEST_PC } from './layout.js';
+import { MAX_WORDS, NSLOTS, OUTCOME_NAMES, Outcome, SCRATCH, SCRATCH_SIZE, SLOT_FPCR, SLOT_FPSR, SLOT_NZCV, SLOT_SP, SLOT_TPIDR, SLOT_V, TEST_PC } from './layout.js';
 import { caseRegs, seedScratch } from './state.js';
 import type { Expected, FixtureCase } from './fixture.js';
 import { hasAddr } from './fixture.js';
@@ -51,6 +51,9 @@ export class OracleCpu {
   private readonly kElr = key('ELR_EL1');
   private readonly kFar = key('FAR_EL1');
   private readonly kTpidr = key('TPIDR_EL0');
+  private readonly kCpacr = key('CPACR_EL1');
+  private readonly kFpcr = key('FPCR');
+  private readonly kFpsr = key('FPSR');
 
   constructor() {
     this.m = new Machine({ smp: 1, ramMiB: 16, semihosting: false, stdout: () => {}, stderr: () => {} });
@@ -65,6 +68,8 @@ export class OracleCpu {
     const kSctlr = key('SCTLR_EL1');
     if (!c.sys.read(c, kSctlr)) throw new Error('oracle: cannot read SCTLR_EL1');
     c.sys.write(c, kSctlr, (R[LO] | LINUX_SCTLR_BITS) & ~1, R[HI]);
+    // CPACR_EL1.FPEN = 11: the FP/SIMD unit is on for EL0, as Linux leaves it for a task using it.
+    c.sys.write(c, this.kCpacr, 3 << 20, 0);
   }
 
   /** Run words from the initial register slots and scratch contents. */
@@ -87,6 +92,14 @@ export class OracleCpu {
     c.hi[32] = Number(regs[SLOT_SP] >> 32n) | 0;
     c.nzcv = Number(regs[SLOT_NZCV] >> 28n) & 15;
     c.sys.write(c, this.kTpidr, Number(regs[SLOT_TPIDR] & 0xffffffffn) | 0, Number(regs[SLOT_TPIDR] >> 32n) | 0);
+    for (let s = 0; s < 64; s++) {
+      const v = regs[SLOT_V + s];
+      c.vw[2 * s] = Number(v & 0xffffffffn) | 0;
+      c.vw[2 * s + 1] = Number(v >> 32n) | 0;
+    }
+    // Through MSR's path, so the values pass the writable masks as QEMU's did when the driver set them.
+    c.sys.write(c, this.kFpcr, Number(regs[SLOT_FPCR] & 0xffffffffn) | 0, Number(regs[SLOT_FPCR] >> 32n) | 0);
+    c.sys.write(c, this.kFpsr, Number(regs[SLOT_FPSR] & 0xffffffffn) | 0, Number(regs[SLOT_FPSR] >> 32n) | 0);
     c.daif = 0;
     c.exclPa = -1;
     m.monitor.clear(c.id);
@@ -109,6 +122,11 @@ export class OracleCpu {
     out.push(toU64(R[LO], R[HI]));
     out.push(BigInt(c.nzcv) << 28n);
     c.sys.read(c, this.kTpidr);
+    out.push(toU64(R[LO], R[HI]));
+    for (let s = 0; s < 64; s++) out.push(toU64(c.vw[2 * s], c.vw[2 * s + 1]));
+    c.sys.read(c, this.kFpcr);
+    out.push(toU64(R[LO], R[HI]));
+    c.sys.read(c, this.kFpsr);
     out.push(toU64(R[LO], R[HI]));
     const after = m.ram.u8.slice(SCRATCH - RAM_BASE, SCRATCH - RAM_BASE + SCRATCH_SIZE);
     if (c.el === 0) {
@@ -170,13 +188,22 @@ export function check(cpu: OracleCpu, fc: FixtureCase): Verdict {
   if (ours.outcome !== e.outcome) diffs.push('outcome');
   if (ours.pc !== e.pc) diffs.push('pc');
   if (hasAddr(e.outcome) && ours.outcome === e.outcome && ours.addr !== e.addr) diffs.push('fault address');
-  for (let s = 0; s < NSLOTS; s++) if (ours.regs[s] !== wantRegs[s]) diffs.push(slotName(s));
+  for (let s = 0; s < NSLOTS; s++) {
+    if (ours.regs[s] !== wantRegs[s] && !diffs.includes(diffName(s))) diffs.push(diffName(s));
+  }
   if (Buffer.compare(ours.scratch, wantScratch) !== 0) diffs.push('memory');
   return { ok: diffs.length === 0, init, initScratch, wantRegs, wantScratch, ours, diffs };
 }
 
 export function slotName(s: number): string {
-  return s < 31 ? `x${s}` : s === SLOT_SP ? 'sp' : s === SLOT_NZCV ? 'nzcv' : s === SLOT_TPIDR ? 'tpidr_el0' : `slot${s}`;
+  if (s >= SLOT_V && s < SLOT_V + 64) return `v${(s - SLOT_V) >> 1}${(s - SLOT_V) & 1 ? '[127:64]' : '[63:0]'}`;
+  return s < 31 ? `x${s}` : s === SLOT_SP ? 'sp' : s === SLOT_NZCV ? 'nzcv' : s === SLOT_TPIDR ? 'tpidr_el0'
+    : s === SLOT_FPCR ? 'fpcr' : s === SLOT_FPSR ? 'fpsr' : `slot${s}`;
+}
+
+/** A V register's two slots as one name (for the list of differences). */
+function diffName(s: number): string {
+  return s >= SLOT_V && s < SLOT_V + 64 ? `v${(s - SLOT_V) >> 1}` : slotName(s);
 }
 
 function hex(v: bigint): string {
@@ -213,9 +240,11 @@ export function report(fc: FixtureCase, v: Verdict, disasm: (w: number, a: numbe
   L.push(`  ${'reg'.padEnd(10)} ${'initial'.padEnd(16)}   ${'qemu'.padEnd(16)}   ${'ours'.padEnd(16)}`);
   for (let s = 0; s < NSLOTS; s++) {
     const i = v.init[s], q = v.wantRegs[s], u = o.regs[s];
+    // SIMD&FP slots only where something changed (or the case is an FP one: FPCR/FPSR always).
+    if (s >= SLOT_V && q === i && u === i && s < SLOT_FPCR) continue;
     L.push(`  ${slotName(s).padEnd(10)} ${fmtSlot(s, i)}   ${q === i ? ' '.repeat(16) : fmtSlot(s, q)}   ${u === i ? ' '.repeat(16) : fmtSlot(s, u)}${mark(q !== u)}`);
   }
-  L.push('  (blank = unchanged from initial)');
+  L.push('  (blank = unchanged from initial; V registers only where changed)');
   const bad: number[] = [];
   for (let k = 0; k < SCRATCH_SIZE; k++) if (o.scratch[k] !== v.wantScratch[k]) bad.push(k);
   if (bad.length > 0) {

@@ -1,7 +1,7 @@
 // Arm ARM C4.1.4: Loads and Stores. This file: the general-register loads and stores (LDR/STR of every
 // size with the immediate, unscaled, pre/post-index, register-offset, unprivileged and literal forms,
-// the sign-extending loads, PRFM), the pairs (LDP/STP/LDPSW/LDNP/STNP), and the SIMD&FP forms (V = 1),
-// which only trap or are UNDEFINED since the FP unit is not implemented. The exclusive and
+// the sign-extending loads, PRFM) and the pairs (LDP/STP/LDPSW/LDNP/STNP); the SIMD&FP forms (V = 1) are
+// in fp_ldst.ts. The exclusive and
 // acquire/release forms are in ldst_exclusive.ts, the ARMv8.1 LSE atomics in atomics.ts; LDST is the
 // concatenation of all three.
 //
@@ -13,13 +13,11 @@
 //   With writeback and Rn == Rt or Rt2, as for single loads, the written-back address wins.
 // - STP with writeback and Rn == Rt or Rt2: the original register values are stored.
 
-import { Cpu, EC, SP, XZR } from '../cpu.js';
+import { Cpu, SP, XZR } from '../cpu.js';
 import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI, add64 } from '../int64.js';
-import { SYSREG_BY_NAME } from '../sysregs.js';
 import { sext } from './branch_sys.js';
 import { LDST_EXCLUSIVE, checkSp, ea, prepBase } from './ldst_exclusive.js';
-import { FP_UNALLOCATED as FP_LDST } from './simd_fp.js';
 import { ATOMICS } from './atomics.js';
 
 // ---------------------------------------------------------------- single register access
@@ -244,39 +242,6 @@ function LDSTP_post(c: Cpu, i: Insn): void {
   c.lo[n] = R[LO]; c.hi[n] = R[HI];
 }
 
-// ---------------------------------------------------------------- SIMD&FP loads and stores (V = 1)
-
-/** Single SIMD&FP register, immediate forms (opt = bits 11:10 where present): sizes B/H/S/D with
- * opc<1> = 0, Q with size = 00 and opc<1> = 1; the unprivileged slot (bits 11:10 = 10) is unallocated. */
-function prepFpSingle(i: Insn): boolean {
-  return (i.opc & 2) === 0 || i.size === 0;
-}
-function prepFpUnscaled(i: Insn): boolean {
-  return i.opt !== 2 && prepFpSingle(i);
-}
-function prepFpReg(i: Insn): boolean {
-  return (i.opt & 2) !== 0 && prepFpSingle(i);
-}
-/** Pair and literal forms: opc = 11 is unallocated. */
-function prepFpOpc(i: Insn): boolean {
-  return i.opc !== 3;
-}
-/** LD1-LD4/ST1-ST4 (multiple structures): the allocated opcodes; .1D with more than one element is reserved. */
-function prepFpMultiple(i: Insn): boolean {
-  const op = i.opc;
-  const selem = op === 0 ? 4 : op === 4 ? 3 : op === 8 ? 2 : op === 2 || op === 6 || op === 7 || op === 10 ? 1 : 0;
-  if (selem === 0) return false;
-  return !(i.size === 3 && i.N === 0 && selem !== 1);
-}
-/** LD1-LD4/ST1-ST4 (single structure) and LD1R-LD4R: the reserved size/S combinations. */
-function prepFpSingleStruct(i: Insn): boolean {
-  const scale = i.opc >>> 1, size = i.size;
-  if (scale === 3) return i.sh === 1 && i.S === 0; // replicate: loads only, S = 0
-  if (scale === 1) return (size & 1) === 0;
-  if (scale === 2) return (size & 2) === 0 && !((size & 1) === 1 && i.S === 1);
-  return true;
-}
-
 // ---------------------------------------------------------------- decode-time preparation
 
 /** op = size << 2 | opc, read from the word (the single-register rows fix both). */
@@ -391,25 +356,10 @@ const LITERAL: Encoding[] = [
   enc('11 011 0 00 iiiiiiiiiiiiiiiiiii ttttt', 'PRFM_lit', PRFM, prepLit),
 ];
 
-/** SIMD&FP (V = 1): decoded only far enough to know the encoding is allocated. */
-const FP: Encoding[] = [
-  enc('oo 011 1 00 iiiiiiiiiiiiiiiiiii ttttt', 'LDR_lit_fp', FP_LDST, prepFpOpc),
-  enc('oo 101 1 0 hh p iiiiiii uuuuu nnnnn ttttt', 'LDST_pair_fp', FP_LDST, prepFpOpc),
-  enc('qq 111 1 00 oo 0 iiiiiiiii xx nnnnn ttttt', 'LDST_imm9_fp', FP_LDST, prepFpUnscaled),
-  enc('qq 111 1 00 oo 1 mmmmm xxx S 10 nnnnn ttttt', 'LDST_reg_fp', FP_LDST, prepFpReg),
-  enc('qq 111 1 01 oo iiiiiiiiiiii nnnnn ttttt', 'LDST_uimm_fp', FP_LDST, prepFpSingle),
-  // AdvSIMD structures: Q in N, L in sh, opcode in opc, R in o.
-  enc('0 N 001100 0 h 000000 oooo qq nnnnn ttttt', 'LDST_multiple', FP_LDST, prepFpMultiple),
-  enc('0 N 001100 1 h 0 mmmmm oooo qq nnnnn ttttt', 'LDST_multiple_post', FP_LDST, prepFpMultiple),
-  enc('0 N 001101 0 h p 00000 ooo S qq nnnnn ttttt', 'LDST_single', FP_LDST, prepFpSingleStruct),
-  enc('0 N 001101 1 h p mmmmm ooo S qq nnnnn ttttt', 'LDST_single_post', FP_LDST, prepFpSingleStruct),
-];
-
 export const LDST: Encoding[] = [
   ...singleRows(),
   ...pairRows(),
   ...LITERAL,
   ...LDST_EXCLUSIVE,
   ...ATOMICS,
-  ...FP,
 ];

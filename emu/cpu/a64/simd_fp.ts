@@ -14,6 +14,8 @@
 import { Cpu, EC } from '../cpu.js';
 import { enc, Encoding } from '../insn.js';
 import { SYSREG_BY_NAME, slotOfKey } from '../sysregs.js';
+import { FP_LDST } from './fp_ldst.js';
+import { FP_MOV } from './fp_mov.js';
 import { SIMD_SAME } from './simd_same.js';
 import { SIMD_DIFF } from './simd_diff.js';
 import { SIMD_MISC } from './simd_misc.js';
@@ -98,6 +100,8 @@ const CATCH_ALL: Encoding[] = [
 
 export const SIMD_FP: Encoding[] = [
   ...CATCH_ALL,
+  ...FP_LDST,
+  ...FP_MOV,
   ...SIMD_SAME,
   ...SIMD_DIFF,
   ...SIMD_MISC,
