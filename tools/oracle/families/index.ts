@@ -4,8 +4,26 @@
 import type { Family } from '../catalogue.js';
 import { FP_LDST } from './fp_ldst.js';
 import { FP_MOV } from './fp_mov.js';
+import { SIMD_SAME } from './simd_same.js';
+import { SIMD_DIFF } from './simd_diff.js';
+import { SIMD_MISC } from './simd_misc.js';
+import { SIMD_ACROSS } from './simd_across.js';
+import { SIMD_SHIFT } from './simd_shift.js';
+import { SIMD_ELEM } from './simd_elem.js';
+import { SIMD_IMM } from './simd_imm.js';
+import { SIMD_COPY } from './simd_copy.js';
+import { SIMD_PERM } from './simd_perm.js';
 
 export const FAMILIES: Family[] = [
   FP_LDST,
   FP_MOV,
+  SIMD_SAME,
+  SIMD_DIFF,
+  SIMD_MISC,
+  SIMD_ACROSS,
+  SIMD_SHIFT,
+  SIMD_ELEM,
+  SIMD_IMM,
+  SIMD_COPY,
+  SIMD_PERM,
 ];
