@@ -8,7 +8,7 @@ import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI, add64, neg64 } from '../int64.js';
 import { fpEnabled } from './simd_fp.js';
 import {
-  lane, setT, out, flushQC, setSize, ssat, usat, tb, tw, sat, sqadd64, uqadd64, uqsub64,
+  lane, setT, out, flushQC, setSize, ssat, usat, tb, th, tw, sat, sqadd64, uqadd64, uqsub64,
 } from './simd_lanes.js';
 
 /** Element function: a = Vn's element (extended per aux2), d = Vd's old element (extended the other
@@ -88,6 +88,36 @@ function MISC(c: Cpu, i: Insn): void {
   out(c, d, i.aux3);
   flushQC(c);
 }
+
+// One loop per element size (d is read with the other signedness: only SUQADD/USQADD use it).
+function MISC_B(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, d = i.rd * 16, lanes = i.aux1;
+  setSize(0); ebits = 8;
+  if (i.aux2) for (let k = 0; k < lanes; k++) tb[k] = f((v[n + k] << 24) >> 24, v[d + k]);
+  else for (let k = 0; k < lanes; k++) tb[k] = f(v[n + k], (v[d + k] << 24) >> 24);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+function MISC_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vh, n = i.rn * 8, d = i.rd * 8, lanes = i.aux1;
+  setSize(1); ebits = 16;
+  if (i.aux2) for (let k = 0; k < lanes; k++) th[k] = f((v[n + k] << 16) >> 16, v[d + k]);
+  else for (let k = 0; k < lanes; k++) th[k] = f(v[n + k], (v[d + k] << 16) >> 16);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+function MISC_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vw, n = i.rn * 4, d = i.rd * 4, lanes = i.aux1;
+  setSize(2); ebits = 32;
+  if (i.aux2) for (let k = 0; k < lanes; k++) tw[k] = f(v[n + k], v[d + k] >>> 0);
+  else for (let k = 0; k < lanes; k++) tw[k] = f(v[n + k] >>> 0, v[d + k]);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+const MISC_BY_SIZE = [MISC_B, MISC_H, MISC_S];
 
 /** Element-wise, 64-bit elements. */
 function MISC64(c: Cpu, i: Insn): void {
@@ -235,7 +265,7 @@ function prepVec(i: Insn): boolean {
   }
   // SUQADD reads Vn unsigned (and Vd signed); USQADD the reverse; the rest read Vn signed except CLZ.
   i.aux2 = key === (0b00011 << 1) || key === (0b00100 << 1 | 1) ? 0 : 1;
-  i.aux1 = bytes >> esz; i.exec = MISC;
+  i.aux1 = bytes >> esz; i.exec = MISC_BY_SIZE[esz];
   return true;
 }
 
@@ -256,7 +286,7 @@ function prepScalar(i: Insn): boolean {
   if (NAMES[key] === undefined) return false;
   i.name = NAMES[key]; i.aux0 = key; i.aux1 = 1; i.aux3 = 1 << esz;
   i.aux2 = key === (0b00011 << 1) ? 0 : 1;
-  i.exec = esz === 3 ? MISC64 : MISC;
+  i.exec = esz === 3 ? MISC64 : MISC_BY_SIZE[esz];
   return true;
 }
 

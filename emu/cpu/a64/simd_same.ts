@@ -6,12 +6,12 @@
 // loops over the lanes.
 
 import type { Cpu } from '../cpu.js';
-import { enc, Encoding, Insn } from '../insn.js';
+import { enc, Encoding, Handler, Insn } from '../insn.js';
 import { R, LO, HI, add64, scmp64, ucmp64 } from '../int64.js';
 import { fpEnabled } from './simd_fp.js';
 import {
   lane, setT, out, flushQC, setSize, ssat, usat, shiftEl, shiftEl64, sqadd64, sqsub64, uqadd64, uqsub64,
-  smul32, tw, sat, P,
+  smul32, tb, th, tw, sat, P,
 } from './simd_lanes.js';
 
 /** An operation on one element of up to 32 bits: a, b the operands (extended per U), d the old
@@ -111,6 +111,36 @@ function SAME(c: Cpu, i: Insn): void {
   flushQC(c);
 }
 
+// The same, one loop per element size over the typed-array views (no per-lane size dispatch).
+function SAME_B(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, m = i.rm * 16, d = i.rd * 16, lanes = i.aux1;
+  setSize(0);
+  if (i.aux2) for (let k = 0; k < lanes; k++) tb[k] = f((v[n + k] << 24) >> 24, (v[m + k] << 24) >> 24, (v[d + k] << 24) >> 24);
+  else for (let k = 0; k < lanes; k++) tb[k] = f(v[n + k], v[m + k], v[d + k]);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+function SAME_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vh, n = i.rn * 8, m = i.rm * 8, d = i.rd * 8, lanes = i.aux1;
+  setSize(1);
+  if (i.aux2) for (let k = 0; k < lanes; k++) th[k] = f((v[n + k] << 16) >> 16, (v[m + k] << 16) >> 16, (v[d + k] << 16) >> 16);
+  else for (let k = 0; k < lanes; k++) th[k] = f(v[n + k], v[m + k], v[d + k]);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+function SAME_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vw, n = i.rn * 4, m = i.rm * 4, d = i.rd * 4, lanes = i.aux1;
+  setSize(2);
+  if (i.aux2) for (let k = 0; k < lanes; k++) tw[k] = f(v[n + k], v[m + k], v[d + k]);
+  else for (let k = 0; k < lanes; k++) tw[k] = f(v[n + k] >>> 0, v[m + k] >>> 0, v[d + k] >>> 0);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+const SAME_BY_SIZE = [SAME_B, SAME_H, SAME_S];
+
 /** Element-wise, 64-bit elements (lanes in aux1). */
 function SAME64(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
@@ -131,6 +161,32 @@ function PAIRWISE(c: Cpu, i: Insn): void {
   for (let k = 0; k < h; k++) setT(esz, h + k, f(lane(c, m, esz, 2 * k, sg), lane(c, m, esz, 2 * k + 1, sg), 0));
   out(c, i.rd, i.aux3);
 }
+
+function PAIRWISE_B(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, m = i.rm * 16, h = i.aux1 >> 1;
+  if (i.aux2) {
+    for (let k = 0; k < h; k++) tb[k] = f((v[n + 2 * k] << 24) >> 24, (v[n + 2 * k + 1] << 24) >> 24, 0);
+    for (let k = 0; k < h; k++) tb[h + k] = f((v[m + 2 * k] << 24) >> 24, (v[m + 2 * k + 1] << 24) >> 24, 0);
+  } else {
+    for (let k = 0; k < h; k++) tb[k] = f(v[n + 2 * k], v[n + 2 * k + 1], 0);
+    for (let k = 0; k < h; k++) tb[h + k] = f(v[m + 2 * k], v[m + 2 * k + 1], 0);
+  }
+  out(c, i.rd, i.aux3);
+}
+function PAIRWISE_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vh, n = i.rn * 8, m = i.rm * 8, h = i.aux1 >> 1;
+  if (i.aux2) {
+    for (let k = 0; k < h; k++) th[k] = f((v[n + 2 * k] << 16) >> 16, (v[n + 2 * k + 1] << 16) >> 16, 0);
+    for (let k = 0; k < h; k++) th[h + k] = f((v[m + 2 * k] << 16) >> 16, (v[m + 2 * k + 1] << 16) >> 16, 0);
+  } else {
+    for (let k = 0; k < h; k++) th[k] = f(v[n + 2 * k], v[n + 2 * k + 1], 0);
+    for (let k = 0; k < h; k++) th[h + k] = f(v[m + 2 * k], v[m + 2 * k + 1], 0);
+  }
+  out(c, i.rd, i.aux3);
+}
+const PAIRWISE_BY_SIZE = [PAIRWISE_B, PAIRWISE_H, PAIRWISE];
 
 /** ADDP Vd.2D. */
 function ADDP64(c: Cpu, i: Insn): void {
@@ -208,17 +264,109 @@ function SUB_32(c: Cpu, i: Insn): void {
   for (let k = 0; k < i.aux1; k++) v[d + k] = (v[n + k] - v[m + k]) | 0;
   hi64(c, i);
 }
+// Byte lanes four at a time in 32-bit words (SWAR): the carry out of each byte is kept from the next.
+const H8 = 0x80808080 | 0, L7 = 0x7f7f7f7f;
 function CMEQ_8(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  const v = c.vb, n = i.rn * 16, m = i.rm * 16, d = i.rd * 16, e = i.aux1 * 4;
-  for (let k = 0; k < e; k++) v[d + k] = v[n + k] === v[m + k] ? 0xff : 0;
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, d = i.rd * 4;
+  for (let k = 0; k < i.aux1; k++) {
+    const x = v[n + k] ^ v[m + k];
+    const nz = (((x & L7) + L7) | x) & H8; // top bit of each byte: the byte is non-zero
+    v[d + k] = ((~nz & H8) >>> 7) * 255;
+  }
   hi64(c, i);
 }
 function ADD_8(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  const v = c.vb, n = i.rn * 16, m = i.rm * 16, d = i.rd * 16, e = i.aux1 * 4;
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, d = i.rd * 4;
+  for (let k = 0; k < i.aux1; k++) { const a = v[n + k], b = v[m + k]; v[d + k] = ((a & L7) + (b & L7)) ^ ((a ^ b) & H8); }
+  hi64(c, i);
+}
+function SUB_8(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, d = i.rd * 4;
+  for (let k = 0; k < i.aux1; k++) { const a = v[n + k], b = v[m + k]; v[d + k] = ((a | H8) - (b & L7)) ^ ((a ^ ~b) & H8); }
+  hi64(c, i);
+}
+
+// UMAXP/UMINP of bytes (string and memory routines reduce compare masks with them), ADDP and MUL of
+// words and halfwords, MLA of words: loops of their own.
+/** The unsigned max (max = 1) or min of the two bytes of each halfword of w, packed into 2 bytes. */
+function pairMinMax(w: number, max: number): number {
+  const lo = w & 0x00ff00ff, hi = (w >>> 8) & 0x00ff00ff;
+  const ge = (((hi | 0x01000100) - lo) >>> 8) & 0x00010001; // per halfword: hi >= lo
+  const sel = (max ? ge : ge ^ 0x00010001) * 255; // 0xff where hi is the result
+  const r = (hi & sel) | (lo & ~sel);
+  return (r & 0xff) | ((r >>> 8) & 0xff00);
+}
+function PMINMAX_B(c: Cpu, i: Insn, max: number): void {
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, words = i.aux1 >> 2; // 2 or 4 words per operand
+  if (words === 4) {
+    tw[0] = pairMinMax(v[n], max) | (pairMinMax(v[n + 1], max) << 16);
+    tw[1] = pairMinMax(v[n + 2], max) | (pairMinMax(v[n + 3], max) << 16);
+    tw[2] = pairMinMax(v[m], max) | (pairMinMax(v[m + 1], max) << 16);
+    tw[3] = pairMinMax(v[m + 2], max) | (pairMinMax(v[m + 3], max) << 16);
+  } else {
+    tw[0] = pairMinMax(v[n], max) | (pairMinMax(v[n + 1], max) << 16);
+    tw[1] = pairMinMax(v[m], max) | (pairMinMax(v[m + 1], max) << 16);
+  }
+  out(c, i.rd, i.aux3);
+}
+function UMAXP_B(c: Cpu, i: Insn): void {
+  if (fpEnabled(c)) PMINMAX_B(c, i, 1);
+}
+function UMINP_B(c: Cpu, i: Insn): void {
+  if (fpEnabled(c)) PMINMAX_B(c, i, 0);
+}
+function ADDP_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, h = i.aux1 >> 1;
+  for (let k = 0; k < h; k++) tw[k] = (v[n + 2 * k] + v[n + 2 * k + 1]) | 0;
+  for (let k = 0; k < h; k++) tw[h + k] = (v[m + 2 * k] + v[m + 2 * k + 1]) | 0;
+  out(c, i.rd, i.aux3);
+}
+function MUL_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, d = i.rd * 4;
+  for (let k = 0; k < i.aux1; k++) v[d + k] = Math.imul(v[n + k], v[m + k]);
+  hi64(c, i);
+}
+function MUL_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vh, n = i.rn * 8, m = i.rm * 8, d = i.rd * 8, e = i.aux1 * 2;
+  for (let k = 0; k < e; k++) v[d + k] = Math.imul(v[n + k], v[m + k]);
+  hi64(c, i);
+}
+function MLA_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, m = i.rm * 4, d = i.rd * 4;
+  for (let k = 0; k < i.aux1; k++) v[d + k] = (v[d + k] + Math.imul(v[n + k], v[m + k])) | 0;
+  hi64(c, i);
+}
+function ADD_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vh, n = i.rn * 8, m = i.rm * 8, d = i.rd * 8, e = i.aux1 * 2;
   for (let k = 0; k < e; k++) v[d + k] = v[n + k] + v[m + k];
   hi64(c, i);
+}
+
+/** Dedicated handlers by opcode << 1 | U and size (the element-wise ones take aux1 = 32-bit words). */
+function dedicated(key: number, esz: number): Handler | undefined {
+  switch (key) {
+    case 0b10000 << 1: return esz === 0 ? ADD_8 : esz === 1 ? ADD_H : esz === 2 ? ADD_32 : undefined;
+    case 0b10000 << 1 | 1: return esz === 0 ? SUB_8 : esz === 2 ? SUB_32 : undefined;
+    case 0b10001 << 1 | 1: return esz === 0 ? CMEQ_8 : undefined;
+    case 0b10011 << 1: return esz === 1 ? MUL_H : esz === 2 ? MUL_S : undefined;
+    case 0b10010 << 1: return esz === 2 ? MLA_S : undefined;
+    default: return undefined;
+  }
+}
+/** Dedicated pairwise handlers (aux1 = lanes). */
+function dedicatedPairwise(key: number, esz: number): Handler | undefined {
+  if (esz === 0 && key === (0b10100 << 1 | 1)) return UMAXP_B;
+  if (esz === 0 && key === (0b10101 << 1 | 1)) return UMINP_B;
+  if (esz === 2 && key === 0b10111 << 1) return ADDP_S;
+  return undefined;
 }
 
 // ---------------------------------------------------------------- decode
@@ -247,13 +395,12 @@ function prepVec(i: Insn): boolean {
   i.aux0 = key; i.aux1 = (q ? 16 : 8) >> esz; i.aux3 = q ? 16 : 8;
   // Signed operands for the signed forms (U = 0) and for SQ[R]DMULH; the rest read them unsigned.
   i.aux2 = u === 0 || opcode === 0b10110 ? 1 : 0;
-  if (opcode === 0b10100 || opcode === 0b10101 || opcode === 0b10111) i.exec = PAIRWISE;
-  else if (key === (0b10000 << 1) && esz === 2) i.exec = ADD_32;
-  else if (key === (0b10000 << 1 | 1) && esz === 2) i.exec = SUB_32;
-  else if (key === (0b10000 << 1) && esz === 0) i.exec = ADD_8;
-  else if (key === (0b10001 << 1 | 1) && esz === 0) i.exec = CMEQ_8;
-  else i.exec = SAME;
-  if (i.exec !== SAME && i.exec !== PAIRWISE) i.aux1 = q ? 4 : 2;
+  if (opcode === 0b10100 || opcode === 0b10101 || opcode === 0b10111) {
+    i.exec = dedicatedPairwise(key, esz) ?? PAIRWISE_BY_SIZE[esz];
+    return true;
+  }
+  const h = dedicated(key, esz);
+  if (h !== undefined) { i.exec = h; i.aux1 = q ? 4 : 2; } else i.exec = SAME_BY_SIZE[esz];
   return true;
 }
 
@@ -272,7 +419,7 @@ function prepScalar(i: Insn): boolean {
   i.name = NAMES[key];
   i.aux0 = key; i.aux1 = 1; i.aux3 = 1 << esz;
   i.aux2 = u === 0 || opcode === 0b10110 ? 1 : 0;
-  i.exec = esz === 3 ? SAME64 : SAME;
+  i.exec = esz === 3 ? SAME64 : SAME_BY_SIZE[esz];
   return true;
 }
 

@@ -8,10 +8,10 @@
 // immh:immb - esize. Decode time stores the shift in imm, the part (the "2" forms) in imm2.
 
 import type { Cpu } from '../cpu.js';
-import { enc, Encoding, Insn } from '../insn.js';
+import { enc, Encoding, Handler, Insn } from '../insn.js';
 import { R, LO, HI, add64, lsl64, lsr64 } from '../int64.js';
 import { fpEnabled } from './simd_fp.js';
-import { lane, setT, out, flushQC, setSize, ssat, usat, shiftEl, shiftEl64, tw, sat, POW2, P } from './simd_lanes.js';
+import { lane, setT, out, flushQC, setSize, ssat, usat, shiftEl, shiftEl64, tb, th, tw, sat, POW2, P } from './simd_lanes.js';
 
 type OpS = (x: number, d: number, sh: number) => number;
 type OpS64 = (lo: number, hi: number, dlo: number, dhi: number, sh: number) => void;
@@ -75,6 +75,76 @@ function SHIFT(c: Cpu, i: Insn): void {
   for (let k = 0; k < i.aux1; k++) setT(esz, k, f(lane(c, n, esz, k, sg), lane(c, d, esz, k, 0), sh));
   out(c, d, i.aux3);
   flushQC(c);
+}
+
+// One loop per element size over the typed-array views.
+function SHIFT_B(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, d = i.rd * 16, sh = i.imm, lanes = i.aux1;
+  setSize(0);
+  if (i.aux2) for (let k = 0; k < lanes; k++) tb[k] = f((v[n + k] << 24) >> 24, v[d + k], sh);
+  else for (let k = 0; k < lanes; k++) tb[k] = f(v[n + k], v[d + k], sh);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+function SHIFT_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vh, n = i.rn * 8, d = i.rd * 8, sh = i.imm, lanes = i.aux1;
+  setSize(1);
+  if (i.aux2) for (let k = 0; k < lanes; k++) th[k] = f((v[n + k] << 16) >> 16, v[d + k], sh);
+  else for (let k = 0; k < lanes; k++) th[k] = f(v[n + k], v[d + k], sh);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+function SHIFT_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const f = OPS[i.aux0]!, v = c.vw, n = i.rn * 4, d = i.rd * 4, sh = i.imm, lanes = i.aux1;
+  setSize(2);
+  if (i.aux2) for (let k = 0; k < lanes; k++) tw[k] = f(v[n + k], v[d + k] >>> 0, sh);
+  else for (let k = 0; k < lanes; k++) tw[k] = f(v[n + k] >>> 0, v[d + k] >>> 0, sh);
+  out(c, i.rd, i.aux3);
+  flushQC(c);
+}
+const SHIFT_BY_SIZE = [SHIFT_B, SHIFT_H, SHIFT_S];
+
+// The plain shifts of words and halfwords (frequent in vectorised code): loops of their own, in place
+// (aux1 = lanes; a 64-bit vector's upper half is zeroed).
+function hi64(c: Cpu, i: Insn): void { if (i.aux3 === 8) { c.vw[i.rd * 4 + 2] = 0; c.vw[i.rd * 4 + 3] = 0; } }
+function USHR_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, d = i.rd * 4, sh = i.imm;
+  if (sh === 32) for (let k = 0; k < i.aux1; k++) v[d + k] = 0; else for (let k = 0; k < i.aux1; k++) v[d + k] = v[n + k] >>> sh;
+  hi64(c, i);
+}
+function SSHR_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, d = i.rd * 4, sh = i.imm > 31 ? 31 : i.imm; // >> 32 = >> 31 here
+  for (let k = 0; k < i.aux1; k++) v[d + k] = v[n + k] >> sh;
+  hi64(c, i);
+}
+function SHL_S(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vw, n = i.rn * 4, d = i.rd * 4, sh = i.imm;
+  for (let k = 0; k < i.aux1; k++) v[d + k] = v[n + k] << sh;
+  hi64(c, i);
+}
+function USHR_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vh, n = i.rn * 8, d = i.rd * 8, sh = i.imm; // sh <= 16: a 16-bit lane >>> 16 is 0
+  for (let k = 0; k < i.aux1; k++) v[d + k] = v[n + k] >>> sh;
+  hi64(c, i);
+}
+function SHL_H(c: Cpu, i: Insn): void {
+  if (!fpEnabled(c)) return;
+  const v = c.vh, n = i.rn * 8, d = i.rd * 8, sh = i.imm;
+  for (let k = 0; k < i.aux1; k++) v[d + k] = v[n + k] << sh;
+  hi64(c, i);
+}
+/** By opcode << 1 | U, for S and H elements. */
+function dedicated(key: number, esz: number): Handler | undefined {
+  if (esz === 2) return key === 1 ? USHR_S : key === 0 ? SSHR_S : key === 0b01010 << 1 ? SHL_S : undefined;
+  if (esz === 1) return key === 1 ? USHR_H : key === 0b01010 << 1 ? SHL_H : undefined;
+  return undefined;
 }
 
 function SHIFT64(c: Cpu, i: Insn): void {
@@ -147,7 +217,7 @@ function prepare(i: Insn, scalar: boolean): boolean {
     i.imm = opcode >= 0b01010 ? left : right;
     i.aux0 = key; i.aux2 = opcode === 0b01100 ? 1 : u ^ 1; // SQSHLU: a signed source
     i.aux1 = scalar ? 1 : (q ? 16 : 8) >> esz; i.aux3 = scalar ? 1 << esz : q ? 16 : 8;
-    i.exec = esz === 3 ? SHIFT64 : SHIFT;
+    i.exec = esz === 3 ? SHIFT64 : (scalar ? undefined : dedicated(key, esz)) ?? SHIFT_BY_SIZE[esz];
     return true;
   }
   if (esz === 3) return false;
