@@ -13,7 +13,8 @@ export function sysRegIss(op0: number, op1: number, crn: number, crm: number, op
   return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | ((rt & 31) << 5) | (crm << 1) | (read ? 1 : 0);
 }
 
-export const SYSREG_UNDEFINED = 1, SYSREG_TRAP = 2;
+/** Refusals: UNDEFINED; trapped to EL1 (EC 0x18); the FP access trap (EC 0x07, to SysRegs.fpTrapEl). */
+export const SYSREG_UNDEFINED = 1, SYSREG_TRAP = 2, SYSREG_FP_TRAP = 3;
 
 export function sysKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
@@ -37,6 +38,8 @@ export interface SysRegDef {
   el0Traps?: (c: Cpu) => boolean;
   /** Custom write; when absent the value is stored. */
   write?: (c: Cpu, lo: number, hi: number) => void;
+  /** A SIMD&FP register (FPCR, FPSR): access is checked as CheckFPAdvSIMDEnabled64() does. */
+  fp?: boolean;
 }
 
 const defs = new Map<number, SysRegDef>();
@@ -93,16 +96,20 @@ defineSysReg('SP_EL1', [3, 4, 4, 1, 0], 2, {
   read: (c) => c.getSpEl(1),
   write: (c, lo, hi) => c.setSpEl(1, lo, hi),
 });
-// FPCR: AHP, DN, FZ and RMode are kept; the trap enables are RAZ/WI (no trapped FP exceptions, as
-// the Cortex-A57 and QEMU); the rest is RES0. FPSR: the cumulative flags, QC, and bits [31:28],
-// which QEMU keeps (the AArch32 FPSCR's NZCV).
-export const FPCR_MASK = 0x07c00000;
+// FPCR: AHP, DN, FZ and RMode, and Stride and Len (no function in AArch64, kept for the AArch32
+// FPSCR, as the A57 and QEMU do); the trap enables are RAZ/WI (no trapped FP exceptions); the rest
+// is RES0 (FZ16 is ARMv8.2). FPSR: the cumulative flags, QC, and bits [31:28] (the AArch32 FPSCR's
+// NZCV). Both masks are checked against QEMU's cortex-a57 (oracle family fp_sysreg).
+// MRS/MSR of either take the FP access trap (EC 0x07) as SIMD&FP instructions do (`fp` below).
+export const FPCR_MASK = 0x07f70000;
 export const FPSR_MASK = 0xf800009f | 0;
 defineSysReg('FPCR', [3, 3, 4, 4, 0], 0, {
+  fp: true,
   read: (c) => { R[LO] = c.fpcr; R[HI] = 0; },
   write: (c, lo) => { c.fpcr = lo & FPCR_MASK; },
 });
 defineSysReg('FPSR', [3, 3, 4, 4, 1], 0, {
+  fp: true,
   read: (c) => { R[LO] = c.fpsr; R[HI] = 0; },
   write: (c, lo) => { c.fpsr = lo & FPSR_MASK; },
 });
@@ -115,17 +122,16 @@ defineSysReg('TPIDR_EL2', [3, 4, 13, 0, 2], 2);
 defineSysReg('CONTEXTIDR_EL1', [3, 0, 13, 0, 1], 1);
 
 // Identification: a Cortex-A57-like ARMv8.0 core plus LSE atomics (values as QEMU 7.2's cortex-a57,
-// with ID_AA64ISAR0_EL1.Atomic = 2 because we implement LSE).
+// with ID_AA64ISAR0_EL1.Atomic = 2 because we implement LSE, and LRCPC in ID_AA64ISAR1_EL1).
 const ro = (lo: number, hi = 0): Partial<SysRegDef> => ({ readOnly: true, reset: [lo | 0, hi | 0] });
 defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, ro(0x411fd070));
 defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R[LO] = c.mpidr | 0; R[HI] = 0; } });
 defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
-// EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD not
-// implemented (0xF: a kernel must not use them; their encodings take the CPACR trap or are
-// UNDEFINED); GIC system registers (1).
+// EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD implemented
+// (0, no half-precision arithmetic); GIC system registers (1).
 defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   readOnly: true,
-  read: (c) => { R[LO] = 0x01ff0011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
+  read: (c) => { R[LO] = 0x01000011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
 // ARMv8.0 debug architecture (DebugVer 6), no PMU (PMUVer 0), no trace: the PMU is not modelled.
@@ -133,14 +139,21 @@ defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x00000006));
 defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
 defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
-// AES/SHA/CRC32 fields: we implement CRC32 (bits [19:16] = 1) and LSE atomics (bits [23:20] = 2).
-defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00210000));
+// AES = 2 (AESE/AESD/AESMC/AESIMC and PMULL/PMULL2 of 64-bit elements), SHA1 = 1, SHA2 = 1 (SHA256),
+// CRC32 = 1 (QEMU's cortex-a57: 0x00011120), and Atomic = 2 (LSE).
+defineSysReg('ID_AA64ISAR0_EL1', [3, 0, 0, 6, 0], 1, ro(0x00211120));
 // LRCPC (bits [23:20]) = 1: LDAPR is implemented.
 defineSysReg('ID_AA64ISAR1_EL1', [3, 0, 0, 6, 1], 1, ro(0x0010_0000));
 // 44-bit PA (PARange 4, as the Cortex-A57), 16-bit ASID, 4 KiB granule only (TGran16 = 0, TGran64 = 0xf).
 defineSysReg('ID_AA64MMFR0_EL1', [3, 0, 0, 7, 0], 1, ro(0x0f000024 | 0, 0));
 defineSysReg('ID_AA64MMFR1_EL1', [3, 0, 0, 7, 1], 1, ro(0));
 defineSysReg('ID_AA64MMFR2_EL1', [3, 0, 0, 7, 2], 1, ro(0));
+// The AArch32 media and VFP feature registers, as QEMU's cortex-a57 (they describe the same SIMD&FP
+// unit: FP rounding modes, square root, divide, double and single precision, short vectors; AdvSIMD
+// integer, single precision, half-precision conversion; FP fused MAC; directed rounding and VRINT).
+defineSysReg('MVFR0_EL1', [3, 0, 0, 3, 0], 1, ro(0x10110222));
+defineSysReg('MVFR1_EL1', [3, 0, 0, 3, 1], 1, ro(0x12111111));
+defineSysReg('MVFR2_EL1', [3, 0, 0, 3, 2], 1, ro(0x00000043));
 defineSysReg('CTR_EL0', [3, 3, 0, 0, 1], 0, { ...ro(0x8444c004), el0Traps: (c) => (c.sys.sctlrEl1 & (1 << 15)) === 0 }); // SCTLR_EL1.UCT
 defineSysReg('DCZID_EL0', [3, 3, 0, 0, 7], 0, ro(4)); // DC ZVA block = 2^4 words = 64 bytes
 defineSysReg('CLIDR_EL1', [3, 1, 0, 0, 1], 1, ro(0x0a200023));
@@ -157,7 +170,7 @@ defineSysReg('SCTLR_EL1', [3, 0, 1, 0, 0], 1, {
   write: (c, lo, hi) => { c.sys.store(SCTLR_EL1, lo, hi); c.sys.onTranslationChange(c); },
 });
 defineSysReg('ACTLR_EL1', [3, 0, 1, 0, 1], 1);
-defineSysReg('CPACR_EL1', [3, 0, 1, 0, 2], 1);
+const CPACR_SLOT = defineSysReg('CPACR_EL1', [3, 0, 1, 0, 2], 1);
 defineSysReg('TTBR0_EL1', [3, 0, 2, 0, 0], 1, { write: (c, lo, hi) => { c.sys.store(TTBR0_EL1, lo, hi); c.sys.onTranslationChange(c); } });
 defineSysReg('TTBR1_EL1', [3, 0, 2, 0, 1], 1, { write: (c, lo, hi) => { c.sys.store(TTBR1_EL1, lo, hi); c.sys.onTranslationChange(c); } });
 defineSysReg('TCR_EL1', [3, 0, 2, 0, 2], 1, { write: (c, lo, hi) => { c.sys.store(TCR_EL1, lo, hi); c.sys.onTranslationChange(c); } });
@@ -185,7 +198,7 @@ defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0] });
 defineSysReg('ACTLR_EL2', [3, 4, 1, 0, 1], 2);
 defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2);
 defineSysReg('MDCR_EL2', [3, 4, 1, 1, 1], 2);
-defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
+const CPTR_EL2_SLOT = defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
 defineSysReg('HSTR_EL2', [3, 4, 1, 1, 3], 2);
 defineSysReg('HACR_EL2', [3, 4, 1, 1, 7], 2);
 defineSysReg('TTBR0_EL2', [3, 4, 2, 0, 0], 2);
@@ -254,11 +267,36 @@ export class SysRegs {
   /** Why the last refused read or write was refused: SYSREG_UNDEFINED, or SYSREG_TRAP (EC 0x18 to EL1). */
   refusal = SYSREG_UNDEFINED;
 
+  /** The EL an FP access trap goes to (SYSREG_FP_TRAP). */
+  fpTrapEl = 1;
+
+  /** CheckFPAdvSIMDEnabled64() without taking the exception: 0 when SIMD&FP is enabled, else the EL
+   * its trap goes to (CPACR_EL1.FPEN at EL0/EL1, then CPTR_EL2.TFP when EL2 exists). */
+  fpTrap(c: Cpu): number {
+    const el = c.el;
+    if (el <= 1) {
+      const fpen = (this.vals[2 * CPACR_SLOT] >>> 20) & 3;
+      if ((fpen & 1) === 0 || (fpen === 1 && el === 0)) return 1;
+    }
+    if (c.hasEl2 && el <= 2 && (this.vals[2 * CPTR_EL2_SLOT] & (1 << 10)) !== 0) return 2;
+    return 0;
+  }
+
+  private fpRefused(c: Cpu, d: SysRegDef): boolean {
+    if (d.fp !== true) return false;
+    const el = this.fpTrap(c);
+    if (el === 0) return false;
+    this.fpTrapEl = el;
+    this.refusal = SYSREG_FP_TRAP;
+    return true;
+  }
+
   /** MRS: value into R. Returns false when refused (see `refusal`). */
   read(c: Cpu, key: number): boolean {
     const d = defs.get(key);
     if (d === undefined || c.el < d.minEl || d.writeOnly) return this.refuse(SYSREG_UNDEFINED);
     if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
+    if (this.fpRefused(c, d)) return false;
     if (d.read) { d.read(c); return true; }
     const s = slotOf.get(key)!;
     R[LO] = this.vals[2 * s]; R[HI] = this.vals[2 * s + 1];
@@ -270,6 +308,7 @@ export class SysRegs {
     const d = defs.get(key);
     if (d === undefined || c.el < d.minEl || d.readOnly || c.el < (d.writeMinEl ?? 0)) return this.refuse(SYSREG_UNDEFINED);
     if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
+    if (this.fpRefused(c, d)) return false;
     if (d.write) { d.write(c, lo, hi); return true; }
     const s = slotOf.get(key)!;
     this.vals[2 * s] = lo; this.vals[2 * s + 1] = hi;

@@ -20,7 +20,8 @@
 //   0x22 REGSP  u8 el << 1 | spsel, u32 lo, u32 hi   SP written after a change of EL or SP selection
 //   0x60 + r    REG32: u32 lo                 a register write with hi = 0; r is 0..30 for X0..X30,
 //                                             31 for SP (the current MODE's bank), 32 for NZCV (lo is
-//                                             NZCV << 28, hi the PSTATE)
+//                                             NZCV << 28, hi the PSTATE), 33 FPCR, 34 FPSR
+//   0x23 VREG   u8 n, 4 x u32 (bits 31:0 first)   a write of V0..V31
 //   0x90 + r    REG: u32 lo, u32 hi           the same, any hi
 //   0xc0 | f    MEM: u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]   a data access;
 //               f: bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs from VA
@@ -35,7 +36,7 @@
 
 import { openSync, closeSync, readSync } from 'node:fs';
 import { BufferedFile } from './output.js';
-import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV } from './events.js';
+import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV, REG_FPSR } from './events.js';
 
 export const MAGIC = 'A64TRACE';
 const VERSION = 1;
@@ -46,7 +47,7 @@ const MAX_EVENT_TEXT = 1 << 16;
 /** Room for the largest fixed-size record. */
 const MAX_RECORD = 32;
 
-const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, RegSp = 0x22, Other = 0x40, Uart = 0x41, Excl = 0x42, Reg32 = 0x60, Reg = 0x90, Mem = 0xc0 }
+const enum Tag { Ctx = 0x01, Mode = 0x02, Code = 0x03, InsnNext = 0x10, InsnId = 0x12, RegSp = 0x22, VReg = 0x23, Other = 0x40, Uart = 0x41, Excl = 0x42, Reg32 = 0x60, Reg = 0x90, Mem = 0xc0 }
 
 export class BinaryWriter extends BufferedFile implements TraceWriter {
   private readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
@@ -135,6 +136,15 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
     if (hi === 0) { buf[p] = Tag.Reg32 + r; dv.setInt32(p + 1, lo, true); this.pos = p + 5; return; }
     buf[p] = Tag.Reg + r; dv.setInt32(p + 1, lo, true); dv.setInt32(p + 5, hi, true);
     this.pos = p + 9;
+  }
+
+  vreg(core: number, seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void {
+    if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
+    if (core !== this.core || seq !== this.cSeq || time !== this.cTime) this.ctx(core, seq, time);
+    const p = this.pos, dv = this.dv;
+    this.buf[p] = Tag.VReg; this.buf[p + 1] = n;
+    dv.setInt32(p + 2, w0, true); dv.setInt32(p + 6, w1, true); dv.setInt32(p + 10, w2, true); dv.setInt32(p + 14, w3, true);
+    this.pos = p + 18;
   }
 
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {
@@ -315,6 +325,14 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           pos += 10;
           break;
         }
+        case Tag.VReg: {
+          if (!need(18)) bad('truncated record');
+          const n = buf[pos + 1];
+          if (n > 31) bad(`V register ${n}`);
+          w.vreg?.(core, seq[core], time[core], n, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), dv.getInt32(pos + 10, true), dv.getInt32(pos + 14, true));
+          pos += 18;
+          break;
+        }
         case Tag.Other: {
           if (!need(5)) bad('truncated record');
           const n = dv.getUint32(pos + 1, true);
@@ -351,7 +369,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           break;
         }
         default:
-          if (tag >= Tag.Reg32 && tag <= Tag.Reg32 + REG_NZCV || tag >= Tag.Reg && tag <= Tag.Reg + REG_NZCV) {
+          if (tag >= Tag.Reg32 && tag <= Tag.Reg32 + REG_FPSR || tag >= Tag.Reg && tag <= Tag.Reg + REG_FPSR) {
             const wide = tag >= Tag.Reg, r = tag - (wide ? Tag.Reg : Tag.Reg32);
             if (!need(wide ? 9 : 5)) bad('truncated record');
             const lo = dv.getInt32(pos + 1, true), hi = wide ? dv.getInt32(pos + 5, true) : 0;

@@ -11,7 +11,7 @@
 // | t | fields (besides t, core, time) | meaning |
 // |---|---|---|
 // | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond not taken), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
-// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `nzcv`), `val` | a register the instruction changed (`nzcv` as bits [31:28]) |
+// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `nzcv`, `v0`..`v31`, `fpcr`, `fpsr`), `val` | a register the instruction changed (`nzcv` as bits [31:28]; `v0`..`v31` as 128-bit values, 32 hex digits) |
 // | `mem` | `seq`, `dir` (`"r"`/`"w"`), `va`, `pa`, `size` (bytes), `val` | a data access |
 // | `exc` | `seq` (when an instruction caused it), `kind` (`sync`/`irq`/`fiq`/`serror`), `from`, `to` (ELs), `esr`, `ec` (sync only), `elr`, `vec` | an exception taken |
 // | `eret` | `seq`, `from`, `to` (ELs), `pc` (return address) | an exception return |
@@ -37,10 +37,13 @@ export type WakeCause = typeof WAKE_CAUSES[number];
 export const SLEEP_WHYS = ['wfe', 'wfi', 'psci', 'off'] as const;
 export type SleepWhy = typeof SLEEP_WHYS[number];
 
-/** Register numbers in reg events: 0..30 are X0..X30, then SP and NZCV. */
-export const REG_SP = 31, REG_NZCV = 32;
+/** Register numbers in reg events: 0..30 are X0..X30, then SP, NZCV, FPCR and FPSR. (V registers have
+ * an event of their own: TraceWriter.vreg.) */
+export const REG_SP = 31, REG_NZCV = 32, REG_FPCR = 33, REG_FPSR = 34;
 /** Names of the register numbers, as the JSON Lines `reg` field has them. */
-export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'nzcv'];
+export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'nzcv', 'fpcr', 'fpsr'];
+/** Names of V0..V31 in reg events. */
+export const V_NAMES: readonly string[] = Array.from({ length: 32 }, (_, k) => `v${k}`);
 
 /** A code location as the tracer describes it once (tracer.ts CodeInfo). */
 export interface CodeLocation {
@@ -73,6 +76,9 @@ export interface TraceWriter {
    * NZCV, lo holds NZCV << 28 and pstate the full PSTATE (SPSR format) after the instruction; for SP,
    * el/spsel name the bank. */
   reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void;
+  /** A SIMD&FP register write: Vn's 128 bits as four 32-bit words, least significant first. (Optional:
+   * a writer without it drops these events.) */
+  vreg?(core: number, seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void;
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void;
   other(e: OtherEvent): void;
   close(): void;

@@ -1,13 +1,14 @@
 // JSON Lines trace writer: the schema is documented at the top of ./events.ts.
 
 import { BufferedFile, ascii } from './output.js';
-import { CodeLocation, OtherEvent, TraceWriter, hex32, hexTrim, REG_NAMES, otherJson } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, hex32, hexTrim, REG_NAMES, V_NAMES, otherJson } from './events.js';
 
 const P_INSN = ascii('{"t":"insn","core":'), P_REG = ascii('{"t":"reg","core":'), P_MEM = ascii('{"t":"mem","core":');
 const P_SEQ = ascii(',"seq":'), P_TIME = ascii(',"time":'), P_TRUE = ascii('true'), P_FALSE = ascii('false');
 const P_REGNAME = ascii(',"reg":"'), P_VAL = ascii('","val":"0x'), P_END = ascii('"}\n');
 const P_DIR_R = ascii(',"dir":"r","va":"0x'), P_DIR_W = ascii(',"dir":"w","va":"0x'), P_PA = ascii('","pa":"0x');
 const P_NAMES = REG_NAMES.map(ascii);
+const P_VNAMES = V_NAMES.map(ascii);
 const P_SIZE = ascii('","size":'), P_MVAL = ascii(',"val":"0x');
 
 /** Hex without leading zeros of (lo, hi). */
@@ -47,6 +48,13 @@ export class JsonlWriter implements TraceWriter {
     o.reserve(128);
     o.put(P_REG); o.dec(core); o.put(P_SEQ); o.dec(seq); o.put(P_TIME); o.dec(time);
     o.put(P_REGNAME); o.put(P_NAMES[r]); o.put(P_VAL); o.hex(hi, 8); o.hex(lo, 8); o.put(P_END);
+  }
+
+  vreg(core: number, seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void {
+    const o = this.out;
+    o.reserve(144);
+    o.put(P_REG); o.dec(core); o.put(P_SEQ); o.dec(seq); o.put(P_TIME); o.dec(time);
+    o.put(P_REGNAME); o.put(P_VNAMES[n]); o.put(P_VAL); o.hex(w3, 8); o.hex(w2, 8); o.hex(w1, 8); o.hex(w0, 8); o.put(P_END);
   }
 
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {

@@ -61,7 +61,9 @@ class TarmacParser {
     if (kind === 'R') {
       const rm = /^(\S+)\s+(\S+)/.exec(rest);
       if (rm === null) throw new TraceFormatError(this.file, lineNo, 'R line: expected NAME VALUE');
-      return { t: 'reg', core, seq: this.lastSeq.get(core), time, reg: rm[1].toLowerCase(), val: `0x${rm[2].replace(/_/g, '').toLowerCase()}` };
+      // Q0..Q31 (a whole V register, as Fast Models name it) are v0..v31, as in the other formats.
+      const name = rm[1].toLowerCase().replace(/^q(\d+)$/, 'v$1');
+      return { t: 'reg', core, seq: this.lastSeq.get(core), time, reg: name, val: `0x${rm[2].replace(/_/g, '').toLowerCase()}` };
     }
     const mm = MEM.exec(kind);
     if (mm !== null) {

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { readTarmac, tarmacCoreFiles } from './reader-tarmac.js';
 import { isBinaryTrace, replayBinary } from './binary.js';
 import { loadDisassembler } from '../asm/disassembler.js';
-import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, hex32, hexTrim, otherJson } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, V_NAMES, hex32, hexTrim, otherJson } from './events.js';
 
 /** One trace event. Fields beyond these depend on `t` (see the README); unknown fields are kept. */
 export interface TraceEvent {
@@ -116,6 +116,10 @@ export class EventBuilder implements TraceWriter {
 
   reg(core: number, seq: number, time: number, r: number, lo: number, hi: number): void {
     this.sink({ t: 'reg', core, seq, time, reg: REG_NAMES[r], val: `0x${hex32(hi)}${hex32(lo)}` });
+  }
+
+  vreg(core: number, seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void {
+    this.sink({ t: 'reg', core, seq, time, reg: V_NAMES[n], val: `0x${hex32(w3)}${hex32(w2)}${hex32(w1)}${hex32(w0)}` });
   }
 
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {

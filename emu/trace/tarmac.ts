@@ -3,7 +3,9 @@
 // Fast Models samples these lines follow):
 //
 //   TIME clk IT (SEQ) ADDR ENCODING O EL1h_n : DISASM     an instruction; IS when its condition failed
-//   TIME clk R X0 0000000000000001                         a register write (SP_ELn; cpsr for PSTATE)
+//   TIME clk R X0 0000000000000001                         a register write (SP_ELn; cpsr for PSTATE;
+//                                                          FPCR, FPSR as 32 bits; Q0..Q31 as 128 bits,
+//                                                          Fast Models' name for a whole V register)
 //   TIME clk MR8 VA:PA_NS VALUE / MW4 VA:PA_NS VALUE       a data read / write of n bytes (8-byte
 //                                                          values as hi_lo; PA in the Non-secure space)
 //   TIME clk E ADDR NUMBER CoreEvent_NAME                  an exception taken: the instruction that
@@ -19,7 +21,7 @@
 // to JSON Lines and binary traces only.
 
 import { BufferedFile, ascii } from './output.js';
-import { CodeLocation, OtherEvent, TraceWriter, hex32, REG_NZCV, REG_SP } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, hex32, REG_FPCR, REG_FPSR, REG_NZCV, REG_SP } from './events.js';
 
 
 // Fast Models' exception event numbers and names (0x80 + 4 * vector group + kind).
@@ -41,6 +43,8 @@ export function tarmacDisasm(dis: string): string {
 const P_IT = ascii('IT ('), P_IS = ascii('IS ('), P_CPSR = ascii('R cpsr '), P_NS = ascii('_NS '), P_MR = ascii('MR'), P_MW = ascii('MW');
 const P_SP_EL = [0, 1, 2, 3].map((n) => ascii(`R SP_EL${n} `));
 const P_X = Array.from({ length: 31 }, (_, n) => ascii(`R X${n} `));
+const P_Q = Array.from({ length: 32 }, (_, n) => ascii(`R Q${n} `));
+const P_FPCR = ascii('R FPCR '), P_FPSR = ascii('R FPSR ');
 
 export class TarmacWriter implements TraceWriter {
   private readonly files: BufferedFile[] = [];
@@ -83,8 +87,16 @@ export class TarmacWriter implements TraceWriter {
     o.reserve(96);
     o.dec(time); o.put(this.tags[core]);
     if (r === REG_NZCV) { o.put(P_CPSR); o.hex(pstate, 8, true); o.byte(10); return; }
+    if (r === REG_FPCR || r === REG_FPSR) { o.put(r === REG_FPCR ? P_FPCR : P_FPSR); o.hex(lo, 8, true); o.byte(10); return; }
     o.put(r === REG_SP ? P_SP_EL[spsel !== 0 ? el : 0] : P_X[r]);
     o.hex(hi, 8, true); o.hex(lo, 8, true); o.byte(10);
+  }
+
+  vreg(core: number, _seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void {
+    const o = this.files[core];
+    o.reserve(96);
+    o.dec(time); o.put(this.tags[core]); o.put(P_Q[n]);
+    o.hex(w3, 8, true); o.hex(w2, 8, true); o.hex(w1, 8, true); o.hex(w0, 8, true); o.byte(10);
   }
 
   mem(core: number, _seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void {

@@ -5,7 +5,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
 import { SPLIT } from '../cpu/mmu.js';
-import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV, DisasmFn, disassemble } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV, REG_FPCR, REG_FPSR, DisasmFn, disassemble } from './events.js';
 export type { DisasmFn } from './events.js';
 import { TraceFilter, NO_FILTER, inRanges, parseFilters, SymbolRange } from './filter.js';
 import { JsonlWriter } from './jsonl.js';
@@ -39,8 +39,11 @@ export class CodeInfo implements CodeLocation {
     readonly regs: Int8Array | null,
     /** The instruction can change NZCV. */
     readonly flags: boolean,
+    /** SIMD&FP registers it can write: a mask of V0..V31, and FP_FPSR / FP_FPCR (fpWrites). */
+    readonly vmask = 0,
+    readonly fpst = 0,
   ) {
-    this.fast = regs !== null && regs.length <= 2;
+    this.fast = regs !== null && regs.length <= 2 && vmask === 0 && fpst === 0;
     this.reg0 = regs !== null && regs.length > 0 ? regs[0] : -1;
     this.reg1 = regs !== null && regs.length > 1 ? regs[1] : -1;
   }
@@ -105,7 +108,30 @@ function writableRegs(insn: Insn): Int8Array | null {
   return Int8Array.from([...new Set(regs)].filter((r) => (r >= 0 && r < 31) || r === 32).sort((a, b) => a - b));
 }
 
+const FP_FPSR = 1, FP_FPCR = 2;
+
+/**
+ * The SIMD&FP registers an instruction can write, from its encoding alone, so that every class file's
+ * rows are covered without a list of names: SIMD&FP data processing (op0 = x111) writes Vd (bits 4:0)
+ * and the FPSR flags; a SIMD&FP load or store (op0 = x1x0 with V = 1) writes Vt to Vt+3 (structure
+ * lists) and Vt2 (bits 14:10, pairs); MSR writes FPCR or FPSR. [vmask, FP_FPSR | FP_FPCR].
+ */
+function fpWrites(insn: Insn): [number, number] {
+  const w = insn.word, op0 = (w >>> 25) & 15;
+  if ((op0 & 7) === 7) return [1 << (w & 31), FP_FPSR];
+  if ((op0 & 5) === 4 && ((w >>> 26) & 1) === 1) {
+    const t = w & 31;
+    return [((1 << t) | (1 << ((t + 1) & 31)) | (1 << ((t + 2) & 31)) | (1 << ((t + 3) & 31)) | (1 << ((w >>> 10) & 31))) | 0, 0];
+  }
+  if (insn.name === 'MSR_reg') return [0, FP_FPSR | FP_FPCR];
+  return [0, 0];
+}
+
 export class Tracer {
+  /** Each core's V registers, FPCR and FPSR as of its last traced instruction. */
+  private readonly shV: Int32Array[] = [];
+  private readonly shFpcr: number[] = [];
+  private readonly shFpsr: number[] = [];
   /** Each core's registers as of its last traced instruction (what register events compare with). */
   private readonly shLo: Int32Array[] = [];
   private readonly shHi: Int32Array[] = [];
@@ -176,6 +202,9 @@ export class Tracer {
     this.shLo[id].set(c.lo);
     this.shHi[id].set(c.hi);
     this.shNzcv[id] = c.nzcv;
+    while (this.shV.length <= id) { this.shV.push(new Int32Array(128)); this.shFpcr.push(0); this.shFpsr.push(0); }
+    this.shV[id].set(c.vw);
+    this.shFpcr[id] = c.fpcr; this.shFpsr[id] = c.fpsr;
     // Within a block both clocks advance by one per instruction: the counter is the round's start plus
     // the instructions retired in this run() (Machine's CpuEnv.counter).
     this.timeBase = c.env.counter(c) - c.retiredInRun;
@@ -202,10 +231,11 @@ export class Tracer {
     if (info === undefined || info.word !== insn.word) {
       const r = this.filter.ranges;
       const wfx = insn.name === 'WFE' || insn.name === 'WFI';
+      const [vmask, fpst] = fpWrites(insn);
       info = new CodeInfo(
         this, this.nextId++, pcLo, pcHi, insn.word,
         this.disasm, this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
-        writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name),
+        writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name), vmask, fpst,
       );
       this.code.set(key, info);
       this.writer.code?.(info);
@@ -264,12 +294,39 @@ export class Tracer {
       // Not reported, but later instructions compare with these values.
       this.shLo[id].set(c.lo); this.shHi[id].set(c.hi); this.shNzcv[id] = c.nzcv;
     }
+    if (aborted || info.vmask !== 0 || info.fpst !== 0) this.fpEnd(c, info, aborted, this.wantReg && info.inRange && this.coreElPass(id, this.el));
     if (c.exclFailures !== fails0) this.other({ t: 'excl', core: id, time: this.time, op: 'fail', ...(exclPa0 >= 0 ? { pa: exclPa0 } : {}) }, this.el);
     else if (c.exclPa >= 0 && c.exclPa !== exclPa0) this.other({ t: 'excl', core: id, time: this.time, op: 'set', pa: c.exclPa }, this.el);
   }
 
-  /** verifyRegs: every register that differs from the shadow copy must be one writableRegs named. */
+  /** SIMD&FP register writes: the V registers of info.vmask (all of them after an abort), FPCR and
+   * FPSR; report: write the events (else only update the shadow copies). */
+  private fpEnd(c: Cpu, info: CodeInfo, aborted: boolean, report: boolean): void {
+    const id = c.id, sv = this.shV[id], vw = c.vw, w = this.writer;
+    const mask = aborted ? -1 : info.vmask;
+    for (let n = 0; n < 32; n++) {
+      if (((mask >>> n) & 1) === 0) continue;
+      const b = n << 2, w0 = vw[b], w1 = vw[b + 1], w2 = vw[b + 2], w3 = vw[b + 3];
+      if (w0 === sv[b] && w1 === sv[b + 1] && w2 === sv[b + 2] && w3 === sv[b + 3]) continue;
+      sv[b] = w0; sv[b + 1] = w1; sv[b + 2] = w2; sv[b + 3] = w3;
+      if (report) w.vreg?.(id, this.seq, this.time, n, w0, w1, w2, w3);
+    }
+    if (c.fpcr !== this.shFpcr[id]) { this.shFpcr[id] = c.fpcr; if (report) w.reg(id, this.seq, this.time, REG_FPCR, c.fpcr, 0, c.el, c.spsel, 0); }
+    if (c.fpsr !== this.shFpsr[id]) { this.shFpsr[id] = c.fpsr; if (report) w.reg(id, this.seq, this.time, REG_FPSR, c.fpsr, 0, c.el, c.spsel, 0); }
+  }
+
+  /** verifyRegs: every register that differs from the shadow copy must be one writableRegs (or, for
+   * SIMD&FP registers, fpWrites) named. */
   private checkRegs(c: Cpu, info: CodeInfo): void {
+    const sv = this.shV[c.id];
+    for (let n = 0; n < 32; n++) {
+      const b = n << 2;
+      if (((info.vmask >>> n) & 1) !== 0 || (c.vw[b] === sv[b] && c.vw[b + 1] === sv[b + 1] && c.vw[b + 2] === sv[b + 2] && c.vw[b + 3] === sv[b + 3])) continue;
+      throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} wrote V${n}, which its register fields do not name`);
+    }
+    if ((c.fpsr !== this.shFpsr[c.id] && (info.fpst & FP_FPSR) === 0) || (c.fpcr !== this.shFpcr[c.id] && (info.fpst & FP_FPCR) === 0)) {
+      throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} changed FPCR or FPSR, which fpWrites does not expect`);
+    }
     const slo = this.shLo[c.id], shi = this.shHi[c.id];
     for (let r = 0; r < 33; r++) {
       if (r === 31 || (c.lo[r] === slo[r] && c.hi[r] === shi[r])) continue;

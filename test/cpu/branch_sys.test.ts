@@ -45,16 +45,24 @@ describe('FP/SIMD data processing without an FP unit', () => {
 });
 
 describe('ID registers describe what is implemented', () => {
-  it('ID_AA64PFR0_EL1: AArch64-only EL0/EL1, EL2 only when present, no FP/AdvSIMD, GIC system registers', () => {
+  it('ID_AA64PFR0_EL1: AArch64-only EL0/EL1, EL2 only when present, FP/AdvSIMD, GIC system registers', () => {
     const read = (c: import('../../emu/cpu/cpu.js').Cpu) => (c.sys.read(c, SYSREG_BY_NAME.get('ID_AA64PFR0_EL1')!.key) ? R[LO] >>> 0 : -1);
     const { c } = machineWith([0xd503201f]);
     const v = read(c);
     expect(v & 0xf).toBe(1);          // EL0: AArch64 only
     expect((v >>> 4) & 0xf).toBe(1);  // EL1: AArch64 only
     expect((v >>> 8) & 0xf).toBe(0);  // no EL2 unless the board starts at EL2
-    expect((v >>> 16) & 0xff).toBe(0xff); // FP and AdvSIMD not implemented
+    expect((v >>> 16) & 0xff).toBe(0); // FP and AdvSIMD implemented (no half-precision arithmetic)
     expect((v >>> 24) & 0xf).toBe(1); // GICv3 system registers
     c.hasEl2 = true;
     expect((read(c) >>> 8) & 0xf).toBe(1);
+  });
+  it('ID_AA64ISAR0_EL1 and MVFR0-2_EL1 as QEMU cortex-a57 (plus LSE): AES = 2, SHA1 = SHA2 = CRC32 = 1, Atomic = 2', () => {
+    const { c } = machineWith([0xd503201f]);
+    const read = (n: string): number => (c.sys.read(c, SYSREG_BY_NAME.get(n)!.key) ? R[LO] >>> 0 : -1);
+    const isar0 = read('ID_AA64ISAR0_EL1');
+    expect([(isar0 >>> 4) & 15, (isar0 >>> 8) & 15, (isar0 >>> 12) & 15, (isar0 >>> 16) & 15, (isar0 >>> 20) & 15]).toEqual([2, 1, 1, 1, 2]);
+    expect((read('ID_AA64ISAR1_EL1') >>> 20) & 15).toBe(1); // LRCPC
+    expect([read('MVFR0_EL1'), read('MVFR1_EL1'), read('MVFR2_EL1')]).toEqual([0x10110222, 0x12111111, 0x43]);
   });
 });

@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDisassembler } from '../../emu/asm/disassembler.js';
 import { CATALOGUE, FIXTURE_CLASSES } from '../../tools/oracle/catalogue.js';
 import { recorded } from './classes.js';
+import { SIMD_FP } from '../../emu/cpu/a64/simd_fp.js';
+import { compileEncoding } from '../../emu/cpu/decoder.js';
 import { decodeFixture, FixtureCase } from '../../tools/oracle/fixture.js';
 import { checkAll, formatSummary, OracleCpu } from '../../tools/oracle/replay.js';
 
@@ -49,5 +51,18 @@ describe('oracle fixtures (recorded from qemu-aarch64) replayed on our CPU', () 
     for (const c of all) count.set(c.name, (count.get(c.name) ?? 0) + 1);
     const thin = CATALOGUE.filter((e) => !e.excluded && recorded(e.cls) && (count.get(e.name) ?? 0) < 20).map((e) => `${e.name} (${count.get(e.name) ?? 0})`);
     expect(thin, 'catalogue entries with fewer than 20 fixture cases').toEqual([]);
+  });
+
+  it('every SIMD&FP row of the decode table has fixture cases', { timeout: 120_000 }, () => {
+    if (all.length === 0) for (const cls of FIXTURE_CLASSES.filter((c) => recorded(c))) all.push(...load(cls));
+    // The catch-all rows (priority -1) stand for what no class file decodes: not rows of their own.
+    const rows = SIMD_FP.filter((e) => (e.priority ?? 0) >= 0).map((e) => ({ name: e.name, c: compileEncoding(e) }));
+    const count = new Map<string, number>();
+    for (const fc of all) {
+      const w = fc.words[0] >>> 0;
+      for (const r of rows) if (((w & r.c.mask) >>> 0) === r.c.value >>> 0) count.set(r.name, (count.get(r.name) ?? 0) + 1);
+    }
+    const thin = rows.filter((r) => (count.get(r.name) ?? 0) < 10).map((r) => `${r.name} (${count.get(r.name) ?? 0})`);
+    expect(thin, 'SIMD&FP decode-table rows with fewer than 10 fixture cases').toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { Cpu, EC, Flow, Sleep } from '../cpu.js';
 import { enc, Encoding, Insn } from '../insn.js';
 import { R, LO, HI } from '../int64.js';
-import { SYSREG_TRAP, sysRegIss } from '../sysregs.js';
+import { SYSREG_FP_TRAP, SYSREG_TRAP, sysRegIss } from '../sysregs.js';
 
 /** Sign-extend the low `bits` of v. */
 export function sext(v: number, bits: number): number {
@@ -191,6 +191,7 @@ function insnIss(i: Insn, read: boolean): number {
 /** A system register access that was refused: UNDEFINED, or trapped to EL1 by an EL1 control. */
 function sysRegRefused(c: Cpu, i: Insn, read: boolean): void {
   if (c.sys.refusal === SYSREG_TRAP) c.takeSync(1, EC.SysReg, insnIss(i, read), false);
+  else if (c.sys.refusal === SYSREG_FP_TRAP) c.takeSync(c.sys.fpTrapEl, EC.FPAccess, 0x1e00000, false); // FPCR/FPSR: ISS CV = 1, COND = 1110
   else c.undefinedInstruction();
 }
 

@@ -1,7 +1,7 @@
 // Arm ARM C4.1.6: Advanced SIMD three different and Advanced SIMD scalar three different. The long
 // (L), wide (W) and narrowing-high (HN) forms; the "2" forms (Q = 1) take the upper halves of the
 // narrow sources or write the upper half of the destination (keeping the lower half).
-// PMULL of 64-bit elements (size = 11) is the crypto extension's, not decoded here.
+// PMULL (8- and 64-bit) is decoded with the crypto extension (crypto.ts).
 
 import type { Cpu } from '../cpu.js';
 import { enc, Encoding, Insn } from '../insn.js';
@@ -15,13 +15,6 @@ type LongOp = (a: number, b: number, d: number) => number;
 /** The same with a 64-bit result: a, b 32-bit operands as numbers (extended per U), d = (dlo, dhi);
  * result in R. */
 type LongOp64 = (a: number, b: number, dlo: number, dhi: number, signed: number) => void;
-
-/** Polynomial multiply of two bytes, 16-bit result. */
-function pmull8(a: number, b: number): number {
-  let r = 0;
-  for (let k = 0; k < 8; k++) if ((b >> k) & 1) r ^= a << k;
-  return r;
-}
 
 /** 64-bit two's complement of the exact integer v (|v| < 2^53) -> R. */
 function fromNum(v: number): void {
@@ -58,7 +51,6 @@ export const LONG: (LongOp | undefined)[] = [
   (a, b, d) => ssat(d - ssat(2 * a * b)), // 1011 SQDMLSL
   (a, b) => a * b, // 1100 [SU]MULL
   (a, b) => ssat(2 * a * b), // 1101 SQDMULL
-  pmull8, // 1110 PMULL
 ];
 export const LONG64: (LongOp64 | undefined)[] = [
   (a, b) => fromNum(a + b),
@@ -77,7 +69,7 @@ export const LONG64: (LongOp64 | undefined)[] = [
   (a, b) => sqdmull64(a, b),
   undefined,
 ];
-const NAMES = ['ADDL', 'ADDW', 'SUBL', 'SUBW', 'ADDHN', 'ABAL', 'SUBHN', 'ABDL', 'MLAL', 'QDMLAL', 'MLSL', 'QDMLSL', 'MULL', 'QDMULL', 'PMULL'];
+const NAMES = ['ADDL', 'ADDW', 'SUBL', 'SUBW', 'ADDHN', 'ABAL', 'SUBHN', 'ABDL', 'MLAL', 'QDMLAL', 'MLSL', 'QDMLSL', 'MULL', 'QDMULL'];
 
 // aux0 = opcode, aux1 = elements (of the 64-bit half), aux2 = signed, aux3 = part (0/1); for the scalar
 // forms aux1 = 1 and aux3 = 0.
@@ -146,16 +138,15 @@ function NARROW(c: Cpu, i: Insn): void {
 
 function prepVec(i: Insn): boolean {
   const opcode = (i.word >>> 12) & 15, u = i.U, esz = i.size, q = i.Q;
-  if (esz === 3) return false; // (PMULL 1Q is the crypto rows')
+  if (esz === 3) return false;
   if ((opcode === 0b1001 || opcode === 0b1011 || opcode === 0b1101) && (u === 1 || esz === 0)) return false;
-  if (opcode === 0b1110 && (u === 1 || esz !== 0)) return false;
-  if (opcode === 0b1111) return false;
-  // ADDHN/RADDHN, SUBHN/RSUBHN; PMULL; SQDMLAL...; otherwise S or U by U.
-  const pre = opcode === 0b0100 || opcode === 0b0110 ? (u ? 'R' : '') : opcode === 0b1110 ? '' : u ? 'U' : 'S';
+  if (opcode >= 0b1110) return false; // (PMULL is crypto.ts's; U = 1 and 1111 unallocated)
+  // ADDHN/RADDHN, SUBHN/RSUBHN; otherwise S or U by U (SQDMLAL...: 'S' + 'QDMLAL').
+  const pre = opcode === 0b0100 || opcode === 0b0110 ? (u ? 'R' : '') : u ? 'U' : 'S';
   i.name = pre + NAMES[opcode] + (q ? '2' : '');
   i.aux0 = opcode; i.aux1 = 8 >> esz; i.aux3 = q;
   if (opcode === 0b0100 || opcode === 0b0110) { i.aux2 = u; i.exec = NARROW; return true; }
-  i.aux2 = u === 0 && opcode !== 0b1110 ? 1 : 0;
+  i.aux2 = u === 0 ? 1 : 0;
   if (esz === 2) i.exec = opcode === 0b0001 || opcode === 0b0011 ? WIDE_64 : LONG_64;
   else i.exec = LONG_;
   return true;
@@ -175,9 +166,7 @@ export const SIMD_DIFF: Encoding[] = [
   enc('0QU01110 qq1 mmmmm 0kkk 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
   enc('0QU01110 qq1 mmmmm 10kk 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
   enc('0QU01110 qq1 mmmmm 110k 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
-  // PMULL with 8-bit elements (16-bit results). size 01 and 10 are reserved (the catch-all's), 11 is
-  // the crypto extension's 64-bit form.
-  enc('0Q001110 001 mmmmm 1110 00 nnnnn ddddd', 'SIMD_three_different', LONG_, prepVec),
+  // PMULL (opcode 1110, U = 0), 8- and 64-bit, is decoded with the crypto extension (crypto.ts).
   enc('01011110 qq1 mmmmm 1001 00 nnnnn ddddd', 'SIMD_scalar_three_different', LONG_, prepScalar),
   enc('01011110 qq1 mmmmm 1011 00 nnnnn ddddd', 'SIMD_scalar_three_different', LONG_, prepScalar),
   enc('01011110 qq1 mmmmm 1101 00 nnnnn ddddd', 'SIMD_scalar_three_different', LONG_, prepScalar),

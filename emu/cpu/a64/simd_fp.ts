@@ -16,6 +16,7 @@ import { enc, Encoding } from '../insn.js';
 import { SYSREG_BY_NAME, slotOfKey } from '../sysregs.js';
 import { FP_LDST } from './fp_ldst.js';
 import { FP_MOV } from './fp_mov.js';
+import { CRYPTO } from './crypto.js';
 import { SIMD_SAME } from './simd_same.js';
 import { SIMD_DIFF } from './simd_diff.js';
 import { SIMD_MISC } from './simd_misc.js';
@@ -102,6 +103,7 @@ export const SIMD_FP: Encoding[] = [
   ...CATCH_ALL,
   ...FP_LDST,
   ...FP_MOV,
+  ...CRYPTO,
   ...SIMD_SAME,
   ...SIMD_DIFF,
   ...SIMD_MISC,

@@ -4,6 +4,8 @@
 import type { Family } from '../catalogue.js';
 import { FP_LDST } from './fp_ldst.js';
 import { FP_MOV } from './fp_mov.js';
+import { FP_SYSREG } from './fp_sysreg.js';
+import { CRYPTO } from './crypto.js';
 import { SIMD_SAME } from './simd_same.js';
 import { SIMD_DIFF } from './simd_diff.js';
 import { SIMD_MISC } from './simd_misc.js';
@@ -17,6 +19,8 @@ import { SIMD_PERM } from './simd_perm.js';
 export const FAMILIES: Family[] = [
   FP_LDST,
   FP_MOV,
+  FP_SYSREG,
+  CRYPTO,
   SIMD_SAME,
   SIMD_DIFF,
   SIMD_MISC,

@@ -1,5 +1,5 @@
-// Oracle family simd_diff: AdvSIMD three different (L, W and HN forms and their "2" variants; PMULL of
-// bytes; the 64-bit PMULL, size = 11, is the crypto family's) and AdvSIMD scalar three different
+// Oracle family simd_diff: AdvSIMD three different (L, W and HN forms and their "2" variants; PMULL,
+// 8- and 64-bit, is the crypto family's) and AdvSIMD scalar three different
 // (SQDMLAL, SQDMLSL, SQDMULL), with reserved sizes and unallocated slots.
 
 import type { Family } from '../catalogue.js';
@@ -22,9 +22,7 @@ function entries(): Family['entries'] {
     if (n1) E.push({ name: `${n1}_vec`, pattern: `0Q101110 ss1 mmmmm ${bits(opcode, 4)} 00 nnnnn ddddd`, gen, weight: 3 });
     else E.push({ name: `SIMD_diff_${bits(opcode, 4)}_U1_unalloc`, pattern: `0Q101110 ss1 mmmmm ${bits(opcode, 4)} 00 nnnnn ddddd` });
   }
-  E.push({ name: 'PMULL_8_vec', pattern: '0Q001110 001 mmmmm 1110 00 nnnnn ddddd', gen, weight: 3 });
-  E.push({ name: 'PMULL_size01_unalloc', pattern: '0Q001110 011 mmmmm 1110 00 nnnnn ddddd' });
-  E.push({ name: 'PMULL_size10_unalloc', pattern: '0Q001110 101 mmmmm 1110 00 nnnnn ddddd' });
+  // PMULL (opcode 1110, U = 0) of every size is in the crypto family.
   E.push({ name: 'SIMD_diff_1110_U1_unalloc', pattern: '0Q101110 ss1 mmmmm 1110 00 nnnnn ddddd' });
   E.push({ name: 'SIMD_diff_1111_unalloc', pattern: '0QU01110 ss1 mmmmm 1111 00 nnnnn ddddd' });
   for (const [opcode, n] of [[9, 'SQDMLAL'], [11, 'SQDMLSL'], [13, 'SQDMULL']] as const) {
