@@ -79,17 +79,8 @@ op(0b01011, 1, 'NEG', (a) => -a, (al, ah) => neg64(al, ah));
 
 // ---------------------------------------------------------------- handlers
 
-/** Element-wise, 8..32-bit elements. aux0 = key, aux1 = lanes, aux2 = signed (of Vn), aux3 = bytes. */
-function MISC(c: Cpu, i: Insn): void {
-  if (!fpEnabled(c)) return;
-  const f = OPS[i.aux0]!, esz = i.size, sg = i.aux2, n = i.rn, d = i.rd;
-  setSize(esz); ebits = 8 << esz;
-  for (let k = 0; k < i.aux1; k++) setT(esz, k, f(lane(c, n, esz, k, sg), lane(c, d, esz, k, sg ^ 1)));
-  out(c, d, i.aux3);
-  flushQC(c);
-}
-
-// One loop per element size (d is read with the other signedness: only SUQADD/USQADD use it).
+/** Element-wise, 8..32-bit elements, one loop per element size. aux0 = key, aux1 = lanes, aux2 = signed
+ * (of Vn; Vd is read with the other signedness: only SUQADD/USQADD use it), aux3 = bytes. */
 function MISC_B(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, d = i.rd * 16, lanes = i.aux1;
@@ -291,13 +282,13 @@ function prepScalar(i: Insn): boolean {
 }
 
 export const SIMD_MISC: Encoding[] = [
-  enc('0QU01110 qq 10000 00kkk 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC, prepVec),
-  enc('0QU01110 qq 10000 010kk 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC, prepVec),
-  enc('0QU01110 qq 10000 1001k 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC, prepVec),
-  enc('0QU01110 qq 10000 10100 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC, prepVec),
-  enc('01U11110 qq 10000 00011 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC, prepScalar),
-  enc('01U11110 qq 10000 00111 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC, prepScalar),
-  enc('01U11110 qq 10000 010kk 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC, prepScalar),
-  enc('01U11110 qq 10000 10010 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC, prepScalar),
-  enc('01U11110 qq 10000 10100 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC, prepScalar),
+  enc('0QU01110 qq 10000 00kkk 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC_B, prepVec),
+  enc('0QU01110 qq 10000 010kk 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC_B, prepVec),
+  enc('0QU01110 qq 10000 1001k 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC_B, prepVec),
+  enc('0QU01110 qq 10000 10100 10 nnnnn ddddd', 'SIMD_two_reg_misc', MISC_B, prepVec),
+  enc('01U11110 qq 10000 00011 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC_B, prepScalar),
+  enc('01U11110 qq 10000 00111 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC_B, prepScalar),
+  enc('01U11110 qq 10000 010kk 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC_B, prepScalar),
+  enc('01U11110 qq 10000 10010 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC_B, prepScalar),
+  enc('01U11110 qq 10000 10100 10 nnnnn ddddd', 'SIMD_scalar_two_reg_misc', MISC_B, prepScalar),
 ];

@@ -100,18 +100,9 @@ op(0b10111, 0, 'ADDP', (a, b) => a + b, (al, ah, bl, bh) => { add64(al, ah, bl, 
 
 // ---------------------------------------------------------------- handlers
 
-/** Element-wise, elements of 8..32 bits. aux0 = opcode << 1 | U, aux1 = lanes, aux2 = signed,
- * aux3 = result bytes (16, 8, or the element size for the scalar form). */
-function SAME(c: Cpu, i: Insn): void {
-  if (!fpEnabled(c)) return;
-  const f = OPS[i.aux0]!, esz = i.size, sg = i.aux2, n = i.rn, m = i.rm, d = i.rd, lanes = i.aux1;
-  setSize(esz);
-  for (let k = 0; k < lanes; k++) setT(esz, k, f(lane(c, n, esz, k, sg), lane(c, m, esz, k, sg), lane(c, d, esz, k, sg)));
-  out(c, d, i.aux3);
-  flushQC(c);
-}
-
-// The same, one loop per element size over the typed-array views (no per-lane size dispatch).
+/** Element-wise, elements of 8..32 bits, one loop per element size over the typed-array views.
+ * aux0 = opcode << 1 | U, aux1 = lanes, aux2 = signed, aux3 = result bytes (16, 8, or the element size
+ * for the scalar form). The rows' handler until prepare picks the form's. */
 function SAME_B(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, m = i.rm * 16, d = i.rd * 16, lanes = i.aux1;
@@ -424,8 +415,8 @@ function prepScalar(i: Insn): boolean {
 }
 
 export const SIMD_SAME: Encoding[] = [
-  enc('0QU01110 qq1 mmmmm 0kkkk 1 nnnnn ddddd', 'SIMD_three_same', SAME, prepVec),
-  enc('0QU01110 qq1 mmmmm 10kkk 1 nnnnn ddddd', 'SIMD_three_same', SAME, prepVec),
-  enc('01U11110 qq1 mmmmm 0kkkk 1 nnnnn ddddd', 'SIMD_scalar_three_same', SAME, prepScalar),
-  enc('01U11110 qq1 mmmmm 10kkk 1 nnnnn ddddd', 'SIMD_scalar_three_same', SAME, prepScalar),
+  enc('0QU01110 qq1 mmmmm 0kkkk 1 nnnnn ddddd', 'SIMD_three_same', SAME_B, prepVec),
+  enc('0QU01110 qq1 mmmmm 10kkk 1 nnnnn ddddd', 'SIMD_three_same', SAME_B, prepVec),
+  enc('01U11110 qq1 mmmmm 0kkkk 1 nnnnn ddddd', 'SIMD_scalar_three_same', SAME_B, prepScalar),
+  enc('01U11110 qq1 mmmmm 10kkk 1 nnnnn ddddd', 'SIMD_scalar_three_same', SAME_B, prepScalar),
 ];

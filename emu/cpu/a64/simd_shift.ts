@@ -67,17 +67,8 @@ op(0b01100, 1, 'SQSHLU', sqshlu, (l, h, dl, dh, sh) => {
 
 // ---------------------------------------------------------------- handlers
 
-/** Element-wise, 8..32-bit elements: aux0 = key, aux1 = lanes, aux2 = signed, aux3 = bytes, imm = shift. */
-function SHIFT(c: Cpu, i: Insn): void {
-  if (!fpEnabled(c)) return;
-  const f = OPS[i.aux0]!, esz = i.size, sg = i.aux2, n = i.rn, d = i.rd, sh = i.imm;
-  setSize(esz);
-  for (let k = 0; k < i.aux1; k++) setT(esz, k, f(lane(c, n, esz, k, sg), lane(c, d, esz, k, 0), sh));
-  out(c, d, i.aux3);
-  flushQC(c);
-}
-
-// One loop per element size over the typed-array views.
+/** Element-wise, 8..32-bit elements, one loop per element size: aux0 = key, aux1 = lanes, aux2 = signed,
+ * aux3 = bytes, imm = shift. */
 function SHIFT_B(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const f = OPS[i.aux0]!, v = c.vb, n = i.rn * 16, d = i.rd * 16, sh = i.imm, lanes = i.aux1;
@@ -246,10 +237,10 @@ function prepare(i: Insn, scalar: boolean): boolean {
 const rows: Encoding[] = [];
 for (const pre of ['1iiiiii', '01iiiii', '001iiii', '0001iii']) {
   for (const opc of ['0kkkk', '100kk', '10100']) {
-    rows.push(enc(`0QU011110 ${pre} ${opc} 1 nnnnn ddddd`, 'SIMD_shift_by_immediate', SHIFT, (i) => prepare(i, false)));
+    rows.push(enc(`0QU011110 ${pre} ${opc} 1 nnnnn ddddd`, 'SIMD_shift_by_immediate', SHIFT_B, (i) => prepare(i, false)));
   }
   for (const opc of ['0kkkk', '100kk']) {
-    rows.push(enc(`01U111110 ${pre} ${opc} 1 nnnnn ddddd`, 'SIMD_scalar_shift_by_immediate', SHIFT, (i) => prepare(i, true)));
+    rows.push(enc(`01U111110 ${pre} ${opc} 1 nnnnn ddddd`, 'SIMD_scalar_shift_by_immediate', SHIFT_B, (i) => prepare(i, true)));
   }
 }
 export const SIMD_SHIFT: Encoding[] = rows;
