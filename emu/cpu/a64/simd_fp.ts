@@ -25,6 +25,18 @@ import { FP_CVT } from './fp_cvt.js';
 import { FP_LDST } from './fp_ldst.js';
 import { FP_MOV } from './fp_mov.js';
 import { CRYPTO } from './crypto.js';
+import { SIMD_SAME } from './simd_same.js';
+import { SIMD_DIFF } from './simd_diff.js';
+import { SIMD_MISC } from './simd_misc.js';
+import { SIMD_ACROSS } from './simd_across.js';
+import { SIMD_PAIRWISE } from './simd_pairwise.js';
+import { SIMD_SHIFT } from './simd_shift.js';
+import { SIMD_ELEM } from './simd_elem.js';
+import { SIMD_IMM } from './simd_imm.js';
+import { SIMD_COPY } from './simd_copy.js';
+import { SIMD_PERM } from './simd_perm.js';
+import { SIMD_EXT } from './simd_ext.js';
+import { SIMD_TBL } from './simd_tbl.js';
 
 const CPACR_EL1 = slotOfKey(SYSREG_BY_NAME.get('CPACR_EL1')!.key);
 const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
@@ -108,4 +120,16 @@ export const SIMD_FP: Encoding[] = [
   ...FP_LDST,
   ...FP_MOV,
   ...CRYPTO,
+  ...SIMD_SAME,
+  ...SIMD_DIFF,
+  ...SIMD_MISC,
+  ...SIMD_ACROSS,
+  ...SIMD_PAIRWISE,
+  ...SIMD_SHIFT,
+  ...SIMD_ELEM,
+  ...SIMD_IMM,
+  ...SIMD_COPY,
+  ...SIMD_PERM,
+  ...SIMD_EXT,
+  ...SIMD_TBL,
 ];
