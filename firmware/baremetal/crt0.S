@@ -12,7 +12,9 @@
  *   5. leave through semihosting SYS_EXIT with main's return value.
  *
  * No FP/SIMD register is touched anywhere: CPACR_EL1 traps them at reset and
- * all C code is built with -mgeneral-regs-only.
+ * all C code is built with -mgeneral-regs-only.  Built with -DCRT_ENABLE_FP
+ * (the FP guests, test/fp-guests), it first sets CPACR_EL1.FPEN so that
+ * ordinary compiler output may use the FP/SIMD registers.
  */
 
 #include "start.h"
@@ -24,6 +26,10 @@ _start:
     adrp    x0, crt_vectors
     add     x0, x0, :lo12:crt_vectors
     msr     vbar_el1, x0
+#ifdef CRT_ENABLE_FP
+    mov     x0, #(3 << 20)          /* CPACR_EL1.FPEN = 0b11: no FP/SIMD trap at EL0/EL1 */
+    msr     cpacr_el1, x0
+#endif
     isb
 
     START_MAIN
