@@ -33,6 +33,9 @@ const PROGRAMS = ['vm', 'hash', 'sort', 'recursion', 'bignum', 'arith', 'bitops'
 const workloads: Workload[] = [
   ...PROGRAMS.map((p) => ({ name: `${p} (clang -O2)`, image: `test/guests/bin/${p}-clang-O2.elf`, smp: 1 })),
   ...PROGRAMS.slice(0, 3).map((p) => ({ name: `${p} (gcc -O0)`, image: `test/guests/bin/${p}-gcc-O0.elf`, smp: 1 })),
+  // FP/SIMD: ordinary compiler output (issue 9 asks their MIPS be within 2x of the integer workloads').
+  { name: 'floating point (clang -O2)', image: 'test/fp-guests/bin/fpbench-clang-O2.elf', smp: 1 },
+  { name: 'auto-vectorised (clang -O3)', image: 'test/fp-guests/bin/vecbench-clang-O3.elf', smp: 1 },
   { name: 'SMP self-test, 4 cores', image: 'firmware/images/smp-selftest.elf', smp: 4 },
 ];
 
