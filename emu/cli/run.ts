@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Machine, MachineOptions } from '../board/machine.js';
+import { DtbError } from '../board/dtb.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
 import { openTrace, Tracer } from '../trace/tracer.js';
@@ -41,6 +42,9 @@ export interface RunOptions {
   traceFormat?: string;
   traceFilter?: string[];
   traceCoresInline?: boolean;
+  initrd?: string;
+  dtb?: string;
+  reboot?: boolean;
 }
 
 export function addRunCommand(program: Command, io: CliIo, done: (status: number) => void): void {
@@ -55,10 +59,13 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--image <name>', 'run a built-in image (see --list-images)')
     .option('--list-images', 'list the built-in images and exit')
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
-    .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
+    .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (3000000000, 3G or 3e9)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
     .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly)', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
+    .option('--initrd <file>', 'initial RAM disk for a Linux kernel, announced in /chosen (QEMU\'s -initrd)')
+    .option('--dtb <file>', 'boot with this device tree blob instead of the generated one; RAM and /chosen are patched as QEMU\'s -dtb does')
+    .option('--no-reboot', 'PSCI SYSTEM_RESET ends the run (status 0) instead of restarting the machine, as QEMU\'s -no-reboot')
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
@@ -101,6 +108,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   // Read every input before building the machine, so a missing file costs no RAM allocation.
   const imageBytes = imagePath === undefined ? undefined : readInput(io, imagePath);
   const loadBytes = loads.map((l) => readInput(io, l.file));
+  const initrdBytes = opts.initrd === undefined ? undefined : readInput(io, opts.initrd);
+  const dtbBytes = opts.dtb === undefined ? undefined : readInput(io, opts.dtb);
 
   const out = new ConsoleSink((b) => io.stdout(b));
   const machineOpts: MachineOptions = {
@@ -116,6 +125,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.clusters !== undefined) machineOpts.clusters = opts.clusters;
   if (opts.el2) machineOpts.startEl = 2;
   if (opts.append !== undefined) machineOpts.bootargs = opts.append;
+  if (opts.reboot === false) machineOpts.noReboot = true;
   let m: Machine;
   try {
     m = new Machine(machineOpts);
@@ -154,8 +164,11 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   // Without an image, the first raw file is the program: core 0 starts at its address.
   const entry = image === undefined ? BigInt(loads[0].addr) : image.entry;
   try {
-    m.boot(Number(entry), image?.linuxBoot ?? false, regions);
+    m.boot(Number(entry), image?.linuxBoot ?? false, regions, {
+      initrd: initrdBytes, dtb: dtbBytes, imageEnd: image?.imageEnd === undefined ? undefined : Number(image.imageEnd),
+    });
   } catch (e) {
+    if (e instanceof DtbError) throw new CliError(EXIT_USAGE, `cannot use ${opts.dtb}: ${e.message}`);
     if (e instanceof RangeError) throw new CliError(EXIT_USAGE, `cannot load: ${e.message}`);
     throw e;
   }
