@@ -5,7 +5,7 @@
 #
 #   tools/fetch-linux.sh [CACHE_DIR]
 #
-# Leaves in CACHE_DIR: vmlinuz (the gzip-compressed arm64 Image, as Debian ships it), busybox (static,
+# Leaves in CACHE_DIR: vmlinuz (the arm64 Image, uncompressed as Debian ships it), busybox (static,
 # arm64), and the .deb files they came from. Re-running reuses what is there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -72,7 +72,8 @@ export interface BootFiles {
   imageEnd?: number;
 }
 
-export type StopCause = 'guest' | 'fault' | 'max-insns' | 'deadlock';
+/** 'user': the person at the console quit (Ctrl-A x). */
+export type StopCause = 'guest' | 'fault' | 'max-insns' | 'deadlock' | 'user';
 
 export interface RunResult {
   status: number;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Machine, MachineOptions } from '../board/machine.js';
 import { DtbError } from '../board/dtb.js';
+import { CONSOLE_HELP, ConsoleEscape, rawTerminal } from './console.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
 import { openTrace, Tracer } from '../trace/tracer.js';
@@ -203,9 +204,21 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
 
   // The UART's receive line reads standard input without blocking the run: bytes go to the PL011 as
   // they arrive, and a guest waiting on a receive interrupt is not a deadlock until input ends.
+  // Ctrl-A x quits and Ctrl-A Ctrl-A sends a Ctrl-A, as QEMU's -nographic (console.ts); a terminal
+  // is in raw mode for the run.
   const input = io.stdin;
-  const onData = (b: Buffer) => m.uart.receive(b);
+  const escape = new ConsoleEscape();
+  const onData = (b: Buffer) => {
+    const r = escape.feed(b);
+    if (r.data.length > 0) m.uart.receive(r.data);
+    if (r.help) { out.flush(); io.stdout(CONSOLE_HELP); }
+    if (r.quit) { out.flush(); io.stdout('a64emu: Terminated\r\n'); m.stop(0, 'Ctrl-A x typed at the console', 'user'); }
+  };
   const onEnd = () => { m.inputOpen = false; };
+  const restoreTerminal = input === undefined ? () => {} : rawTerminal(input);
+  // Output without a newline (a shell prompt, an echoed keystroke) must show up too: flush now and then.
+  const flusher = input === undefined ? undefined : setInterval(() => out.flush(), 50);
+  flusher?.unref();
   if (input !== undefined) {
     m.inputOpen = true;
     input.on('data', onData);
@@ -220,6 +233,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     // A bug in the emulator: say where the cores were (main prints it as an internal error).
     throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
+    if (flusher !== undefined) clearInterval(flusher);
+    restoreTerminal();
     tracer?.close();
     out.flush();
     if (input !== undefined) {
@@ -230,7 +245,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-  if (r.cause !== 'guest') io.stderr(`a64emu: ${r.reason}\n`);
+  if (r.cause !== 'guest' && r.cause !== 'user') io.stderr(`a64emu: ${r.reason}\n`);
   if (opts.stats) io.stderr(statsText(m, r.instructions, seconds));
   return r.status;
 }
