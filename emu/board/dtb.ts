@@ -130,9 +130,10 @@ function findProp(n: DtNode, name: string): PropValue | undefined {
   return n.props.find(([k]) => k === name)?.[1];
 }
 
+/** Set a property as libfdt's fdt_setprop does: in place if it exists, else as the node's first. */
 function setProp(n: DtNode, name: string, v: PropValue): void {
   const k = n.props.findIndex(([p]) => p === name);
-  if (k >= 0) n.props[k] = [name, v]; else n.props.push([name, v]);
+  if (k >= 0) n.props[k] = [name, v]; else n.props.unshift([name, v]);
 }
 
 /** A property's value as big-endian 32-bit cells (for a parsed or a generated tree). */
@@ -153,9 +154,12 @@ function sizedCells(n: number, value: number): number[] {
 export interface BootPatch {
   /** Replace the memory nodes by one describing RAM (done for a user's DTB, as QEMU's arm_load_dtb). */
   memory?: { base: number; size: number };
+  /** Replace /psci by the node for this board's PSCI conduit (QEMU's fdt_add_psci_node). */
+  psciMethod?: 'hvc' | 'smc';
   /** Set /chosen/bootargs (QEMU: only when the command line is not empty). */
   bootargs?: string;
-  /** linux,initrd-start and linux,initrd-end in /chosen, in the root's #address-cells. */
+  /** linux,initrd-start and linux,initrd-end in /chosen: one 32-bit cell each, as QEMU 7.2 writes
+   * them whatever #address-cells says (Linux reads either size; RAM here ends below 4 GiB). */
   initrd?: { start: number; end: number };
 }
 
@@ -172,17 +176,34 @@ export function patchForBoot(root: DtNode, patch: BootPatch): void {
     // child (libfdt's fdt_add_subnode puts a new node first).
     root.children = root.children.filter((c) => !(c.name === 'memory' || c.name.startsWith('memory@')));
     root.children.unshift(node(`memory@${m.base.toString(16)}`, [
-      ['device_type', 'memory'],
       ['reg', [...sizedCells(acells, m.base), ...sizedCells(scells, m.size)]],
+      ['device_type', 'memory'],
     ]));
   }
   let chosen = root.children.find((c) => c.name === 'chosen');
   if (chosen === undefined) { chosen = node('chosen', []); root.children.unshift(chosen); }
   if (patch.bootargs !== undefined && patch.bootargs !== '') setProp(chosen, 'bootargs', patch.bootargs);
   if (patch.initrd !== undefined) {
-    setProp(chosen, 'linux,initrd-start', sizedCells(acells, patch.initrd.start));
-    setProp(chosen, 'linux,initrd-end', sizedCells(acells, patch.initrd.end));
+    setProp(chosen, 'linux,initrd-start', sizedCells(1, patch.initrd.start));
+    setProp(chosen, 'linux,initrd-end', sizedCells(1, patch.initrd.end));
   }
+  if (patch.psciMethod !== undefined) {
+    // A /psci node already there may name other function ids: replaced, as the root's first child.
+    root.children = root.children.filter((c) => c.name !== 'psci');
+    root.children.unshift(psciNode(patch.psciMethod));
+  }
+}
+
+/** The PSCI 1.0 node for our firmware (QEMU's, with its property order). */
+function psciNode(method: 'hvc' | 'smc'): DtNode {
+  return node('psci', [
+    ['migrate', [0xc400_0005]],
+    ['cpu_on', [0xc400_0003]],
+    ['cpu_off', [0x8400_0002]],
+    ['cpu_suspend', [0xc400_0001]],
+    ['method', method],
+    ['compatible', ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']],
+  ]);
 }
 
 export interface BoardDescription {
@@ -224,14 +245,7 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
     ['#address-cells', [2]],
     ['compatible', 'linux,dummy-virt'],
   ], [
-    node('psci', [
-      ['migrate', [0xc400_0005]],
-      ['cpu_on', [0xc400_0003]],
-      ['cpu_off', [0x8400_0002]],
-      ['cpu_suspend', [0xc400_0001]],
-      ['method', b.psciMethod],
-      ['compatible', ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']],
-    ]),
+    psciNode(b.psciMethod),
     node(`memory@${b.ramBase.toString(16)}`, [
       ['reg', reg64(b.ramBase, b.ramSize)],
       ['device_type', 'memory'],

@@ -273,7 +273,7 @@ export class Machine {
     let tree: ParsedDtb | undefined;
     if (files.dtb !== undefined) {
       tree = parseDtb(files.dtb);
-      patchForBoot(tree.root, { memory: { base: RAM_BASE, size: this.ram.size }, bootargs: this.opts.bootargs });
+      patchForBoot(tree.root, { memory: { base: RAM_BASE, size: this.ram.size }, bootargs: this.opts.bootargs, psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc' });
     }
     const blobs: { start: number; end: number }[] = [...occupied];
     const clash = (a: number, len: number) => occupied.find((r) => a < r.end && r.start < a + len);
