@@ -280,7 +280,9 @@ export class Machine {
     let at = RAM_BASE;
     if (linux) {
       let initrdStart = RAM_BASE + Math.min(this.ram.size / 2, 128 * MiB);
-      if (files.imageEnd !== undefined) initrdStart = Math.max(initrdStart, files.imageEnd);
+      // (Without imageEnd from the loader, the end of what was loaded stands for it.)
+      const imageEnd = files.imageEnd ?? Math.max(0, ...occupied.map((r) => r.end));
+      initrdStart = Math.max(initrdStart, imageEnd);
       initrdStart = alignUp(initrdStart, 4096);
       const initrdLen = files.initrd?.length ?? 0;
       if (files.initrd !== undefined) {
