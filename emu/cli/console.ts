@@ -45,8 +45,10 @@ export class ConsoleEscape {
   }
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];
+
 /** Raw mode on a terminal input for the run; returns the function that restores it (idempotent, also
- * run at process exit and on SIGTERM/SIGHUP so the terminal is never left raw). */
+ * run at process exit and on SIGTERM, SIGHUP, SIGINT and SIGQUIT so the terminal is never left raw). */
 export function rawTerminal(input: NodeJS.ReadableStream): () => void {
   const tty = input as NodeJS.ReadStream;
   if (tty.isTTY !== true || typeof tty.setRawMode !== 'function') return () => {};
@@ -57,12 +59,11 @@ export function rawTerminal(input: NodeJS.ReadableStream): () => void {
     restored = true;
     try { tty.setRawMode(false); } catch { /* the terminal went away */ }
     process.off('exit', restore);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
   };
+  // A signal from outside (kill): restore the terminal, then die of the same signal as before.
   const onSignal = (sig: NodeJS.Signals) => { restore(); process.kill(process.pid, sig); };
   process.on('exit', restore);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
+  for (const sig of SIGNALS) process.once(sig, onSignal);
   return restore;
 }
