@@ -5,7 +5,7 @@ export type PropValue = string | string[] | number[] | Uint8Array | null;
 export interface DtNode { name: string; props: [string, PropValue][]; children: DtNode[] }
 
 const FDT_MAGIC = 0xd00dfeed;
-const FDT_BEGIN_NODE = 1, FDT_END_NODE = 2, FDT_PROP = 3, FDT_END = 9;
+const FDT_BEGIN_NODE = 1, FDT_END_NODE = 2, FDT_PROP = 3, FDT_NOP = 4, FDT_END = 9;
 
 export function node(name: string, props: [string, PropValue][], children: DtNode[] = []): DtNode {
   return { name, props, children };
@@ -25,8 +25,8 @@ function encodeValue(v: PropValue): Uint8Array {
   return out;
 }
 
-/** Serialise a tree into a DTB blob. */
-export function serialize(root: DtNode, bootCpu = 0): Uint8Array {
+/** Serialise a tree into a DTB blob (with the given memory reservation entries, address and size). */
+export function serialize(root: DtNode, bootCpu = 0, reserved: readonly [bigint, bigint][] = []): Uint8Array {
   const struct: number[] = [];
   const strings: number[] = [];
   const stringOff = new Map<string, number>();
@@ -50,7 +50,7 @@ export function serialize(root: DtNode, bootCpu = 0): Uint8Array {
   };
   walk(root);
   u32(FDT_END);
-  const HEADER = 40, RSV = 16;
+  const HEADER = 40, RSV = 16 * (reserved.length + 1);
   const offStruct = HEADER + RSV;
   const offStrings = offStruct + struct.length;
   const total = offStrings + strings.length;
@@ -58,9 +58,152 @@ export function serialize(root: DtNode, bootCpu = 0): Uint8Array {
   const dv = new DataView(out.buffer);
   const hdr = [FDT_MAGIC, total, offStruct, offStrings, HEADER, 17, 16, bootCpu, strings.length, struct.length];
   hdr.forEach((v, k) => dv.setUint32(4 * k, v));
+  reserved.forEach(([a, n], k) => { dv.setBigUint64(HEADER + 16 * k, a); dv.setBigUint64(HEADER + 16 * k + 8, n); });
   out.set(struct, offStruct);
   out.set(strings, offStrings);
   return out;
+}
+
+export class DtbError extends Error {}
+
+export interface ParsedDtb { root: DtNode; bootCpu: number; reserved: [bigint, bigint][] }
+
+/** Parse a DTB blob (version 16 or 17) into a tree whose property values are raw bytes. Throws
+ * DtbError on anything malformed. */
+export function parseDtb(blob: Uint8Array): ParsedDtb {
+  const fail = (why: string): never => { throw new DtbError(`not a valid device tree blob: ${why}`); };
+  if (blob.length < 40) fail('too short');
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const h = (k: number) => dv.getUint32(4 * k);
+  if (h(0) !== FDT_MAGIC) fail('bad magic');
+  const total = h(1), offStruct = h(2), offStrings = h(3), offRsv = h(4), version = h(5);
+  if (version < 16) fail(`version ${version}`);
+  if (total > blob.length || offStruct >= total || offStrings > total || offRsv + 16 > total) fail('offsets beyond its size');
+  const sizeStrings = version >= 17 ? h(8) : total - offStrings;
+  const reserved: [bigint, bigint][] = [];
+  for (let o = offRsv; ; o += 16) {
+    if (o + 16 > total) fail('unterminated memory reservation map');
+    const a = dv.getBigUint64(o), n = dv.getBigUint64(o + 8);
+    if (a === 0n && n === 0n) break;
+    reserved.push([a, n]);
+  }
+  const dec = new TextDecoder();
+  const str = (o: number): string => {
+    let e = o;
+    while (e < total && blob[e] !== 0) e++;
+    if (e >= total) fail('unterminated string');
+    return dec.decode(blob.subarray(o, e));
+  };
+  let p = offStruct;
+  const u32 = (): number => { if (p + 4 > total) fail('truncated structure block'); const v = dv.getUint32(p); p += 4; return v; };
+  const stack: DtNode[] = [];
+  let root: DtNode | undefined;
+  for (;;) {
+    const tag = u32();
+    if (tag === FDT_BEGIN_NODE) {
+      const name = str(p);
+      p += (new TextEncoder().encode(name).length + 4) & ~3;
+      const n = node(name, []);
+      if (stack.length > 0) stack[stack.length - 1].children.push(n);
+      else if (root === undefined) root = n;
+      else fail('two root nodes');
+      stack.push(n);
+    } else if (tag === FDT_PROP) {
+      const len = u32(), nameOff = u32();
+      if (stack.length === 0) fail('property outside a node');
+      if (p + len > total || nameOff >= sizeStrings) fail('property beyond the blob');
+      stack[stack.length - 1].props.push([str(offStrings + nameOff), blob.slice(p, p + len)]);
+      p += (len + 3) & ~3;
+    } else if (tag === FDT_END_NODE) {
+      if (stack.pop() === undefined) fail('unbalanced END_NODE');
+    } else if (tag === FDT_NOP) {
+      // skipped
+    } else if (tag === FDT_END) {
+      break;
+    } else fail(`unknown tag ${tag}`);
+  }
+  if (root === undefined || stack.length !== 0) fail('no complete root node');
+  return { root: root!, bootCpu: h(7), reserved };
+}
+
+function findProp(n: DtNode, name: string): PropValue | undefined {
+  return n.props.find(([k]) => k === name)?.[1];
+}
+
+/** Set a property as libfdt's fdt_setprop does: in place if it exists, else as the node's first. */
+function setProp(n: DtNode, name: string, v: PropValue): void {
+  const k = n.props.findIndex(([p]) => p === name);
+  if (k >= 0) n.props[k] = [name, v]; else n.props.unshift([name, v]);
+}
+
+/** A property's value as big-endian 32-bit cells (for a parsed or a generated tree). */
+function cells(v: PropValue | undefined): number[] | undefined {
+  if (v === undefined || v === null || typeof v === 'string') return undefined;
+  if (Array.isArray(v)) return typeof v[0] === 'number' ? v as number[] : undefined;
+  if (v.length % 4 !== 0) return undefined;
+  const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+  return Array.from({ length: v.length / 4 }, (_, k) => dv.getUint32(4 * k));
+}
+
+/** `value` as `n` big-endian cells (n = 1 or 2), as QEMU's qemu_fdt_setprop_sized_cells. */
+function sizedCells(n: number, value: number): number[] {
+  if (n === 1) { if (value >= 2 ** 32) throw new DtbError(`0x${value.toString(16)} does not fit in one cell`); return [value >>> 0]; }
+  return [...new Array<number>(n - 2).fill(0), Math.floor(value / 2 ** 32), value >>> 0];
+}
+
+export interface BootPatch {
+  /** Replace the memory nodes by one describing RAM (done for a user's DTB, as QEMU's arm_load_dtb). */
+  memory?: { base: number; size: number };
+  /** Replace /psci by the node for this board's PSCI conduit (QEMU's fdt_add_psci_node). */
+  psciMethod?: 'hvc' | 'smc';
+  /** Set /chosen/bootargs (QEMU: only when the command line is not empty). */
+  bootargs?: string;
+  /** linux,initrd-start and linux,initrd-end in /chosen: one 32-bit cell each, as QEMU 7.2 writes
+   * them whatever #address-cells says (Linux reads either size; RAM here ends below 4 GiB). */
+  initrd?: { start: number; end: number };
+}
+
+/** What QEMU's arm_load_dtb does to the tree it boots with: RAM's memory node, /chosen (created if
+ * missing) with bootargs and the initrd. Throws DtbError. */
+export function patchForBoot(root: DtNode, patch: BootPatch): void {
+  const acells = cells(findProp(root, '#address-cells'))?.[0] ?? 0;
+  const scells = cells(findProp(root, '#size-cells'))?.[0] ?? 0;
+  if (acells === 0 || scells === 0 || acells > 2 || scells > 2) throw new DtbError(`unsupported #address-cells ${acells} / #size-cells ${scells} in the root node`);
+  if (patch.memory !== undefined) {
+    const m = patch.memory;
+    if (scells < 2 && m.size >= 2 ** 32) throw new DtbError('RAM of 4 GiB or more needs #size-cells 2');
+    // QEMU nops every root node named memory or memory@..., then adds its own as the root's first
+    // child (libfdt's fdt_add_subnode puts a new node first).
+    root.children = root.children.filter((c) => !(c.name === 'memory' || c.name.startsWith('memory@')));
+    root.children.unshift(node(`memory@${m.base.toString(16)}`, [
+      ['reg', [...sizedCells(acells, m.base), ...sizedCells(scells, m.size)]],
+      ['device_type', 'memory'],
+    ]));
+  }
+  let chosen = root.children.find((c) => c.name === 'chosen');
+  if (chosen === undefined) { chosen = node('chosen', []); root.children.unshift(chosen); }
+  if (patch.bootargs !== undefined && patch.bootargs !== '') setProp(chosen, 'bootargs', patch.bootargs);
+  if (patch.initrd !== undefined) {
+    setProp(chosen, 'linux,initrd-start', sizedCells(1, patch.initrd.start));
+    setProp(chosen, 'linux,initrd-end', sizedCells(1, patch.initrd.end));
+  }
+  if (patch.psciMethod !== undefined) {
+    // A /psci node already there may name other function ids: replaced, as the root's first child.
+    root.children = root.children.filter((c) => c.name !== 'psci');
+    root.children.unshift(psciNode(patch.psciMethod));
+  }
+}
+
+/** The PSCI 1.0 node for our firmware (QEMU's, with its property order). */
+function psciNode(method: 'hvc' | 'smc'): DtNode {
+  return node('psci', [
+    ['migrate', [0xc400_0005]],
+    ['cpu_on', [0xc400_0003]],
+    ['cpu_off', [0x8400_0002]],
+    ['cpu_suspend', [0xc400_0001]],
+    ['method', method],
+    ['compatible', ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']],
+  ]);
 }
 
 export interface BoardDescription {
@@ -137,14 +280,7 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
     ['#address-cells', [2]],
     ['compatible', 'linux,dummy-virt'],
   ], [
-    node('psci', [
-      ['migrate', [0xc400_0005]],
-      ['cpu_on', [0xc400_0003]],
-      ['cpu_off', [0x8400_0002]],
-      ['cpu_suspend', [0xc400_0001]],
-      ['method', b.psciMethod],
-      ['compatible', ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']],
-    ]),
+    psciNode(b.psciMethod),
     node(`memory@${b.ramBase.toString(16)}`, [
       ['reg', reg64(b.ramBase, b.ramSize)],
       ['device_type', 'memory'],

@@ -30,7 +30,8 @@ import { VirtioBlk } from '../devices/virtio/blk.js';
 import { VirtioRng } from '../devices/virtio/rng.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import type { Disk } from '../devices/virtio/disk.js';
-import { serialize, virtDeviceTree } from './dtb.js';
+import { ParsedDtb, parseDtb, patchForBoot, serialize, virtDeviceTree } from './dtb.js';
+import { ExceptionLoopDetector } from './excloop.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 import type { Tracer } from '../trace/tracer.js';
 import type { WakeCause } from '../trace/events.js';
@@ -70,6 +71,8 @@ export interface MachineOptions {
   /** virtio devices, in the order QEMU's -device options would name them: the first gets the
    * highest-address transport (0x0a003e00), the next the one below, as QEMU's virt board assigns. */
   virtio?: VirtioSpec[];
+  /** PSCI SYSTEM_RESET ends the run (status 0) instead of restarting the machine (QEMU's -no-reboot). */
+  noReboot?: boolean;
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
   stderr?: (bytes: Uint8Array) => void;
@@ -77,7 +80,18 @@ export interface MachineOptions {
 
 export type VirtioSpec = { type: 'blk'; disk: Disk } | { type: 'rng' } | { type: 'console' };
 
-export type StopCause = 'guest' | 'fault' | 'max-insns' | 'deadlock';
+/** Files a boot places besides the image (see Machine.boot). */
+export interface BootFiles {
+  /** An initial RAM disk (QEMU's -initrd), announced in /chosen. */
+  initrd?: Uint8Array;
+  /** A device tree blob to boot with instead of the generated one (QEMU's -dtb). */
+  dtb?: Uint8Array;
+  /** End of the kernel's claimed memory (load address + image_size): the initrd goes above it. */
+  imageEnd?: number;
+}
+
+/** 'user': the person at the console quit (Ctrl-A x). */
+export type StopCause = 'guest' | 'fault' | 'max-insns' | 'deadlock' | 'user';
 
 export interface RunResult {
   status: number;
@@ -143,6 +157,15 @@ export class Machine {
   /** Device-tree blob for this run and where it was placed. */
   dtb: Uint8Array;
   dtbAddr = RAM_BASE;
+  /** What boot() loaded (images, initrd, DTB), copied in again at a system reset (QEMU's ROM blobs). */
+  private rom: { addr: number; bytes: Uint8Array }[] = [];
+  private bootEntry = RAM_BASE;
+  private bootLinux = false;
+  private resetPending = false;
+  /** PSCI SYSTEM_RESETs so far. */
+  resets = 0;
+  /** Watches synchronous exception entries for a vector that faults again and again. */
+  readonly excLoop: ExceptionLoopDetector;
   /** The trace event stream, or null (set with setTracer). */
   tracer: Tracer | null = null;
   private stopResult: RunResult | null = null;
@@ -166,6 +189,7 @@ export class Machine {
       maxInsns: opts.maxInsns ?? Infinity,
       startEl: opts.startEl ?? 1,
       bootargs: opts.bootargs ?? '',
+      noReboot: opts.noReboot ?? false,
     };
     if (!(this.opts.quantum >= 1)) throw new RangeError('--quantum must be at least 1');
     this.maxInsns = this.opts.maxInsns;
@@ -191,6 +215,7 @@ export class Machine {
       clock: () => Math.floor(this.time / (CNTFRQ / 100)),
     });
 
+    this.excLoop = new ExceptionLoopDetector(smp);
     this.startOffset = new Array<number>(smp).fill(0);
     this.doneAt = new Array<number>(smp).fill(0);
     const env = this.makeEnv();
@@ -224,7 +249,11 @@ export class Machine {
       c.sys.hooks = {
         daifChanged: (cc) => this.interruptLinesChanged(cc),
         isr: (cc) => this.gic.isrBits(cc.id),
-        exceptionEntry: (cc) => { this.stats.exceptions[cc.id]++; this.interruptLinesChanged(cc); },
+        exceptionEntry: (cc, target, kind) => {
+          this.stats.exceptions[cc.id]++;
+          if (kind === 0 && this.excLoop.syncEntry(cc, target)) this.stop(EXIT_GUEST_FAULT, `core ${cc.id}: ${this.excLoop.describe(cc, target)}`, 'fault');
+          this.interruptLinesChanged(cc);
+        },
         exceptionReturn: (cc) => this.interruptLinesChanged(cc),
       };
     }
@@ -290,21 +319,86 @@ export class Machine {
     this.monitor.clear(c.id);
   }
 
-  /** Place the DTB and set the boot core's registers, as QEMU's -kernel does: the DTB goes to the
-   * start of RAM when the image leaves it free, else after the image (2 MiB aligned); a Linux boot
-   * gets x0 = the DTB's address. Returns where the DTB went. */
-  boot(entry: number, linux: boolean, occupied: readonly { start: number; end: number }[] = []): number {
-    const len = this.dtb.length;
-    const clash = (a: number) => occupied.some((r) => a < r.end && r.start < a + len);
+  /** Place the initrd and the DTB and set the boot core's registers, as QEMU 7.2's -kernel does
+   * (hw/arm/boot.c). A Linux boot: the initrd at RAM base + min(RAM / 2, 128 MiB), or above the
+   * kernel's image_size if that is higher (4 KiB aligned); the DTB after the initrd, 2 MiB aligned;
+   * x0 = the DTB's address. Other images: the DTB at the start of RAM when the image leaves it free,
+   * else after the image (2 MiB aligned). A user's DTB (files.dtb, QEMU's -dtb) gets RAM's memory
+   * node and /chosen patched as QEMU does. Throws RangeError (no room) or DtbError (a bad DTB).
+   * What was loaded is kept, to be copied in again at a PSCI SYSTEM_RESET. Returns the DTB's address. */
+  boot(entry: number, linux: boolean, occupied: readonly { start: number; end: number }[] = [], files: BootFiles = {}): number {
+    const MiB = 1024 * 1024, ramEnd = RAM_BASE + this.ram.size;
+    const hex = (v: number) => `0x${v.toString(16)}`;
+    let tree: ParsedDtb | undefined;
+    if (files.dtb !== undefined) {
+      tree = parseDtb(files.dtb);
+      patchForBoot(tree.root, { memory: { base: RAM_BASE, size: this.ram.size }, bootargs: this.opts.bootargs, psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc' });
+    }
+    const blobs: { start: number; end: number }[] = [...occupied];
+    const clash = (a: number, len: number) => occupied.find((r) => a < r.end && r.start < a + len);
     let at = RAM_BASE;
-    if (linux || clash(at)) at = alignUp(Math.max(RAM_BASE, ...occupied.map((r) => r.end)), 2 * 1024 * 1024);
-    if (at + len > RAM_BASE + this.ram.size) throw new RangeError('no room in RAM for the device tree');
+    if (linux) {
+      let initrdStart = RAM_BASE + Math.min(this.ram.size / 2, 128 * MiB);
+      // (Without imageEnd from the loader, the end of what was loaded stands for it.)
+      const imageEnd = files.imageEnd ?? Math.max(0, ...occupied.map((r) => r.end));
+      initrdStart = Math.max(initrdStart, imageEnd);
+      initrdStart = alignUp(initrdStart, 4096);
+      const initrdLen = files.initrd?.length ?? 0;
+      if (files.initrd !== undefined) {
+        if (initrdStart + initrdLen > ramEnd) throw new RangeError(`the initrd (${initrdLen} bytes) does not fit in RAM after the kernel: it would go at ${hex(initrdStart)}, RAM ends at ${hex(ramEnd)}`);
+        const r = clash(initrdStart, initrdLen);
+        if (r !== undefined) throw new RangeError(`the initrd at ${hex(initrdStart)}..${hex(initrdStart + initrdLen)} overlaps ${hex(r.start)}..${hex(r.end)}`);
+        this.ram.load(initrdStart, files.initrd);
+        blobs.push({ start: initrdStart, end: initrdStart + initrdLen });
+        tree ??= parseDtb(this.dtb);
+        patchForBoot(tree.root, { initrd: { start: initrdStart, end: initrdStart + initrdLen } });
+      }
+      at = alignUp(initrdStart + initrdLen, 2 * MiB);
+    } else if (files.initrd !== undefined) {
+      throw new RangeError('--initrd is for a Linux kernel (an arm64 Image or a raw file), not an ELF image');
+    }
+    if (tree !== undefined) this.dtb = serialize(tree.root, tree.bootCpu, tree.reserved);
+    const len = this.dtb.length;
+    if (!linux && clash(at, len)) at = alignUp(Math.max(RAM_BASE, ...occupied.map((r) => r.end)), 2 * MiB);
+    if (at + len > ramEnd) throw new RangeError(`no room in RAM for the device tree (${len} bytes at ${hex(at)}; RAM ends at ${hex(ramEnd)})`);
+    const r = clash(at, len);
+    if (r !== undefined) throw new RangeError(`the device tree at ${hex(at)} overlaps ${hex(r.start)}..${hex(r.end)}`);
     this.dtbAddr = at;
     this.ram.load(at, this.dtb);
-    const c = this.cores[0];
-    c.pcLo = entry | 0; c.pcHi = Math.floor(entry / 4294967296) | 0;
-    if (linux) { c.lo[0] = at | 0; c.hi[0] = 0; }
+    blobs.push({ start: at, end: at + len });
+    this.rom = blobs.filter((b) => b.end > b.start).map((b) => ({ addr: b.start, bytes: this.ram.u8.slice(b.start - RAM_BASE, b.end - RAM_BASE) }));
+    this.bootEntry = entry;
+    this.bootLinux = linux;
+    this.startBootCore();
     return at;
+  }
+
+  /** Core 0 at the entry point; for a Linux boot x0 = the DTB, x1..x3 = 0. */
+  private startBootCore(): void {
+    const c = this.cores[0], entry = this.bootEntry;
+    c.pcLo = entry | 0; c.pcHi = Math.floor(entry / 4294967296) | 0;
+    if (this.bootLinux) { c.lo[0] = this.dtbAddr | 0; c.hi[0] = 0; }
+  }
+
+  /** PSCI SYSTEM_RESET, as QEMU's system reset: the loaded images are copied in again (the rest of
+   * RAM keeps its contents), the GIC, timers and UART reset, every core resets, and core 0 starts
+   * at the entry point again while the others stay off until CPU_ON. Virtual time goes on. */
+  private systemReset(): void {
+    this.resetPending = false;
+    for (const b of this.rom) this.ram.load(b.addr, b.bytes);
+    this.gic.systemReset();
+    this.uart.reset();
+    for (const c of this.cores) {
+      this.resetCore(c);
+      this.timers[c.id].reset();
+      c.sleep = c.id === 0 ? Sleep.Running : Sleep.Off;
+      c.irqPending = false;
+      c.halt = false;
+      c.resetFetch();
+    }
+    this.excLoop.reset();
+    this.startBootCore();
+    for (const c of this.cores) this.interruptLinesChanged(c);
   }
 
   private makeEnv(): CpuEnv {
@@ -322,7 +416,13 @@ export class Machine {
       powerOff: (c) => { c.sleep = Sleep.Off; c.flow = Flow.Exit; if (this.tracer !== null) this.tracer.sleep(c.id, 'off', c.el); },
       standby: (c) => { c.sleep = Sleep.WFI; c.nextAndExit(); if (this.tracer !== null) this.tracer.sleep(c.id, 'psci', c.el); },
       systemOff: () => this.stop(0, 'PSCI SYSTEM_OFF'),
-      systemReset: () => this.stop(0, 'PSCI SYSTEM_RESET'),
+      systemReset: () => {
+        if (this.opts.noReboot) { this.stop(0, 'PSCI SYSTEM_RESET with --no-reboot'); return; }
+        // Reset between rounds: every core leaves its loop now, and step() resets the machine.
+        this.resetPending = true;
+        this.resets++;
+        for (const c of this.cores) { c.flow = Flow.Exit; c.halt = true; }
+      },
       validEntry: (lo, hi) => hi === 0 && (lo >>> 0) >= RAM_BASE && (lo >>> 0) < RAM_BASE + this.ram.size,
       onCall: (c, fn, result) => {
         this.stats.psciCalls++;
@@ -433,6 +533,7 @@ export class Machine {
     }
     this.startOffset.fill(0);
     this.doneAt.fill(0);
+    if (this.resetPending && this.stopResult === null) this.systemReset();
     this.time += longest;
     for (const t of this.timers) t.update(this.time);
     this.rtc.update();

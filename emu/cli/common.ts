@@ -116,14 +116,16 @@ export function parseInteger(text: string): bigint | undefined {
 }
 
 /** A commander argument parser for an integer in [min, max]; with `suffixes`, k/M/G multiply by
- * 10^3/10^6/10^9. */
+ * 10^3/10^6/10^9 and the form 3e9 is accepted. */
 export function intOption(min: number, max: number, suffixes = false): (value: string) => number {
   return (value: string) => {
     let text = value.trim(), mul = 1;
     const last = text.slice(-1);
     if (suffixes && /[kKmMgG]/.test(last) && text.length > 1) { mul = SUFFIX[last]; text = text.slice(0, -1); }
-    const v = parseInteger(text);
-    if (v === undefined) throw new InvalidArgumentError('not an integer.');
+    // With suffixes, also a power-of-ten form such as 3e9 or 2.5e6 (an integer in the end).
+    const sci = suffixes ? /^\s*([0-9]+(?:\.[0-9]+)?)e([0-9]{1,2})\s*$/i.exec(text) : null;
+    const v = sci !== null ? Number(sci[0].trim()) : parseInteger(text);
+    if (v === undefined || (typeof v === 'number' && !Number.isInteger(v))) throw new InvalidArgumentError('not an integer.');
     const n = Number(v) * mul;
     if (!(n >= min && n <= max)) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
     return n;

@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { Machine, MachineOptions, VirtioSpec } from '../board/machine.js';
 import { parseRtcBase } from '../devices/pl031.js';
 import { Disk, DiskError, fileStore, parseDrive } from '../devices/virtio/disk.js';
+import { DtbError } from '../board/dtb.js';
+import { CONSOLE_HELP, ConsoleEscape, rawTerminal } from './console.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../board/exit.js';
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
 import { openTrace, Tracer } from '../trace/tracer.js';
@@ -47,6 +49,9 @@ export interface RunOptions {
   rtcBase?: string;
   drive?: string[];
   device?: string[];
+  initrd?: string;
+  dtb?: string;
+  reboot?: boolean;
 }
 
 /** --device values and the virtio device each adds. */
@@ -66,10 +71,13 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--image <name>', 'run a built-in image (see --list-images)')
     .option('--list-images', 'list the built-in images and exit')
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
-    .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
+    .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (3000000000, 3G or 3e9)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
     .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly), virtio-rng and /chosen\'s rng-seed and kaslr-seed', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
+    .option('--initrd <file>', 'initial RAM disk for a Linux kernel, announced in /chosen (QEMU\'s -initrd)')
+    .option('--dtb <file>', 'boot with this device tree blob instead of the generated one; RAM and /chosen are patched as QEMU\'s -dtb does')
+    .option('--no-reboot', 'PSCI SYSTEM_RESET ends the run (status 0) instead of restarting the machine, as QEMU\'s -no-reboot')
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
     .option('--rtc <clock>', 'PL031 RTC clock: vm (virtual time, deterministic; default) or host (the host\'s wall clock)')
     .option('--rtc-base <date>', 'PL031 RTC time at the start of the run: seconds since 1970 or an ISO date (UTC), default 2024-01-01T00:00:00Z')
@@ -117,6 +125,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   const imageBytes = imagePath === undefined ? undefined : readInput(io, imagePath);
   const loadBytes = loads.map((l) => readInput(io, l.file));
   const virtio = openVirtio(opts, io);
+  const initrdBytes = opts.initrd === undefined ? undefined : readInput(io, opts.initrd);
+  const dtbBytes = opts.dtb === undefined ? undefined : readInput(io, opts.dtb);
 
   const out = new ConsoleSink((b) => io.stdout(b));
   const machineOpts: MachineOptions = {
@@ -133,6 +143,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.el2) machineOpts.startEl = 2;
   if (opts.append !== undefined) machineOpts.bootargs = opts.append;
   Object.assign(machineOpts, rtcOptions(opts), { virtio });
+  if (opts.reboot === false) machineOpts.noReboot = true;
   let m: Machine;
   try {
     m = new Machine(machineOpts);
@@ -172,8 +183,11 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   // Without an image, the first raw file is the program: core 0 starts at its address.
   const entry = image === undefined ? BigInt(loads[0].addr) : image.entry;
   try {
-    m.boot(Number(entry), image?.linuxBoot ?? false, regions);
+    m.boot(Number(entry), image?.linuxBoot ?? false, regions, {
+      initrd: initrdBytes, dtb: dtbBytes, imageEnd: image?.imageEnd === undefined ? undefined : Number(image.imageEnd),
+    });
   } catch (e) {
+    if (e instanceof DtbError) throw new CliError(EXIT_USAGE, `cannot use ${opts.dtb}: ${e.message}`);
     if (e instanceof RangeError) throw new CliError(EXIT_USAGE, `cannot load: ${e.message}`);
     throw e;
   }
@@ -208,9 +222,21 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
 
   // The UART's receive line reads standard input without blocking the run: bytes go to the PL011 as
   // they arrive, and a guest waiting on a receive interrupt is not a deadlock until input ends.
+  // Ctrl-A x quits and Ctrl-A Ctrl-A sends a Ctrl-A, as QEMU's -nographic (console.ts); a terminal
+  // is in raw mode for the run.
   const input = io.stdin;
-  const onData = (b: Buffer) => m.uart.receive(b);
+  const escape = new ConsoleEscape();
+  const onData = (b: Buffer) => {
+    const r = escape.feed(b);
+    if (r.data.length > 0) m.uart.receive(r.data);
+    if (r.help) { out.flush(); io.stdout(CONSOLE_HELP); }
+    if (r.quit) { out.flush(); io.stdout('a64emu: Terminated\r\n'); m.stop(0, 'Ctrl-A x typed at the console', 'user'); }
+  };
   const onEnd = () => { m.inputOpen = false; };
+  const restoreTerminal = input === undefined ? () => {} : rawTerminal(input);
+  // Output without a newline (a shell prompt, an echoed keystroke) must show up too: flush now and then.
+  const flusher = input === undefined ? undefined : setInterval(() => out.flush(), 50);
+  flusher?.unref();
   if (input !== undefined) {
     m.inputOpen = true;
     input.on('data', onData);
@@ -226,6 +252,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
     closeDisks(virtio);
+    if (flusher !== undefined) clearInterval(flusher);
+    restoreTerminal();
     tracer?.close();
     out.flush();
     if (input !== undefined) {
@@ -236,7 +264,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-  if (r.cause !== 'guest') io.stderr(`a64emu: ${r.reason}\n`);
+  if (r.cause !== 'guest' && r.cause !== 'user') io.stderr(`a64emu: ${r.reason}\n`);
   if (opts.stats) io.stderr(statsText(m, r.instructions, seconds));
   return r.status;
 }

@@ -134,8 +134,10 @@ defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   read: (c) => { R[LO] = 0x01000011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
-// ARMv8.0 debug architecture (DebugVer 6), no PMU (PMUVer 0), no trace: the PMU is not modelled.
-defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x00000006));
+// As QEMU 7.2's cortex-a57 (0x10305106) but PMUVer 0, the PMU not being modelled: ARMv8.0 debug
+// (DebugVer 6), 6 breakpoints (BRPs 5) of which 2 context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3),
+// no trace. The registers for that many exist below (as storage: debug events are not generated).
+defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305006));
 defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
 defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
@@ -186,11 +188,42 @@ defineSysReg('AMAIR_EL1', [3, 0, 10, 3, 0], 1);
 defineSysReg('VBAR_EL1', [3, 0, 12, 0, 0], 1);
 defineSysReg('ISR_EL1', [3, 0, 12, 1, 0], 1, { readOnly: true, read: (c) => { R[LO] = c.sys.isr(c); R[HI] = 0; } });
 
-// Debug registers that boot code writes to quiesce self-hosted debug; accepted, no debug support.
+// Self-hosted debug registers (the ones ID_AA64DFR0_EL1 advertises, and the ones Linux's
+// debug-monitors and hw_breakpoint code write), as storage: no breakpoint, watchpoint or software
+// step fires yet. QEMU 7.2's cortex-a57 has the same set, except DBGCLAIM*, DBGPRCR and
+// DBGAUTHSTATUS (UNDEFINED there, required by the Arm ARM), and MDCCINT_EL1 (a NOP there, which
+// leaves Xt unchanged on a read).
+export const DEBUG_BRPS = 6, DEBUG_WRPS = 4;
+for (let n = 0; n < DEBUG_BRPS; n++) {
+  defineSysReg(`DBGBVR${n}_EL1`, [2, 0, 0, n, 4], 1);
+  defineSysReg(`DBGBCR${n}_EL1`, [2, 0, 0, n, 5], 1);
+}
+for (let n = 0; n < DEBUG_WRPS; n++) {
+  defineSysReg(`DBGWVR${n}_EL1`, [2, 0, 0, n, 6], 1);
+  defineSysReg(`DBGWCR${n}_EL1`, [2, 0, 0, n, 7], 1);
+}
+defineSysReg('MDCCINT_EL1', [2, 0, 0, 2, 0], 1);
 defineSysReg('MDSCR_EL1', [2, 0, 0, 2, 2], 1);
-defineSysReg('OSLAR_EL1', [2, 0, 1, 0, 4], 1, { writeOnly: true });
-defineSysReg('OSLSR_EL1', [2, 0, 1, 1, 4], 1, ro(0x8));
+defineSysReg('MDRAR_EL1', [2, 0, 1, 0, 0], 1, ro(0)); // no memory-mapped debug
+// The OS lock: locked at reset (OSLSR_EL1 = 0xa: OSLM = 0b10, OSLK = 1, as QEMU); OSLAR_EL1.OSLK sets it.
+const OSLSR_RESET = 0xa;
+defineSysReg('OSLAR_EL1', [2, 0, 1, 0, 4], 1, {
+  writeOnly: true,
+  write: (c, lo) => { c.sys.store(OSLSR_EL1, (OSLSR_RESET & ~2) | ((lo & 1) << 1), 0); },
+});
+defineSysReg('OSLSR_EL1', [2, 0, 1, 1, 4], 1, ro(OSLSR_RESET));
 defineSysReg('OSDLR_EL1', [2, 0, 1, 3, 4], 1);
+defineSysReg('DBGPRCR_EL1', [2, 0, 1, 4, 4], 1);
+// Eight claim tags: CLAIMSET reads which are implemented (0xff), CLAIMCLR the ones set.
+defineSysReg('DBGCLAIMSET_EL1', [2, 0, 7, 8, 6], 1, {
+  read: () => { R[LO] = 0xff; R[HI] = 0; },
+  write: (c, lo) => { c.sys.store(DBGCLAIM, c.sys.get(DBGCLAIM) | (lo & 0xff), 0); },
+});
+defineSysReg('DBGCLAIMCLR_EL1', [2, 0, 7, 9, 6], 1, {
+  read: (c) => { R[LO] = c.sys.get(DBGCLAIM); R[HI] = 0; },
+  write: (c, lo) => { c.sys.store(DBGCLAIM, c.sys.get(DBGCLAIM) & ~(lo & 0xff), 0); },
+});
+defineSysReg('DBGAUTHSTATUS_EL1', [2, 0, 7, 14, 6], 1, ro(0)); // no debug authentication interface
 defineSysReg('MDCCSR_EL0', [2, 3, 0, 1, 0], 0, ro(0));
 
 // EL2 registers that entry, HVC/SMC routing and ERET need.
@@ -221,6 +254,9 @@ const TTBR1_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 1))!;
 const TCR_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 2))!;
 const MAIR_EL1 = slotOf.get(sysKey(3, 0, 10, 2, 0))!;
 const SLOT = (name: string): number => slotOf.get(SYSREG_BY_NAME.get(name)!.key)!;
+const OSLSR_EL1 = SLOT('OSLSR_EL1');
+// The claim tags' storage: a slot of its own, defined under an encoding MRS/MSR cannot reach (op0 = 0).
+const DBGCLAIM = defineSysReg('(DBGCLAIM tags)', [0, 7, 15, 15, 7], 4);
 const ESR = [-1, SLOT('ESR_EL1'), SLOT('ESR_EL2')];
 const FAR = [-1, SLOT('FAR_EL1'), SLOT('FAR_EL2')];
 const ELR = [-1, SLOT('ELR_EL1'), SLOT('ELR_EL2')];
@@ -294,6 +330,7 @@ export class SysRegs {
   /** MRS: value into R. Returns false when refused (see `refusal`). */
   read(c: Cpu, key: number): boolean {
     const d = defs.get(key);
+    if (d === undefined && c.el >= 1 && isIdSpaceRaz(key)) { R[LO] = 0; R[HI] = 0; return true; }
     if (d === undefined || c.el < d.minEl || d.writeOnly) return this.refuse(SYSREG_UNDEFINED);
     if (c.el === 0 && d.el0Traps?.(c)) return this.refuse(SYSREG_TRAP);
     if (this.fpRefused(c, d)) return false;
@@ -397,6 +434,14 @@ export class SysRegs {
     if (on !== c.mmuOn) { c.mmuOn = on; c.resetFetch(); }
     else if (on) c.resetFetch(); // privilege changed: recheck execute permission on the next fetch
   }
+}
+
+/** The ID register space op0=3, op1=0, CRn=0, CRm=1..7: the Arm ARM makes its unallocated encodings
+ * RAZ at EL1 and above (ID_AA64ISAR2_EL1, ID_AA64ZFR0_EL1, ID_AA64SMFR0_EL1, ... read as 0, so a
+ * kernel that knows newer features sees them absent). MSR to them stays UNDEFINED (read-only). CRm=0
+ * holds only MIDR, MPIDR and REVIDR; its other encodings are UNDEFINED, as QEMU 7.2 has them. */
+export function isIdSpaceRaz(key: number): boolean {
+  return (key >>> 7) === ((3 << 7) | (0 << 4) | 0) && ((key >>> 3) & 15) >= 1 && ((key >>> 3) & 15) <= 7;
 }
 
 export interface SysHooks {

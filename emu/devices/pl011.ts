@@ -21,6 +21,9 @@ export class Pl011 implements MmioDevice {
   private imsc = 0;
   private ris = 0;
   private readonly rx: number[] = [];
+  /** Host input beyond the 32-byte FIFO waits here (as QEMU's character device holds it back while
+   * the UART cannot receive), and moves into the FIFO as the guest reads. */
+  private readonly backlog: number[] = [];
   /** Raised/lowered as the masked interrupt status changes (the board wires it to SPI 1). */
   onIrq: (level: boolean) => void = () => {};
 
@@ -28,8 +31,19 @@ export class Pl011 implements MmioDevice {
 
   /** Host input arriving on the receive line. */
   receive(bytes: Uint8Array): void {
-    for (const b of bytes) if (this.rx.length < 32) this.rx.push(b);
+    for (const b of bytes) this.backlog.push(b);
+    this.refill();
     if (this.rx.length > 0) this.ris |= INT_RX | INT_RT;
+    this.update();
+  }
+
+  private refill(): void {
+    while (this.rx.length < 32 && this.backlog.length > 0) this.rx.push(this.backlog.shift()!);
+  }
+
+  /** Reset (a system reset): registers to their reset values; received bytes not yet read are kept. */
+  reset(): void {
+    this.cr = 0x300; this.lcrh = 0; this.ibrd = 0; this.fbrd = 0; this.ifls = 0x12; this.imsc = 0; this.ris = 0;
     this.update();
   }
 
@@ -41,6 +55,7 @@ export class Pl011 implements MmioDevice {
     switch (off) {
       case 0x000: {
         const b = this.rx.shift();
+        this.refill();
         if (this.rx.length === 0) this.ris &= ~(INT_RX | INT_RT);
         this.update();
         return b ?? 0;

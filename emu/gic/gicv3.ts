@@ -287,6 +287,23 @@ export class GicV3 {
     };
   }
 
+  /** System reset (PSCI SYSTEM_RESET): distributor, redistributors and CPU interfaces to their reset
+   * state. Input line levels stay: they are the devices' (which reset themselves). */
+  systemReset(): void {
+    this.dctlr = 0;
+    for (const a of [this.group, this.enable, this.pend, this.active, this.edge, this.irouterLo, this.irouterHi]) a.fill(0);
+    this.prio.fill(0);
+    for (let id = 32; id < this.numIrqs; id++) this.target[id] = this.routeByAffinity(0, 0);
+    this.anyTarget[0] = -1; this.anyTarget[1] = -1;
+    for (const ci of this.cpus) {
+      ci.group = 0; ci.enable = 0; ci.pend = 0; ci.active = 0; ci.edge = 0xffff;
+      ci.prio.fill(0);
+      ci.waker = WAKER_PS | WAKER_CA;
+      ci.reset();
+    }
+    this.updateAll();
+  }
+
   // ---------------------------------------------------------------- lines in and out
 
   /** Drive an SPI input line (INTID 32..numIrqs-1). A rising edge latches pending if edge-triggered. */

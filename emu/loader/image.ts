@@ -8,6 +8,7 @@
 // The board does the boot register set-up (x0 = DTB for Linux, PSCI state, EL) from the returned
 // information; here only core 0's PC is set to the entry.
 
+import { gunzipSync } from 'node:zlib';
 import { ElfFile, ImageError, LoadedRegion, RamTarget, SymbolTable, isElf, loadElf, parseElf } from './elf.js';
 
 export { ImageError } from './elf.js';
@@ -41,6 +42,10 @@ export interface LoadedImage {
   elf?: ElfFile;
   /** RAM ranges the image occupies (segments including bss), for overlap checks and DTB placement. */
   regions: LoadedRegion[];
+  /** For a Linux boot, the end of what the kernel claims (QEMU's image_high_addr): load address +
+   * the header's image_size (which covers the BSS and early page tables beyond the file), or + the
+   * file's size for a raw kernel. The initrd and the DTB go above it. */
+  imageEnd?: bigint;
 }
 
 /** What loadImage needs of the machine (emu/board/machine.ts). */
@@ -64,6 +69,31 @@ export function linuxImageOffset(bytes: Uint8Array): bigint | undefined {
   return textOffset < BigInt(BOOTLOADER_MAX_SIZE) ? textOffset + 0x20_0000n : textOffset;
 }
 
+/** The Image header's image_size (bytes from the load address the kernel uses, BSS included); 0 for
+ * kernels before 3.17, which did not say. */
+export function linuxImageSize(bytes: Uint8Array): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(16, true);
+}
+
+/** QEMU's LOAD_IMAGE_MAX_GUNZIP_BYTES: an uncompressed kernel larger than this is refused. */
+const MAX_GUNZIP_BYTES = 256 * 1024 * 1024;
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8;
+}
+
+/** Uncompress a gzip kernel; a damaged or oversized one is an ImageError. */
+export function gunzip(bytes: Uint8Array): Uint8Array {
+  try {
+    const b = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES });
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new ImageError(`uncompresses to more than ${MAX_GUNZIP_BYTES / 1048576} MiB`);
+    throw new ImageError(`not a valid gzip file (${(e as Error).message})`);
+  }
+}
+
 /** Copy `bytes` to RAM at physical `addr`. */
 export function loadRaw(ram: RamTarget, bytes: Uint8Array, addr: bigint, what: string): LoadedRegion {
   const base = BigInt(ram.base), end = base + BigInt(ram.size);
@@ -77,6 +107,7 @@ export function loadRaw(ram: RamTarget, bytes: Uint8Array, addr: bigint, what: s
 
 /** Detect the image kind, load it, and point core 0 at its entry. Throws ImageError. */
 export function loadImage(machine: LoadTarget, bytes: Uint8Array, opts: LoadOptions): LoadedImage {
+  // (bytes is replaced by its uncompressed form for a gzip kernel.)
   if (bytes.length === 0) throw new ImageError('empty file');
   let img: LoadedImage;
   if (opts.loadAddr !== undefined) {
@@ -87,10 +118,18 @@ export function loadImage(machine: LoadTarget, bytes: Uint8Array, opts: LoadOpti
     const regions = loadElf(machine.ram, elf, bytes).map((r) => ({ ...r, what: `${opts.path} ${r.what}` }));
     img = { kind: 'elf', entry: elf.entry, linuxBoot: false, symbols: elf.symbols, elf, regions };
   } else {
+    // As QEMU's load_aarch64_image: a gzip file is uncompressed first (it is the boot loader's job on
+    // arm64), then loaded as an Image if it has the header, else raw.
+    if (isGzip(bytes)) bytes = gunzip(bytes);
     const off = linuxImageOffset(bytes);
     const kind: ImageKind = off === undefined ? 'raw' : 'linux';
     const addr = BigInt(machine.ram.base) + (off ?? BigInt(KERNEL64_LOAD_OFFSET));
-    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)] };
+    const size = off === undefined ? BigInt(bytes.length) : linuxImageSize(bytes);
+    const ramEnd = BigInt(machine.ram.base) + BigInt(machine.ram.size);
+    if (addr + size > ramEnd) {
+      throw new ImageError(`the kernel's ${hex(size)} bytes at ${hex(addr)} (${off === undefined ? 'the file' : 'its header\'s image_size'}) do not fit in RAM (${hex(machine.ram.base)}..${hex(ramEnd)})`);
+    }
+    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)], imageEnd: addr + size };
   }
   const c = machine.cores[0];
   if (c !== undefined) setPc(c, img.entry);

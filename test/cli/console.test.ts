@@ -1,0 +1,119 @@
+// The interactive console: Ctrl-A escapes as QEMU's -nographic, piped input, and a real terminal
+// (tmux) in raw mode that is restored when the run ends.
+
+import { describe, it, expect } from 'vitest';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConsoleEscape, ESCAPE_CHAR } from '../../emu/cli/console.js';
+import { assembleWords } from '../../emu/asm/assembler.js';
+import { buildElf, words } from '../loader/elfwriter.js';
+import { oraclesRequired } from '../oracle-env.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'dist/emu/cli/main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'a64emu-console-'));
+const TEXT = 0x4008_0000;
+
+/** Echoes every byte received on the PL011 until 'q', then exits through semihosting with status 5. */
+async function echoElf(): Promise<string> {
+  const code = words(await assembleWords(`
+      movz x0, #0x0900, lsl #16
+    loop:
+      ldr w1, [x0, #0x18]
+      tbnz w1, #4, loop
+      ldr w2, [x0]
+      str w2, [x0]
+      cmp w2, #0x71
+      b.ne loop
+      adr x1, block
+      mov w0, #0x18
+      hlt #0xf000
+    block:
+      .quad 0x20026
+      .quad 5`, TEXT));
+  const { bytes } = buildElf({ entry: TEXT, segments: [{ paddr: TEXT, data: code, flags: 5 }], symbols: [] });
+  const f = join(tmp, 'echo.elf');
+  writeFileSync(f, bytes);
+  return f;
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const str = (b: Uint8Array) => new TextDecoder().decode(b);
+
+describe('ConsoleEscape', () => {
+  it('passes ordinary bytes, quits on Ctrl-A x, sends Ctrl-A for Ctrl-A Ctrl-A, drops unknown commands', () => {
+    const e = new ConsoleEscape();
+    expect(str(e.feed(enc('ls -l\r')).data)).toBe('ls -l\r');
+    const a = e.feed(Uint8Array.of(0x61, ESCAPE_CHAR, ESCAPE_CHAR, 0x62));
+    expect([...a.data]).toEqual([0x61, 1, 0x62]);
+    expect(a.quit).toBe(false);
+    const z = e.feed(Uint8Array.of(ESCAPE_CHAR, 0x7a, 0x63)); // Ctrl-A z: not a command, dropped
+    expect(str(z.data)).toBe('c');
+    const q = e.feed(Uint8Array.of(0x64, ESCAPE_CHAR, 0x78, 0x65));
+    expect(q.quit).toBe(true);
+    expect(str(q.data)).toBe('d'); // nothing after the quit reaches the guest
+    expect(e.feed(Uint8Array.of(ESCAPE_CHAR, 0x68)).help).toBe(true);
+  });
+
+  it('keeps an escape that spans two reads', () => {
+    const e = new ConsoleEscape();
+    expect(e.feed(Uint8Array.of(0x61, ESCAPE_CHAR)).data).toEqual(Uint8Array.of(0x61));
+    expect(e.feed(Uint8Array.of(0x78)).quit).toBe(true);
+  });
+});
+
+describe('console over a pipe', () => {
+  it('piped input reaches the guest beyond the UART FIFO, and Ctrl-A x ends the run with status 0', async () => {
+    const f = await echoElf();
+    const long = 'x'.repeat(100) + 'yz'; // more than the 32-byte FIFO: held back until the guest reads
+    const r = spawnSync(process.execPath, [BIN, 'run', '--smp', '1', '--max-insns', '2G', f], { encoding: 'utf8', input: `${long}\x01\x01q`, timeout: 60_000 });
+    expect(r.stdout).toBe(`${long}\x01q`);
+    expect(r.status).toBe(5);
+    const quit = spawnSync(process.execPath, [BIN, 'run', '--smp', '1', '--max-insns', '2G', f], { encoding: 'utf8', input: 'ab\x01xq', timeout: 60_000 });
+    // The bytes before the escape went to the UART; the guest may not have echoed them before the quit.
+    expect(quit.stdout).toMatch(/^(ab|a)?a64emu: Terminated\r\n$/);
+    expect(quit.stderr).toBe('');
+    expect(quit.status).toBe(0);
+  });
+});
+
+// tmux answers -V, not --version, so it is checked here rather than with describeWithTools.
+const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+if (!hasTmux && !oraclesRequired()) console.warn('[oracle] skipping the terminal test: missing tmux (set REQUIRE_ORACLES=1 to make this a failure)');
+(hasTmux || oraclesRequired() ? describe : describe.skip)('console on a terminal (tmux)', () => {
+  it('is raw during the run (Ctrl-C reaches the guest), Ctrl-A x quits, and the terminal is restored', async () => {
+    const f = await echoElf();
+    const sock = join(tmp, 'tmux.sock'), marker = join(tmp, 'status');
+    const tmux = (...a: string[]) => execFileSync('tmux', ['-S', sock, ...a], { encoding: 'utf8' });
+    tmux('new-session', '-d', '-x', '120', '-y', '20', 'sh');
+    try {
+      const pane = () => tmux('capture-pane', '-p');
+      const waitFor = async (re: RegExp) => {
+        for (let k = 0; k < 300 && !re.test(pane()); k++) await new Promise((r) => setTimeout(r, 100));
+        return pane();
+      };
+      tmux('send-keys', `${process.execPath} ${BIN} run --smp 1 --max-insns 20G ${f}; echo "status=$?" > ${marker}; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'`, 'Enter');
+      // In raw mode the terminal does not echo (the guest does) and C-c is a byte for the guest, not
+      // SIGINT: the run goes on to the Ctrl-A x below and ends with status 0.
+      // (Wait for node to start and the terminal to go raw before typing: until then C-c would be SIGINT.)
+      await new Promise((r) => setTimeout(r, 4000));
+      tmux('send-keys', 'h', 'i');
+      await waitFor(/^hi/m);
+      tmux('send-keys', 'C-c');
+      await new Promise((r) => setTimeout(r, 500));
+      tmux('send-keys', 'o', 'k');
+      expect(await waitFor(/^hi.*ok/m)).toMatch(/^hi.*ok/m);
+      tmux('send-keys', 'C-a', 'x');
+      const screen = await waitFor(/^-?icanon$/m);
+      expect(screen).toMatch(/a64emu: Terminated/);
+      expect(screen).toMatch(/^icanon$/m); // canonical mode again: restored
+      expect(existsSync(marker)).toBe(true);
+      expect(execFileSync('cat', [marker], { encoding: 'utf8' })).toBe('status=0\n');
+    } finally {
+      try { tmux('kill-server'); } catch { /* gone */ }
+    }
+  }, 60_000);
+});
