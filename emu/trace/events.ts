@@ -155,11 +155,13 @@ export function otherFromJson(text: string): OtherEvent {
   }
 }
 
-export type DisasmFn = (word: number, address: number) => { text: string };
+/** Capstone through loadDisassembler: the address may be a bigint (exact above 2^53, so that branch
+ * targets at high virtual addresses are right). */
+export type DisasmFn = (word: number, address: number | bigint) => { text: string };
 
 /** Capstone's text for a word at an address, or `.inst 0x...` without a disassembler. */
 export function disassemble(disasm: DisasmFn | null, word: number, pcLo: number, pcHi: number): string {
-  return disasm !== null ? disasm(word, (pcHi >>> 0) * 4294967296 + (pcLo >>> 0)).text : `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+  return disasm !== null ? disasm(word, (BigInt(pcHi >>> 0) << 32n) | BigInt(pcLo >>> 0)).text : `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 // ---------------------------------------------------------------- hex helpers (shared by the writers)
