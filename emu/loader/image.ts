@@ -41,6 +41,8 @@ export interface LoadedImage {
   elf?: ElfFile;
   /** RAM ranges the image occupies (segments including bss), for overlap checks and DTB placement. */
   regions: LoadedRegion[];
+  /** Problems the image loads despite (an ELF's damaged section or symbol tables), one line each. */
+  warnings: string[];
 }
 
 /** What loadImage needs of the machine (emu/board/machine.ts). */
@@ -71,6 +73,7 @@ export function loadRaw(ram: RamTarget, bytes: Uint8Array, addr: bigint, what: s
   if (addr < base || last > end) {
     throw new ImageError(`${bytes.length} bytes at ${hex(addr)}..${hex(last)} do not fit in RAM (${hex(base)}..${hex(end)})`);
   }
+  if (bytes.length === 0) throw new ImageError('empty file');
   ram.load(Number(addr), bytes);
   return { start: Number(addr), end: Number(last), what };
 }
@@ -81,20 +84,29 @@ export function loadImage(machine: LoadTarget, bytes: Uint8Array, opts: LoadOpti
   let img: LoadedImage;
   if (opts.loadAddr !== undefined) {
     const addr = BigInt(opts.loadAddr);
-    img = { kind: 'raw', entry: addr, linuxBoot: false, regions: [loadRaw(machine.ram, bytes, addr, opts.path)] };
+    img = { kind: 'raw', entry: addr, linuxBoot: false, regions: [loadRaw(machine.ram, bytes, addr, opts.path)], warnings: [] };
   } else if (isElf(bytes)) {
     const elf = parseElf(bytes);
     const regions = loadElf(machine.ram, elf, bytes).map((r) => ({ ...r, what: `${opts.path} ${r.what}` }));
-    img = { kind: 'elf', entry: elf.entry, linuxBoot: false, symbols: elf.symbols, elf, regions };
+    img = { kind: 'elf', entry: elf.entry, linuxBoot: false, symbols: elf.symbols, elf, regions, warnings: elf.warnings };
   } else {
     const off = linuxImageOffset(bytes);
     const kind: ImageKind = off === undefined ? 'raw' : 'linux';
     const addr = BigInt(machine.ram.base) + (off ?? BigInt(KERNEL64_LOAD_OFFSET));
-    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)] };
+    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)], warnings: [] };
   }
+  // Core 0 starts with the MMU off, so its first fetch is from this physical address: outside RAM
+  // (the only memory that holds code here) the run could only fault.
+  checkEntry(machine.ram, img.entry);
   const c = machine.cores[0];
   if (c !== undefined) setPc(c, img.entry);
   return img;
+}
+
+/** Refuse an entry point outside RAM. (A misaligned one is the guest's to fault on, as on hardware.) */
+export function checkEntry(ram: RamTarget, entry: bigint): void {
+  const base = BigInt(ram.base), end = base + BigInt(ram.size);
+  if (entry < base || entry + 4n > end) throw new ImageError(`entry point ${hex(entry)} is outside RAM (${hex(base)}..${hex(end)})`);
 }
 
 export function setPc(c: { pcLo: number; pcHi: number }, pc: bigint): void {
