@@ -57,6 +57,12 @@ export function fsErrorMessage(e: unknown): string {
     case 'EISDIR': return 'is a directory';
     case 'ENOTDIR': return 'a component of the path is not a directory';
     case 'ERR_FS_FILE_TOO_LARGE': return 'file too large';
+    case 'ENOSPC': return 'no space left on device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'EFBIG': return 'file too large';
+    case 'EROFS': return 'read-only file system';
+    case 'EIO': return 'input/output error';
+    case 'EPIPE': return 'broken pipe';
     default: return errorMessage(e);
   }
 }
@@ -128,6 +134,14 @@ export function intOption(min: number, max: number, suffixes = false): (value: s
     if (!(n >= min && n <= max)) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
     return n;
   };
+}
+
+/** A scheduler seed: any integer in [0, 2^64), decimal or 0x hex, kept exact (a bigint). */
+export function seedOption(value: string): bigint {
+  const v = parseInteger(value);
+  if (v === undefined) throw new InvalidArgumentError('not a non-negative integer.');
+  if (v >= 1n << 64n) throw new InvalidArgumentError('must be below 2^64.');
+  return v;
 }
 
 /** RAM size in MiB, as QEMU's -m: a number of MiB, or with an M or G suffix. */

@@ -8,8 +8,8 @@ import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
 import { openTrace, Tracer } from '../trace/tracer.js';
 import { FilterError } from '../trace/filter.js';
-import { TarmacWriter } from '../trace/tarmac.js';
-import { CliError, CliIo, ConsoleSink, collect, errorMessage, hex, intOption, memoryOption, packageRoot, readInput } from './common.js';
+import { TraceWriteError } from '../trace/output.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, intOption, memoryOption, packageRoot, readInput, seedOption } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
@@ -33,7 +33,7 @@ export interface RunOptions {
   memory: number;
   maxInsns?: number;
   quantum?: number;
-  seed?: number;
+  seed?: bigint;
   semihosting: boolean;
   load: string[];
   stats?: boolean;
@@ -57,7 +57,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
     .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (k/M/G suffixes allowed)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
-    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly)', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--seed <s>', 'seed for the scheduler, 0 to 2^64-1 (varies quantum lengths and order reproducibly)', seedOption)
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
     .option('--load <file@addr>', 'copy a raw file into RAM at a physical address (repeatable)', collect, [])
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
@@ -136,6 +136,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
       throw e;
     }
     regions.push(...image.regions);
+    for (const w of image.warnings) io.stderr(`a64emu: warning: ${imagePath}: ${w}\n`);
   }
   loads.forEach((l, k) => {
     try {
@@ -160,7 +161,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     throw e;
   }
   const symbols = image?.symbols;
-  if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(BigInt(pc));
+  if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(pc);
 
   let tracer: Tracer | undefined;
   const traceFormatOf = (file: string): string => (file.endsWith('.jsonl') ? 'jsonl' : file.endsWith('.a64t') ? 'binary' : 'tarmac');
@@ -174,14 +175,12 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
         symbolRange: (name) => {
           const s = symbols?.lookup(name);
           if (s === undefined) return undefined;
-          const start = Number(s.addr), end = Number(s.end > s.addr ? s.end : s.addr + 4n);
-          return [start, end];
+          return [s.addr, s.end > s.addr ? s.end : s.addr + 4n];
         },
       });
     } catch (e) {
       if (e instanceof FilterError) throw new CliError(EXIT_USAGE, e.message);
-      const files = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, m.cores.length, opts.traceCoresInline ?? false);
-      if ((e as NodeJS.ErrnoException).code !== undefined) throw new CliError(EXIT_USAGE, `cannot write the trace ${files.join(', ')}: ${errorMessage(e)}`);
+      if (e instanceof TraceWriteError) throw new CliError(EXIT_USAGE, `cannot write the trace ${e.path}: ${fsErrorMessage(e.cause)}`);
       throw e;
     }
   } else if (opts.traceFormat !== undefined || (opts.traceFilter ?? []).length > 0 || opts.traceCoresInline) {
@@ -201,13 +200,21 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   }
   const t0 = process.hrtime.bigint();
   let r;
+  let writeError: TraceWriteError | undefined;
   try {
     r = input === undefined ? m.run() : await m.runAsync();
   } catch (e) {
+    // The trace could not be written (a full disk): the run stops there, and says so below.
+    if (e instanceof TraceWriteError) writeError = e;
     // A bug in the emulator: say where the cores were (main prints it as an internal error).
-    throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
+    else throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
-    tracer?.close();
+    try {
+      tracer?.close();
+    } catch (e) {
+      if (!(e instanceof TraceWriteError)) throw e; // eslint-disable-line no-unsafe-finally
+      writeError ??= e;
+    }
     out.flush();
     if (input !== undefined) {
       input.off('data', onData); input.off('end', onEnd); input.off('error', onEnd);
@@ -216,6 +223,10 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (writeError !== undefined) {
+    throw new CliError(EXIT_USAGE, `cannot write the trace ${writeError.path}: ${fsErrorMessage(writeError.cause)} (the run stopped there; ${m.corePcs()})`);
+  }
+  if (r === undefined) throw new Error('the run ended without a result');
 
   if (r.cause !== 'guest') io.stderr(`a64emu: ${r.reason}\n`);
   if (opts.stats) io.stderr(statsText(m, r.instructions, seconds));

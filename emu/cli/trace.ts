@@ -264,7 +264,9 @@ function loadSymbols(io: CliIo, file: string): SymbolTable {
   const bytes = readInput(io, file);
   if (!isElf(bytes)) throw new CliError(EXIT_USAGE, `--elf ${file}: not an ELF file`);
   try {
-    return parseElf(bytes).symbols;
+    const elf = parseElf(bytes);
+    for (const w of elf.warnings) io.stderr(`a64emu: warning: --elf ${file}: ${w}\n`);
+    return elf.symbols;
   } catch (e) {
     if (e instanceof ImageError) throw new CliError(EXIT_USAGE, `--elf ${file}: ${e.message}`);
     throw e;
