@@ -79,6 +79,21 @@ export function readInput(io: CliIo, path: string, verb = 'load'): Uint8Array {
   }
 }
 
+/** Refuse to write `output` when it is one of the `inputs`: the same file by any path (a symlink,
+ * ./x, a hard link: same device and inode). Checked before anything is opened for writing, since
+ * opening truncates. A file that does not exist yet cannot be an input. */
+export function refuseOverwrite(io: CliIo, output: string, inputs: readonly string[], what = output): void {
+  let out;
+  try { out = statSync(resolve(io.cwd, output)); } catch { return; }
+  for (const input of inputs) {
+    let st;
+    try { st = statSync(resolve(io.cwd, input)); } catch { continue; }
+    if (st.isFile() && st.dev === out.dev && st.ino === out.ino) {
+      throw new CliError(EXIT_USAGE, `${what} is ${input === output ? 'the input file' : `the same file as the input ${input}`}: refusing to overwrite it`);
+    }
+  }
+}
+
 let rootCache: string | null | undefined;
 /** The a64emu package's root directory (holding package.json), found from this module's location so
  * it works from emu/cli (sources) and dist/emu/cli (compiled) alike, whatever the cwd. */

@@ -15,7 +15,7 @@ import { addDisasmCommand } from './disasm.js';
 import { addRunCommand } from './run.js';
 import { addDtbCommand } from './dtb.js';
 import { addTraceCommand } from './trace.js';
-import { CliError, CliIo, EXIT_INTERNAL, errorMessage, oneLine, packageVersion, processIo } from './common.js';
+import { CliError, CliIo, EXIT_INTERNAL, errorMessage, fsErrorMessage, oneLine, packageVersion, processIo } from './common.js';
 
 export { EXIT_INTERNAL } from './common.js';
 export type { CliIo } from './common.js';
@@ -83,11 +83,20 @@ if (isMainModule()) {
   };
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
-  // A closed pipe (`a64emu disasm x | head`) is not an error worth a message.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else die(e); });
+  // A closed pipe (`a64emu disasm x | head`) is not an error worth a message. Any other write error
+  // (a full disk, > /dev/full) loses output: one line and status 2, never a silent 0.
+  const stdoutFailed = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`a64emu: cannot write standard output: ${fsErrorMessage(e)}\n`, () => process.exit(EXIT_USAGE));
+  };
+  process.stdout.on('error', stdoutFailed);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Exit once the streams are flushed, even if something (a stdin reader, a timer) keeps the loop alive.
-    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    process.stdout.write('', (e) => {
+      if (e && (e as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') { stdoutFailed(e as NodeJS.ErrnoException); return; }
+      if (e) return; // the 'error' event reports the write that failed
+      process.stderr.write('', () => process.exit(code));
+    });
   }, die);
 }

@@ -9,7 +9,9 @@ import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRa
 import { openTrace, Tracer } from '../trace/tracer.js';
 import { FilterError } from '../trace/filter.js';
 import { TraceWriteError } from '../trace/output.js';
-import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, intOption, memoryOption, packageRoot, readInput, seedOption } from './common.js';
+import { asGiven } from './trace.js';
+import { TarmacWriter } from '../trace/tarmac.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, intOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
@@ -169,6 +171,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     const format = opts.traceFormat ?? traceFormatOf(opts.trace);
     if (format !== 'tarmac' && format !== 'jsonl' && format !== 'binary') throw new CliError(EXIT_USAGE, `--trace-format must be tarmac, jsonl or binary, not '${format}'`);
     if (format !== 'tarmac' && opts.traceCoresInline) throw new CliError(EXIT_USAGE, '--trace-cores-inline is for --trace-format tarmac');
+    const outputs = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, m.cores.length, opts.traceCoresInline ?? false);
+    for (const o of outputs) refuseOverwrite(io, o, [...(imagePath !== undefined ? [imagePath] : []), ...loads.map((l) => l.file)], `--trace ${o}`);
     try {
       tracer = await openTrace(m, {
         path: resolve(io.cwd, opts.trace), format, filters: opts.traceFilter ?? [], inline: opts.traceCoresInline ?? false,
@@ -180,7 +184,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
       });
     } catch (e) {
       if (e instanceof FilterError) throw new CliError(EXIT_USAGE, e.message);
-      if (e instanceof TraceWriteError) throw new CliError(EXIT_USAGE, `cannot write the trace ${e.path}: ${fsErrorMessage(e.cause)}`);
+      if (e instanceof TraceWriteError) throw new CliError(EXIT_USAGE, `cannot write the trace ${asGiven(e.path, resolve(io.cwd, opts.trace), opts.trace)}: ${fsErrorMessage(e.cause)}`);
       throw e;
     }
   } else if (opts.traceFormat !== undefined || (opts.traceFilter ?? []).length > 0 || opts.traceCoresInline) {
@@ -224,7 +228,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (writeError !== undefined) {
-    throw new CliError(EXIT_USAGE, `cannot write the trace ${writeError.path}: ${fsErrorMessage(writeError.cause)} (the run stopped there; ${m.corePcs()})`);
+    throw new CliError(EXIT_USAGE, `cannot write the trace ${asGiven(writeError.path, resolve(io.cwd, opts.trace ?? ''), opts.trace ?? '')}: ${fsErrorMessage(writeError.cause)} (the run stopped there; ${m.corePcs()})`);
   }
   if (r === undefined) throw new Error('the run ended without a result');
 
