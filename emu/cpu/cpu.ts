@@ -489,7 +489,7 @@ export class Cpu {
     const pa = this.translate(this.pcLo, this.pcHi, Access.Exec, 4) - (this.pcLo & 0xfff);
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize)) {
-      this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM${this.vectorNote()}`);
+      this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${this.vectorNote()}`); // the PC's PA, not its page's
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
     }
     this.curPfn = off >>> PAGE_SHIFT;

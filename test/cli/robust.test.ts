@@ -5,7 +5,8 @@
 // ELF images with damaged symbol tables; entry points outside RAM; empty --load files.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +126,7 @@ describe('exact 64-bit addresses', () => {
     const r = await cli('run', '--smp', '1', '--load', 'high.bin@0x40000000');
     expect(r.status).toBe(123);
     expect(r.err).toContain('from 0xffff800009663eb0 went to the vector table');
+    expect(r.err).toContain('instruction fetch from 0x200, which is not RAM'); // the PC's PA, not its page's
   });
 
   it('Machine.where prints a high PC exactly', () => {
@@ -184,6 +186,28 @@ describe('trace convert never destroys its input', () => {
     failsWith(await cli('trace', 'convert', 'in.a64t', '--to', 'jsonl', '-o', 'no/such/dir/x.jsonl'), 2, /cannot write .*x\.jsonl: no such file/);
     failsWith(await cli('run', SELFTEST, '--max-insns', '1000', '--trace', 'no/such/dir/t.a64t'), 2, /cannot write the trace .*t\.a64t: no such file/);
   });
+});
+
+describe.runIf(haveFull)('standard output that cannot be written (the spawned binary)', () => {
+  const BIN = join(ROOT, 'dist/emu/cli/main.js');
+  const newest = (d: string): number => readdirSync(d, { withFileTypes: true })
+    .reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(d, e.name)) : e.name.endsWith('.ts') ? statSync(join(d, e.name)).mtimeMs : 0), 0);
+  beforeAll(() => {
+    if (!existsSync(BIN) || statSync(BIN).mtimeMs < newest(join(ROOT, 'emu'))) {
+      try { execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT], { stdio: 'ignore' }); } catch { /* checked below */ }
+    }
+  }, 300_000);
+
+  it('> /dev/full is one line and status 2, not a silent 0 or an internal error', async () => {
+    expect((await cli('run', SELFTEST, '--smp', '2', '--max-insns', '20000', '--trace', 'so.a64t')).status).toBe(124);
+    for (const args of [['trace', 'show', join(dir, 'so.a64t')], ['trace', 'show', join(dir, 'so.a64t'), '--count', '2'], ['disasm', SELFTEST]]) {
+      const fd = openSync(FULL, 'w');
+      const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      closeSync(fd);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe('a64emu: cannot write standard output: no space left on device\n');
+    }
+  }, 120_000);
 });
 
 describe('damaged binary traces: exit 2 with the byte offset, and convert creates nothing', () => {
