@@ -3,7 +3,7 @@
 //
 // main() takes its arguments and I/O as parameters and returns the exit status, so tests run it in
 // process. Exit statuses: 0 success (and --help, --version); the guest's own status from `run`;
-// 2 bad usage, unreadable or malformed image; 123/124/125 from `run` (emu/board/exit.ts);
+// 2 bad usage, unreadable or malformed image or trace, output that cannot be written; 123/124/125 from `run` (emu/board/exit.ts);
 // 70 an internal error (EX_SOFTWARE). No host stack trace is ever printed (set A64EMU_DEBUG=1 to see one).
 
 import { realpathSync } from 'node:fs';
@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   addDtbCommand(program, io, done);
   addTraceCommand(program, io, done);
   program.addHelpText('after', `
-Exit status: 0 success; the guest's status for run; 2 bad usage or image; 123 guest fault;
+Exit status: 0 success; the guest's status for run; 2 bad usage, input or unwritable output; 123 guest fault;
 124 --max-insns reached; 125 deadlock; 70 internal error.`);
 
   try {

@@ -69,7 +69,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--trace-cores-inline', 'Tarmac: one file, each line naming its core after the time (gem5 style: "4 clk cpu0 IT ...")')
     .allowExcessArguments(false)
     .addHelpText('after', `
-Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image;
+Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image, or a trace that cannot be written;
 ${EXIT_GUEST_FAULT} the guest faulted beyond recovery; ${EXIT_MAX_INSNS} --max-insns reached; ${EXIT_DEADLOCK} deadlock; 70 internal error.`)
     .action(async (image: string | undefined, opts: RunOptions) => { done(await runImage(image, opts, io)); });
 }
