@@ -151,7 +151,7 @@ export function parseJsonLine(text: string, file: string, lineNo: number): Trace
   if (!isInt(o.core) || o.core < 0) throw new TraceFormatError(file, lineNo, '"core" is not a non-negative integer');
   if (o.core >= MAX_TRACE_CORES) throw new TraceFormatError(file, lineNo, `core ${o.core} (a trace has at most ${MAX_TRACE_CORES} cores)`);
   if (!isInt(o.time) || o.time < 0) throw new TraceFormatError(file, lineNo, '"time" is not a non-negative integer');
-  if (o.seq !== undefined && !isInt(o.seq)) throw new TraceFormatError(file, lineNo, '"seq" is not an integer');
+  if (o.seq !== undefined && (!isInt(o.seq) || o.seq < 0)) throw new TraceFormatError(file, lineNo, '"seq" is not a non-negative integer');
   const bad = checkFields(o);
   if (bad !== undefined) throw new TraceFormatError(file, lineNo, bad);
   return o as TraceEvent;

@@ -6,7 +6,8 @@
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { closeSync, existsSync, linkSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,9 +193,10 @@ describe.runIf(haveFull)('standard output that cannot be written (the spawned bi
   const BIN = join(ROOT, 'dist/emu/cli/main.js');
   const newest = (d: string): number => readdirSync(d, { withFileTypes: true })
     .reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(d, e.name)) : e.name.endsWith('.ts') ? statSync(join(d, e.name)).mtimeMs : 0), 0);
-  beforeAll(() => {
+  beforeAll(async () => {
+    // Async throughout: a test worker blocked for long misses its RPC deadline (vitest reports an error).
     if (!existsSync(BIN) || statSync(BIN).mtimeMs < newest(join(ROOT, 'emu'))) {
-      try { execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT], { stdio: 'ignore' }); } catch { /* checked below */ }
+      try { await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT]); } catch { /* checked below */ }
     }
   }, 300_000);
 
@@ -202,10 +204,13 @@ describe.runIf(haveFull)('standard output that cannot be written (the spawned bi
     expect((await cli('run', SELFTEST, '--smp', '2', '--max-insns', '20000', '--trace', 'so.a64t')).status).toBe(124);
     for (const args of [['trace', 'show', join(dir, 'so.a64t')], ['trace', 'show', join(dir, 'so.a64t'), '--count', '2'], ['disasm', SELFTEST]]) {
       const fd = openSync(FULL, 'w');
-      const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const status = await new Promise<number | null>((res) => child.on('close', res));
       closeSync(fd);
-      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toBe('a64emu: cannot write standard output: no space left on device\n');
+      expect(status, `${args.join(' ')}: ${stderr}`).toBe(2);
+      expect(stderr).toBe('a64emu: cannot write standard output: no space left on device\n');
     }
   }, 120_000);
 });
@@ -270,6 +275,7 @@ describe('damaged JSON Lines and Tarmac traces', () => {
     ['JSON Lines: an SGI to core 99', 'sgi99.jsonl', '{"t":"insn","core":0,"seq":0,"time":0,"pc":"0x0"}\n{"t":"sgi","core":0,"time":1,"targets":[99],"intid":1}\n', /sgi99\.jsonl:2: .*"targets" is not an array of core numbers/],
     ['JSON Lines: a wake by core 70', 'wake70.jsonl', '{"t":"wake","core":0,"time":1,"cause":"sev","by":70}\n', /"by" is not a core number/],
     ['JSON Lines: a NaN time (not JSON)', 'nan.jsonl', '{"t":"uart","core":0,"time":NaN,"byte":65}\n', /nan\.jsonl:1: malformed trace line: not JSON/],
+    ['JSON Lines: a negative sequence number', 'seq.jsonl', '{"t":"insn","core":0,"seq":-1,"time":0,"pc":"0x0"}\n', /"seq" is not a non-negative integer/],
     ['JSON Lines: a time beyond 2^53', 'big.jsonl', '{"t":"uart","core":0,"time":1e300,"byte":65}\n', /"time" is not a non-negative integer/],
     ['Tarmac: cpu64', 'c64.tarmac', '0 clk cpu64 IT (0) 40000000 d503201f O EL1h_n : NOP\n', /c64\.tarmac:1: malformed trace line: core 64/],
     ['Tarmac: a time beyond 2^53', 'big.tarmac', '99999999999999999999 clk IT (0) 40000000 d503201f O EL1h_n : NOP\n', /time out of range/],
