@@ -116,6 +116,7 @@ export interface CallOptions {
 
 export interface CoreState {
   core: number;
+  /** The PC as a number: exact below 2^53 (symbol and func are looked up with the exact PC). */
   pc: number;
   /** 'name' or 'name+0x14', when a symbol covers the PC. */
   symbol: string | undefined;
