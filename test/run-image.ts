@@ -12,7 +12,7 @@ export function runImageFile(path: string, opts: MachineOptions = {}): ImageRun 
   const img = loadImage(m, readFileSync(path), { path });
   m.boot(Number(img.entry), img.linuxBoot, img.regions);
   const syms = img.symbols;
-  if (syms) m.symbolize = (pc) => syms.symbolize(BigInt(pc));
+  if (syms) m.symbolize = (pc) => syms.symbolize(pc);
   const r = m.run();
   return { ...r, stdout: Buffer.concat(chunks).toString('latin1'), machine: m };
 }

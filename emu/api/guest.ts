@@ -116,6 +116,7 @@ export interface CallOptions {
 
 export interface CoreState {
   core: number;
+  /** The PC as a number: exact below 2^53 (symbol and func are looked up with the exact PC). */
   pc: number;
   /** 'name' or 'name+0x14', when a symbol covers the PC. */
   symbol: string | undefined;
@@ -225,7 +226,7 @@ export class Guest {
     this.image = image;
     this.symbols = image.symbols ?? new SymbolTable([]);
     const syms = this.symbols;
-    if (syms.size > 0) machine.symbolize = (pc) => syms.symbolize(BigInt(pc));
+    if (syms.size > 0) machine.symbolize = (pc) => syms.symbolize(pc);
     this.calls = new Array(machine.cores.length).fill(undefined);
 
     // Scratch area: the top of RAM, clear of the image and the device tree.
@@ -313,13 +314,17 @@ export class Guest {
 
   /** An address: a symbol name ('name' or 'name+0x10' / 'name+16'), a number or a bigint. */
   addr(a: Addr, offset = 0): number {
-    let v: number;
+    return Number(this.addr64(a) + BigInt(offset));
+  }
+
+  /** addr(), exact to 64 bits (a number rounds addresses above 2^53). */
+  private addr64(a: Addr): bigint {
     if (typeof a === 'string') {
       const mt = /^(.+?)\+(0x[0-9a-f]+|\d+)$/i.exec(a);
       const s = this.symbol(mt ? mt[1] : a);
-      v = Number(s.addr) + (mt ? Number(mt[2]) : 0);
-    } else v = Number(a);
-    return v + offset;
+      return s.addr + (mt ? BigInt(mt[2]) : 0n);
+    }
+    return typeof a === 'bigint' ? a : BigInt(a);
   }
 
   /** 'name' or 'name+0x14' for an address, if a symbol covers it. */
@@ -417,7 +422,7 @@ export class Guest {
     const busy = this.calls[core];
     if (busy !== undefined) throw new Error(`core ${core} is still running ${busy.describe()}`);
     if (c.sleep === Sleep.Off || c.sleep === Sleep.Halted) throw new Error(`core ${core} is ${SLEEP_REASONS[c.sleep]}`);
-    const target = this.addr(fn);
+    const target = this.addr64(fn);
     const name = typeof fn === 'string' ? fn : this.symbolize(target) ?? hex(target);
     const values = args.map((a) => this.argValue(a));
 
@@ -427,14 +432,14 @@ export class Guest {
     for (let r = 0; r < 8; r++) this.setX(c, r, values[r] ?? 0n);
     this.setX(c, 30, BigInt(this.trampoline));
     this.setX(c, SP, sp);
-    c.pcLo = target | 0; c.pcHi = Math.floor(target / 4294967296) | 0;
+    c.pcLo = Number(target & 0xffff_ffffn) | 0; c.pcHi = Number((target >> 32n) & 0xffff_ffffn) | 0;
     if ((opts.irqs ?? 'masked') === 'masked') c.daif |= 0x3; // I and F
     c.exclPa = -1; m.monitor.clear(c.id);
     c.event = 0;
     c.sleep = Sleep.Running;
     m.interruptLinesChanged(c);
 
-    const call = new GuestCall(core, target, name, values, saved, sp, c.icount, m.time);
+    const call = new GuestCall(core, Number(target), name, values, saved, sp, c.icount, m.time);
     this.calls[core] = call;
     return call;
   }
@@ -481,8 +486,7 @@ export class Guest {
   /** env.hlt for HLT #0xA64E: a call returning through the trampoline. False: not ours. */
   private callReturned(c: Cpu): boolean {
     const call = this.calls[c.id];
-    const pc = (c.pcHi >>> 0) * 4294967296 + (c.pcLo >>> 0);
-    if (call === undefined || pc !== this.trampoline) return false;
+    if (call === undefined || c.pcHi !== 0 || (c.pcLo >>> 0) !== this.trampoline) return false;
     const m = this.machine;
     const sp = BigInt(c.hi[SP] >>> 0) << 32n | BigInt(c.lo[SP] >>> 0);
     if (sp !== call.sp || c.el !== call.saved.el) {
@@ -516,11 +520,11 @@ export class Guest {
   coreState(k: number): CoreState {
     const c = this.machine.cores[k];
     if (c === undefined) throw new RangeError(`no core ${k}`);
-    const pc = (c.pcHi >>> 0) * 4294967296 + (c.pcLo >>> 0);
-    const f = this.symbols.find(BigInt(pc));
+    const pc64 = (BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0);
+    const f = this.symbols.find(pc64);
     return {
-      core: k, pc,
-      symbol: this.symbolize(pc),
+      core: k, pc: Number(pc64),
+      symbol: this.symbolize(pc64),
       func: f?.symbol.name,
       sleep: SLEEP_REASONS[c.sleep] ?? 'running',
       el: c.el,

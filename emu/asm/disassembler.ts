@@ -7,7 +7,7 @@ let cs: Capstone | undefined;
 
 export interface Disasm { mnemonic: string; operands: string; text: string }
 
-export async function loadDisassembler(): Promise<(word: number, address: number) => Disasm> {
+export async function loadDisassembler(): Promise<(word: number, address: number | bigint) => Disasm> {
   if (cs === undefined) {
     await loadCapstone();
     cs = new Capstone(Const.CS_ARCH_ARM64, Const.CS_MODE_ARM);

@@ -15,6 +15,7 @@ import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
 import { CodeCache } from '../cpu/codecache.js';
 import { GlobalMonitor } from '../cpu/monitor.js';
+import { toBigInt } from '../cpu/int64.js';
 import { A64_TABLE } from '../cpu/a64/index.js';
 import { Ram } from '../mem/ram.js';
 import { Bus } from '../mem/bus.js';
@@ -57,8 +58,9 @@ export interface MachineOptions {
   semihosting?: boolean;
   /** Instructions a core runs before the scheduler moves on (the mean, with a seed). */
   quantum?: number;
-  /** 0: fixed round-robin; otherwise varies quantum lengths and order reproducibly. */
-  seed?: number;
+  /** 0: fixed round-robin; otherwise varies quantum lengths and order reproducibly. Any integer in
+   * [0, 2^64) (a bigint above 2^53); every seed gives its own sequence. */
+  seed?: number | bigint;
   /** Stop after this many instructions in total (exit status 124). */
   maxInsns?: number;
   /** Start the boot core at EL2 with PSCI over SMC, as QEMU's virtualization=on. */
@@ -153,7 +155,7 @@ export class Machine {
   /** Host input (the UART's receive line) may still arrive: set by the CLI while stdin is open. */
   inputOpen = false;
   /** Symbolizer for reports (set by the loader when the image has symbols). */
-  symbolize: (addr: number) => string | undefined = () => undefined;
+  symbolize: (addr: bigint) => string | undefined = () => undefined;
   /** Device-tree blob for this run and where it was placed. */
   dtb: Uint8Array;
   dtbAddr = RAM_BASE;
@@ -172,6 +174,10 @@ export class Machine {
   private readonly out: (b: Uint8Array) => void;
   private readonly err: (b: Uint8Array) => void;
   private rng: number;
+  /** The high half of the xorshift64 state, used when `wide` (a seed from 2^32; below, xorshift32). */
+  private rngHi: number;
+  private readonly wide: boolean;
+  private readonly seeded: boolean;
   private readonly order: number[];
 
   constructor(opts: MachineOptions = {}) {
@@ -193,7 +199,15 @@ export class Machine {
     };
     if (!(this.opts.quantum >= 1)) throw new RangeError('--quantum must be at least 1');
     this.maxInsns = this.opts.maxInsns;
-    this.rng = (this.opts.seed >>> 0) || 1;
+    const seed = opts.seed ?? 0;
+    if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
+    this.seeded = seed != 0; // eslint-disable-line eqeqeq -- 0 or 0n
+    // Seeds below 2^32 keep the xorshift32 sequence they always had; larger ones use xorshift64 on
+    // the whole seed, so that no two seeds share a sequence.
+    const big = BigInt(seed);
+    this.rngHi = Number(big >> 32n) | 0;
+    this.wide = this.rngHi !== 0;
+    this.rng = this.wide ? Number(big & 0xffff_ffffn) : Number(big) || 1;
     this.order = Array.from({ length: smp }, (_, k) => k);
     this.out = opts.stdout ?? ((b) => process.stdout.write(b));
     this.err = opts.stderr ?? ((b) => process.stderr.write(b));
@@ -496,8 +510,17 @@ export class Machine {
   get stopped(): boolean { return this.stopResult !== null; }
   get result(): RunResult | null { return this.stopResult && { ...this.stopResult, instructions: this.instructions }; }
 
-  /** xorshift32: small, fast and identical on every host. */
+  /** xorshift32 (or xorshift64 for seeds from 2^32, returning its high half): small, fast and
+   * identical on every host. */
   private next(): number {
+    if (this.wide) {
+      let lo = this.rng | 0, hi = this.rngHi, t: number;
+      t = hi ^ ((hi << 13) | (lo >>> 19)); lo ^= lo << 13; hi = t;
+      t = lo ^ ((lo >>> 7) | (hi << 25)); hi ^= hi >>> 7; lo = t;
+      t = hi ^ ((hi << 17) | (lo >>> 15)); lo ^= lo << 17; hi = t;
+      this.rng = lo >>> 0; this.rngHi = hi | 0;
+      return hi >>> 0;
+    }
     let x = this.rng;
     x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
     this.rng = x >>> 0;
@@ -507,7 +530,7 @@ export class Machine {
   /** One scheduling round. Returns the instructions retired. */
   step(): number {
     const cores = this.cores, order = this.order, q = this.opts.quantum;
-    const seeded = this.opts.seed !== 0;
+    const seeded = this.seeded;
     if (seeded) {
       for (let k = order.length - 1; k > 0; k--) { // Fisher-Yates with the run's PRNG
         const j = this.next() % (k + 1);
@@ -601,7 +624,7 @@ export class Machine {
   }
 
   where(c: Cpu): string {
-    const pc = (c.pcHi >>> 0) * 4294967296 + (c.pcLo >>> 0);
+    const pc = toBigInt(c.pcLo, c.pcHi); // exact: a double rounds addresses above 2^53
     const sym = this.symbolize(pc);
     return `pc=0x${pc.toString(16)}${sym ? ` <${sym}>` : ''}`;
   }

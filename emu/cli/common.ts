@@ -57,6 +57,12 @@ export function fsErrorMessage(e: unknown): string {
     case 'EISDIR': return 'is a directory';
     case 'ENOTDIR': return 'a component of the path is not a directory';
     case 'ERR_FS_FILE_TOO_LARGE': return 'file too large';
+    case 'ENOSPC': return 'no space left on device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'EFBIG': return 'file too large';
+    case 'EROFS': return 'read-only file system';
+    case 'EIO': return 'input/output error';
+    case 'EPIPE': return 'broken pipe';
     default: return errorMessage(e);
   }
 }
@@ -70,6 +76,21 @@ export function readInput(io: CliIo, path: string, verb = 'load'): Uint8Array {
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     throw new CliError(EXIT_USAGE, `cannot ${verb} ${path}: ${fsErrorMessage(e)}`);
+  }
+}
+
+/** Refuse to write `output` when it is one of the `inputs`: the same file by any path (a symlink,
+ * ./x, a hard link: same device and inode). Checked before anything is opened for writing, since
+ * opening truncates. A file that does not exist yet cannot be an input. */
+export function refuseOverwrite(io: CliIo, output: string, inputs: readonly string[], what = output): void {
+  let out;
+  try { out = statSync(resolve(io.cwd, output)); } catch { return; }
+  for (const input of inputs) {
+    let st;
+    try { st = statSync(resolve(io.cwd, input)); } catch { continue; }
+    if (st.isFile() && st.dev === out.dev && st.ino === out.ino) {
+      throw new CliError(EXIT_USAGE, `${what} is ${input === output ? 'the input file' : `the same file as the input ${input}`}: refusing to overwrite it`);
+    }
   }
 }
 
@@ -130,6 +151,14 @@ export function intOption(min: number, max: number, suffixes = false): (value: s
     if (!(n >= min && n <= max)) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
     return n;
   };
+}
+
+/** A scheduler seed: any integer in [0, 2^64), decimal or 0x hex, kept exact (a bigint). */
+export function seedOption(value: string): bigint {
+  const v = parseInteger(value);
+  if (v === undefined) throw new InvalidArgumentError('not a non-negative integer.');
+  if (v >= 1n << 64n) throw new InvalidArgumentError('must be below 2^64.');
+  return v;
 }
 
 /** RAM size in MiB, as QEMU's -m: a number of MiB, or with an M or G suffix. */

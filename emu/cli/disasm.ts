@@ -47,6 +47,7 @@ export async function disassemble(input: string[], opts: DisasmOptions, io: CliI
         if (e instanceof ImageError) throw new CliError(EXIT_USAGE, `cannot disassemble ${first}: ${e.message}`);
         throw e;
       }
+      for (const w of elf.warnings) io.stderr(`a64emu: warning: ${first}: ${w}\n`);
       symbols = elf.symbols;
       mapping = elf.mapping;
       chunks = elf.sections

@@ -3,10 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Machine } from '../board/machine.js';
-import { CliError, CliIo, intOption, memoryOption } from './common.js';
+import { CliError, CliIo, intOption, memoryOption, seedOption } from './common.js';
 import { EXIT_USAGE } from '../board/exit.js';
 
-interface DtbOptions { smp: number; clusters?: number; memory: number; el2?: boolean; append?: string; seed?: number; output?: string }
+interface DtbOptions { smp: number; clusters?: number; memory: number; el2?: boolean; append?: string; seed?: number | bigint; output?: string }
 
 export function addDtbCommand(program: Command, io: CliIo, done: (status: number) => void): void {
   program
@@ -17,7 +17,7 @@ export function addDtbCommand(program: Command, io: CliIo, done: (status: number
     .option('-m, --memory <MiB>', 'RAM size in MiB, at most 3072', memoryOption(1, 3072), 256)
     .option('--el2', 'the board as started at EL2: PSCI method "smc"')
     .option('--append <bootargs>', 'kernel command line for /chosen/bootargs')
-    .option('--seed <s>', 'the run\'s --seed, from which /chosen\'s rng-seed and kaslr-seed derive', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--seed <s>', 'the run\'s --seed, from which /chosen\'s rng-seed and kaslr-seed derive', seedOption)
     .option('-o, --output <file>', 'where to write the blob (default: standard output)')
     .allowExcessArguments(false)
     .action((opts: DtbOptions) => {

@@ -3,7 +3,7 @@
 //
 // main() takes its arguments and I/O as parameters and returns the exit status, so tests run it in
 // process. Exit statuses: 0 success (and --help, --version); the guest's own status from `run`;
-// 2 bad usage, unreadable or malformed image; 123/124/125 from `run` (emu/board/exit.ts);
+// 2 bad usage, unreadable or malformed image or trace, output that cannot be written; 123/124/125 from `run` (emu/board/exit.ts);
 // 70 an internal error (EX_SOFTWARE). No host stack trace is ever printed (set A64EMU_DEBUG=1 to see one).
 
 import { realpathSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { addDisasmCommand } from './disasm.js';
 import { addRunCommand } from './run.js';
 import { addDtbCommand } from './dtb.js';
 import { addTraceCommand } from './trace.js';
-import { CliError, CliIo, EXIT_INTERNAL, errorMessage, oneLine, packageVersion, processIo } from './common.js';
+import { CliError, CliIo, EXIT_INTERNAL, errorMessage, fsErrorMessage, oneLine, packageVersion, processIo } from './common.js';
 
 export { EXIT_INTERNAL } from './common.js';
 export type { CliIo } from './common.js';
@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   addDtbCommand(program, io, done);
   addTraceCommand(program, io, done);
   program.addHelpText('after', `
-Exit status: 0 success; the guest's status for run; 2 bad usage or image; 123 guest fault;
+Exit status: 0 success; the guest's status for run; 2 bad usage, input or unwritable output; 123 guest fault;
 124 --max-insns reached; 125 deadlock; 70 internal error.`);
 
   try {
@@ -83,11 +83,20 @@ if (isMainModule()) {
   };
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
-  // A closed pipe (`a64emu disasm x | head`) is not an error worth a message.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else die(e); });
+  // A closed pipe (`a64emu disasm x | head`) is not an error worth a message. Any other write error
+  // (a full disk, > /dev/full) loses output: one line and status 2, never a silent 0.
+  const stdoutFailed = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`a64emu: cannot write standard output: ${fsErrorMessage(e)}\n`, () => process.exit(EXIT_USAGE));
+  };
+  process.stdout.on('error', stdoutFailed);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Exit once the streams are flushed, even if something (a stdin reader, a timer) keeps the loop alive.
-    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    process.stdout.write('', (e) => {
+      if (e && (e as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') { stdoutFailed(e as NodeJS.ErrnoException); return; }
+      if (e) return; // the 'error' event reports the write that failed
+      process.stderr.write('', () => process.exit(code));
+    });
   }, die);
 }

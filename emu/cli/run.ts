@@ -12,8 +12,10 @@ import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS, EXIT_USAGE } from '../
 import { ImageError, LoadedImage, LoadedRegion, checkOverlaps, loadImage, loadRaw, parseLoadSpec } from '../loader/image.js';
 import { openTrace, Tracer } from '../trace/tracer.js';
 import { FilterError } from '../trace/filter.js';
+import { TraceWriteError } from '../trace/output.js';
+import { asGiven } from './trace.js';
 import { TarmacWriter } from '../trace/tarmac.js';
-import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryOption, packageRoot, readInput } from './common.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
@@ -37,7 +39,7 @@ export interface RunOptions {
   memory: number;
   maxInsns?: number;
   quantum?: number;
-  seed?: number;
+  seed?: bigint;
   semihosting: boolean;
   load: string[];
   stats?: boolean;
@@ -73,7 +75,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('-m, --memory <MiB>', 'RAM size in MiB (also 512M, 1G), at most 3072', memoryOption(1, 3072), 256)
     .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (3000000000, 3G or 3e9)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
-    .option('--seed <s>', 'seed for the scheduler (varies quantum lengths and order reproducibly), virtio-rng and /chosen\'s rng-seed and kaslr-seed', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--seed <s>', 'seed, 0 to 2^64-1, for the scheduler (varies quantum lengths and order reproducibly), virtio-rng and /chosen\'s rng-seed and kaslr-seed', seedOption)
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
     .option('--initrd <file>', 'initial RAM disk for a Linux kernel, announced in /chosen (QEMU\'s -initrd)')
     .option('--dtb <file>', 'boot with this device tree blob instead of the generated one; RAM and /chosen are patched as QEMU\'s -dtb does')
@@ -90,7 +92,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--trace-cores-inline', 'Tarmac: one file, each line naming its core after the time (gem5 style: "4 clk cpu0 IT ...")')
     .allowExcessArguments(false)
     .addHelpText('after', `
-Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image;
+Exit status: the guest's (semihosting SYS_EXIT, PSCI SYSTEM_OFF = 0); 2 bad usage or image, or a trace that cannot be written;
 ${EXIT_GUEST_FAULT} the guest faulted beyond recovery; ${EXIT_MAX_INSNS} --max-insns reached; ${EXIT_DEADLOCK} deadlock; 70 internal error.`)
     .action(async (image: string | undefined, opts: RunOptions) => { done(await runImage(image, opts, io)); });
 }
@@ -165,6 +167,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
       throw e;
     }
     regions.push(...image.regions);
+    for (const w of image.warnings) io.stderr(`a64emu: warning: ${imagePath}: ${w}\n`);
   }
   loads.forEach((l, k) => {
     try {
@@ -192,7 +195,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     throw e;
   }
   const symbols = image?.symbols;
-  if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(BigInt(pc));
+  if (symbols !== undefined && symbols.size > 0) m.symbolize = (pc) => symbols.symbolize(pc);
 
   let tracer: Tracer | undefined;
   const traceFormatOf = (file: string): string => (file.endsWith('.jsonl') ? 'jsonl' : file.endsWith('.a64t') ? 'binary' : 'tarmac');
@@ -200,20 +203,20 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     const format = opts.traceFormat ?? traceFormatOf(opts.trace);
     if (format !== 'tarmac' && format !== 'jsonl' && format !== 'binary') throw new CliError(EXIT_USAGE, `--trace-format must be tarmac, jsonl or binary, not '${format}'`);
     if (format !== 'tarmac' && opts.traceCoresInline) throw new CliError(EXIT_USAGE, '--trace-cores-inline is for --trace-format tarmac');
+    const outputs = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, m.cores.length, opts.traceCoresInline ?? false);
+    for (const o of outputs) refuseOverwrite(io, o, [...(imagePath !== undefined ? [imagePath] : []), ...loads.map((l) => l.file)], `--trace ${o}`);
     try {
       tracer = await openTrace(m, {
         path: resolve(io.cwd, opts.trace), format, filters: opts.traceFilter ?? [], inline: opts.traceCoresInline ?? false,
         symbolRange: (name) => {
           const s = symbols?.lookup(name);
           if (s === undefined) return undefined;
-          const start = Number(s.addr), end = Number(s.end > s.addr ? s.end : s.addr + 4n);
-          return [start, end];
+          return [s.addr, s.end > s.addr ? s.end : s.addr + 4n];
         },
       });
     } catch (e) {
       if (e instanceof FilterError) throw new CliError(EXIT_USAGE, e.message);
-      const files = format !== 'tarmac' ? [opts.trace] : TarmacWriter.paths(opts.trace, m.cores.length, opts.traceCoresInline ?? false);
-      if ((e as NodeJS.ErrnoException).code !== undefined) throw new CliError(EXIT_USAGE, `cannot write the trace ${files.join(', ')}: ${errorMessage(e)}`);
+      if (e instanceof TraceWriteError) throw new CliError(EXIT_USAGE, `cannot write the trace ${asGiven(e.path, resolve(io.cwd, opts.trace), opts.trace)}: ${fsErrorMessage(e.cause)}`);
       throw e;
     }
   } else if (opts.traceFormat !== undefined || (opts.traceFilter ?? []).length > 0 || opts.traceCoresInline) {
@@ -245,16 +248,24 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   }
   const t0 = process.hrtime.bigint();
   let r;
+  let writeError: TraceWriteError | undefined;
   try {
     r = input === undefined ? m.run() : await m.runAsync();
   } catch (e) {
+    // The trace could not be written (a full disk): the run stops there, and says so below.
+    if (e instanceof TraceWriteError) writeError = e;
     // A bug in the emulator: say where the cores were (main prints it as an internal error).
-    throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
+    else throw new Error(`${errorMessage(e)} (${m.corePcs()})`, { cause: e });
   } finally {
     closeDisks(virtio);
     if (flusher !== undefined) clearInterval(flusher);
     restoreTerminal();
-    tracer?.close();
+    try {
+      tracer?.close();
+    } catch (e) {
+      if (!(e instanceof TraceWriteError)) throw e; // eslint-disable-line no-unsafe-finally
+      writeError ??= e;
+    }
     out.flush();
     if (input !== undefined) {
       input.off('data', onData); input.off('end', onEnd); input.off('error', onEnd);
@@ -263,6 +274,10 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (writeError !== undefined) {
+    throw new CliError(EXIT_USAGE, `cannot write the trace ${asGiven(writeError.path, resolve(io.cwd, opts.trace ?? ''), opts.trace ?? '')}: ${fsErrorMessage(writeError.cause)} (the run stopped there; ${m.corePcs()})`);
+  }
+  if (r === undefined) throw new Error('the run ended without a result');
 
   if (r.cause !== 'guest' && r.cause !== 'user') io.stderr(`a64emu: ${r.reason}\n`);
   if (opts.stats) io.stderr(statsText(m, r.instructions, seconds));

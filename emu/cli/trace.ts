@@ -16,13 +16,15 @@ import { ImageError, isElf, parseElf } from '../loader/elf.js';
 import type { SymbolTable } from '../loader/symbols.js';
 import { CoreMerger, KNOWN_KINDS, TraceEvent, TraceFormat, TraceFormatError, detectFormat, readTrace } from '../trace/reader.js';
 import { StatsCollector, formatStats } from '../trace/stats.js';
-import { BinaryTraceError, binaryTraceCores, replayBinary } from '../trace/binary.js';
+import { BinaryTraceError, NULL_WRITER, binaryTraceCores, replayBinary } from '../trace/binary.js';
+import { TraceWriteError } from '../trace/output.js';
+import { MAX_TRACE_CORES } from '../trace/events.js';
 import { JsonlWriter } from '../trace/jsonl.js';
 import { TarmacWriter } from '../trace/tarmac.js';
 import type { TraceWriter } from '../trace/events.js';
 import { loadDisassembler } from '../asm/disassembler.js';
 import { TimelineBuilder, timelineHtml } from '../trace/timeline.js';
-import { CliError, CliIo, fsErrorMessage, intOption, readInput } from './common.js';
+import { CliError, CliIo, fsErrorMessage, intOption, readInput, refuseOverwrite } from './common.js';
 
 // ------------------------------------------------------------------ option parsers
 
@@ -64,7 +66,8 @@ async function forEachEvent(io: CliIo, file: string, sink: (ev: TraceEvent) => b
     await readTrace(path, sink, format);
   } catch (e) {
     if (e instanceof TraceFormatError) {
-      throw new CliError(EXIT_USAGE, `${file}:${e.line}: malformed trace line: ${e.reason}`);
+      // Per-core Tarmac files: name the one at fault (FILE.coreN).
+      throw new CliError(EXIT_USAGE, `${e.file === path ? file : e.file}:${e.line}: malformed trace line: ${e.reason}`);
     }
     if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: byte ${e.offset}: malformed binary trace: ${e.reason}`);
     if (e instanceof CliError) throw e;
@@ -157,6 +160,18 @@ const EFFECTS = new Set(['reg', 'mem']);
 
 export async function showTrace(file: string, opts: ShowOptions, io: CliIo): Promise<number> {
   const cores = opts.core === undefined ? undefined : new Set(opts.core);
+  if (cores !== undefined) {
+    // A core the trace cannot have (its header's count; otherwise the emulator's limit) selects nothing.
+    const { path, format } = tracePath(io, file);
+    let n = MAX_TRACE_CORES;
+    if (format === 'binary') {
+      try { n = binaryTraceCores(path); } catch (e) {
+        if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: byte ${e.offset}: malformed binary trace: ${e.reason}`);
+        throw new CliError(EXIT_USAGE, `cannot read ${file}: ${fsErrorMessage(e)}`);
+      }
+    }
+    if (![...cores].some((c) => c < n)) throw new CliError(EXIT_USAGE, `--core ${[...cores].join(',')}: the trace has cores 0-${n - 1} at most, so nothing would be shown`);
+  }
   const kinds = opts.kind === undefined ? undefined : new Set(opts.kind);
   const effectsWithInsn = kinds === undefined || ![...kinds].some((k) => EFFECTS.has(k));
   const pageSize = opts.pageSize ?? 50;
@@ -264,7 +279,9 @@ function loadSymbols(io: CliIo, file: string): SymbolTable {
   const bytes = readInput(io, file);
   if (!isElf(bytes)) throw new CliError(EXIT_USAGE, `--elf ${file}: not an ELF file`);
   try {
-    return parseElf(bytes).symbols;
+    const elf = parseElf(bytes);
+    for (const w of elf.warnings) io.stderr(`a64emu: warning: --elf ${file}: ${w}\n`);
+    return elf.symbols;
   } catch (e) {
     if (e instanceof ImageError) throw new CliError(EXIT_USAGE, `--elf ${file}: ${e.message}`);
     throw e;
@@ -285,6 +302,7 @@ export async function traceStats(file: string, opts: StatsOptions, io: CliIo): P
 interface TimelineOptions { output: string; title?: string }
 
 export async function traceTimeline(file: string, opts: TimelineOptions, io: CliIo): Promise<number> {
+  refuseOverwrite(io, opts.output, [file]);
   const b = new TimelineBuilder();
   await forEachEvent(io, file, (ev) => { b.add(ev); });
   const html = timelineHtml(b.result(opts.title ?? basename(file)));
@@ -300,32 +318,45 @@ export async function traceTimeline(file: string, opts: TimelineOptions, io: Cli
 
 interface ConvertOptions { to: string; output: string; coresInline?: boolean }
 
-/** A binary trace into Tarmac or JSON Lines: what `run --trace` would have written in that format. */
+/** A binary trace into Tarmac or JSON Lines: what `run --trace` would have written in that format.
+ * Nothing is created or truncated until the whole input has been read and found sound: an output that
+ * is the input is refused, the header is checked first, and a first pass over the records checks
+ * everything the writers would put into their output (the readers would reject the rest). */
 export async function traceConvert(file: string, opts: ConvertOptions, io: CliIo): Promise<number> {
   const { path, format } = tracePath(io, file);
   if (format !== 'binary') throw new CliError(EXIT_USAGE, `${file}: not a binary trace (convert reads what run --trace-format binary writes)`);
   if (opts.to !== 'tarmac' && opts.to !== 'jsonl') throw new CliError(EXIT_USAGE, `--to must be tarmac or jsonl, not '${opts.to}'`);
   if (opts.to !== 'tarmac' && opts.coresInline) throw new CliError(EXIT_USAGE, '--cores-inline is for --to tarmac');
   const out = resolve(io.cwd, opts.output);
-  const dis = await loadDisassembler();
-  let w: TraceWriter;
-  try {
-    const ncores = binaryTraceCores(path);
-    w = opts.to === 'jsonl' ? new JsonlWriter(out) : new TarmacWriter(out, ncores, opts.coresInline ?? false);
-  } catch (e) {
-    if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: ${e.reason}`);
-    throw new CliError(EXIT_USAGE, `cannot write ${opts.output}: ${fsErrorMessage(e)}`);
-  }
-  try {
-    replayBinary(path, w, dis);
-  } catch (e) {
+  const malformed = (e: unknown): never => {
     if (e instanceof BinaryTraceError) throw new CliError(EXIT_USAGE, `${file}: byte ${e.offset}: malformed binary trace: ${e.reason}`);
-    if (typeof (e as { code?: unknown }).code === 'string') throw new CliError(EXIT_USAGE, `cannot convert ${file}: ${fsErrorMessage(e)}`);
+    if (typeof (e as { code?: unknown }).code === 'string') throw new CliError(EXIT_USAGE, `cannot read ${file}: ${fsErrorMessage(e)}`);
     throw e;
-  } finally {
-    w.close();
+  };
+  let ncores = 0;
+  try { ncores = binaryTraceCores(path); } catch (e) { malformed(e); }
+  const outputs = opts.to === 'jsonl' ? [opts.output] : TarmacWriter.paths(opts.output, ncores, opts.coresInline ?? false);
+  for (const o of outputs) refuseOverwrite(io, o, [file]);
+  try { replayBinary(path, NULL_WRITER, null); } catch (e) { malformed(e); }
+  const dis = await loadDisassembler();
+  let w: TraceWriter | undefined;
+  try {
+    w = opts.to === 'jsonl' ? new JsonlWriter(out) : new TarmacWriter(out, ncores, opts.coresInline ?? false);
+    replayBinary(path, w, dis);
+    const done = w;
+    w = undefined;
+    done.close();
+  } catch (e) {
+    if (w !== undefined) try { w.close(); } catch { /* the first error is the one to report */ }
+    if (e instanceof TraceWriteError) throw new CliError(EXIT_USAGE, `cannot write ${asGiven(e.path, out, opts.output)}: ${fsErrorMessage(e.cause)}`);
+    malformed(e);
   }
   return 0;
+}
+
+/** A written file's path as the user gave it: `given` for `resolved` (and its .coreN files). */
+export function asGiven(path: string, resolved: string, given: string): string {
+  return path.startsWith(resolved) ? given + path.slice(resolved.length) : path;
 }
 
 // ------------------------------------------------------------------ the command

@@ -9,7 +9,7 @@ import { Decoder } from './decoder.js';
 import { Ram, PAGE_SHIFT } from '../mem/ram.js';
 import { Bus } from '../mem/bus.js';
 import { GlobalMonitor } from './monitor.js';
-import { R, LO, HI } from './int64.js';
+import { R, LO, HI, toBigInt } from './int64.js';
 import { SysRegs, sysRegIss } from './sysregs.js';
 import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
@@ -509,7 +509,7 @@ export class Cpu {
     const pa = this.translate(this.pcLo, this.pcHi, Access.Exec, 4) - (this.pcLo & 0xfff);
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize)) {
-      this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM${this.vectorNote()}`);
+      this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${this.vectorNote()}`); // the PC's PA, not its page's
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
     }
     this.curPfn = off >>> PAGE_SHIFT;
@@ -530,8 +530,7 @@ export class Cpu {
     const elr = this.sys.getElr(this.el);
     const kind = ['synchronous exception', 'IRQ', 'FIQ', 'SError'][(off >>> 7) & 3];
     const detail = (off & 0x180) === 0 ? ` (ESR_EL${this.el}=0x${esr.toString(16)}, EC=0x${(esr >>> 26).toString(16)})` : '';
-    const elrHex = ((elr.hi >>> 0) * 4294967296 + (elr.lo >>> 0)).toString(16);
-    return `: a ${kind}${detail} from 0x${elrHex} went to the vector table at VBAR_EL${this.el}=0x${((v.hi >>> 0) * 4294967296 + (v.lo >>> 0)).toString(16)}, which is not set up`;
+    return `: a ${kind}${detail} from 0x${toBigInt(elr.lo, elr.hi).toString(16)} went to the vector table at VBAR_EL${this.el}=0x${toBigInt(v.lo, v.hi).toString(16)}, which is not set up`;
   }
 
   private decodeAt(page: (Insn | undefined)[], idx: number): Insn {

@@ -10,9 +10,11 @@ export const PRNG_STREAM_VIRTIO_RNG = 2;
 export class Prng {
   private s0: number; private s1: number; private s2: number; private s3: number;
 
-  constructor(seed: number, stream: number) {
-    // Both 32-bit halves of the seed (it may be up to 2^53) and the stream go into splitmix32.
-    let x = (Math.floor(seed / 4294967296) * 0x9e3779b9 ^ (seed >>> 0) ^ Math.imul(stream, 0x85ebca6b)) >>> 0;
+  constructor(seed: number | bigint, stream: number) {
+    // Both 32-bit halves of the seed (0 to 2^64-1) and the stream go into splitmix32.
+    const big = BigInt(seed);
+    const lo = Number(big & 0xffffffffn), hi = Number((big >> 32n) & 0xffffffffn);
+    let x = (Math.imul(hi, 0x9e3779b9) ^ lo ^ Math.imul(stream, 0x85ebca6b)) >>> 0;
     const next = () => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;

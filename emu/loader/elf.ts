@@ -82,6 +82,9 @@ export interface ElfFile {
   sections: ElfSection[];
   symbols: SymbolTable;
   mapping: MappingSymbol[];
+  /** What was wrong with the section or symbol tables, which the image loads without (as QEMU,
+   * which needs only the program headers): one line each, for a warning. */
+  warnings: string[];
 }
 
 export interface LoadedRegion { start: number; end: number; what: string }
@@ -159,15 +162,24 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   let shnum = r.u16(60);
   let shstrndx = r.u16(62);
 
-  // Section 0 holds the real counts when they overflow the header fields.
+  // Section 0 holds the real counts when they overflow the header fields. Only an extended program
+  // header count is needed to load; a damaged section table is a warning (see below).
+  const warnings: string[] = [];
+  let sectionsOk = true;
   const needSection0 = phnum === PN_XNUM || (shoff !== 0 && shnum === 0) || shstrndx === SHN_XINDEX;
   if (needSection0) {
-    if (shoff === 0) throw new ImageError('ELF header refers to section 0 for extended counts, but there is no section header table');
-    if (shentsize < SHDR_SIZE) throw new ImageError(`bad section header size ${shentsize} (need at least ${SHDR_SIZE})`);
-    if (!(shoff + SHDR_SIZE <= bytes.length)) throw new ImageError(`section header table at ${hex(shoff)} is past the end of the file (${bytes.length} bytes)`);
+    try {
+      if (shoff === 0) throw new ImageError('ELF header refers to section 0 for extended counts, but there is no section header table');
+      if (shentsize < SHDR_SIZE) throw new ImageError(`bad section header size ${shentsize} (need at least ${SHDR_SIZE})`);
+      if (!(shoff + SHDR_SIZE <= bytes.length)) throw new ImageError(`section header table at ${hex(shoff)} is past the end of the file (${bytes.length} bytes)`);
+    } catch (e) {
+      if (phnum === PN_XNUM) throw e;
+      warnings.push(`section headers ignored: ${(e as Error).message}`);
+      sectionsOk = false;
+    }
     if (phnum === PN_XNUM) phnum = r.u32(shoff + 44); // sh_info
-    if (shnum === 0) { const n = r.u64n(shoff + 32); shnum = n; } // sh_size
-    if (shstrndx === SHN_XINDEX) shstrndx = r.u32(shoff + 40); // sh_link
+    if (sectionsOk && shnum === 0) { const n = r.u64n(shoff + 32); shnum = n; } // sh_size
+    if (sectionsOk && shstrndx === SHN_XINDEX) shstrndx = r.u32(shoff + 40); // sh_link
   }
 
   // ---- program headers
@@ -213,11 +225,25 @@ export function parseElf(bytes: Uint8Array): ElfFile {
     }
   }
 
-  // ---- sections and symbols
-  const sections = parseSections(r, shoff, shnum, shentsize, shstrndx);
-  const { symbols, mapping } = parseSymbols(r, sections);
+  // ---- sections and symbols: only names and the disassembler's hints, so damage there is a warning
+  let sections: ElfSection[] = [];
+  let symbols = new SymbolTable([]), mapping: MappingSymbol[] = [];
+  if (sectionsOk) {
+    try {
+      sections = parseSections(r, shoff, shnum, shentsize, shstrndx);
+    } catch (e) {
+      if (!(e instanceof ImageError)) throw e;
+      warnings.push(`section headers ignored: ${e.message}`);
+    }
+    try {
+      ({ symbols, mapping } = parseSymbols(r, sections));
+    } catch (e) {
+      if (!(e instanceof ImageError)) throw e;
+      warnings.push(`symbols ignored: ${e.message}`);
+    }
+  }
 
-  return { type: eType === ET_EXEC ? 'EXEC' : 'DYN', headerEntry, entry, loads, sections, symbols, mapping };
+  return { type: eType === ET_EXEC ? 'EXEC' : 'DYN', headerEntry, entry, loads, sections, symbols, mapping, warnings };
 }
 
 function parseSections(r: Reader, shoff: number, shnum: number, shentsize: number, shstrndx: number): ElfSection[] {

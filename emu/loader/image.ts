@@ -46,6 +46,8 @@ export interface LoadedImage {
    * the header's image_size (which covers the BSS and early page tables beyond the file), or + the
    * file's size for a raw kernel. The initrd and the DTB go above it. */
   imageEnd?: bigint;
+  /** Problems the image loads despite (an ELF's damaged section or symbol tables), one line each. */
+  warnings: string[];
 }
 
 /** What loadImage needs of the machine (emu/board/machine.ts). */
@@ -101,6 +103,7 @@ export function loadRaw(ram: RamTarget, bytes: Uint8Array, addr: bigint, what: s
   if (addr < base || last > end) {
     throw new ImageError(`${bytes.length} bytes at ${hex(addr)}..${hex(last)} do not fit in RAM (${hex(base)}..${hex(end)})`);
   }
+  if (bytes.length === 0) throw new ImageError('empty file');
   ram.load(Number(addr), bytes);
   return { start: Number(addr), end: Number(last), what };
 }
@@ -112,11 +115,11 @@ export function loadImage(machine: LoadTarget, bytes: Uint8Array, opts: LoadOpti
   let img: LoadedImage;
   if (opts.loadAddr !== undefined) {
     const addr = BigInt(opts.loadAddr);
-    img = { kind: 'raw', entry: addr, linuxBoot: false, regions: [loadRaw(machine.ram, bytes, addr, opts.path)] };
+    img = { kind: 'raw', entry: addr, linuxBoot: false, regions: [loadRaw(machine.ram, bytes, addr, opts.path)], warnings: [] };
   } else if (isElf(bytes)) {
     const elf = parseElf(bytes);
     const regions = loadElf(machine.ram, elf, bytes).map((r) => ({ ...r, what: `${opts.path} ${r.what}` }));
-    img = { kind: 'elf', entry: elf.entry, linuxBoot: false, symbols: elf.symbols, elf, regions };
+    img = { kind: 'elf', entry: elf.entry, linuxBoot: false, symbols: elf.symbols, elf, regions, warnings: elf.warnings };
   } else {
     // As QEMU's load_aarch64_image: a gzip file is uncompressed first (it is the boot loader's job on
     // arm64), then loaded as an Image if it has the header, else raw.
@@ -129,11 +132,20 @@ export function loadImage(machine: LoadTarget, bytes: Uint8Array, opts: LoadOpti
     if (addr + size > ramEnd) {
       throw new ImageError(`the kernel's ${hex(size)} bytes at ${hex(addr)} (${off === undefined ? 'the file' : 'its header\'s image_size'}) do not fit in RAM (${hex(machine.ram.base)}..${hex(ramEnd)})`);
     }
-    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)], imageEnd: addr + size };
+    img = { kind, entry: addr, linuxBoot: true, regions: [loadRaw(machine.ram, bytes, addr, opts.path)], imageEnd: addr + size, warnings: [] };
   }
+  // Core 0 starts with the MMU off, so its first fetch is from this physical address: outside RAM
+  // (the only memory that holds code here) the run could only fault.
+  checkEntry(machine.ram, img.entry);
   const c = machine.cores[0];
   if (c !== undefined) setPc(c, img.entry);
   return img;
+}
+
+/** Refuse an entry point outside RAM. (A misaligned one is the guest's to fault on, as on hardware.) */
+export function checkEntry(ram: RamTarget, entry: bigint): void {
+  const base = BigInt(ram.base), end = base + BigInt(ram.size);
+  if (entry < base || entry + 4n > end) throw new ImageError(`entry point ${hex(entry)} is outside RAM (${hex(base)}..${hex(end)})`);
 }
 
 export function setPc(c: { pcLo: number; pcHi: number }, pc: bigint): void {

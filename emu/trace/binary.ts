@@ -36,7 +36,7 @@
 
 import { openSync, closeSync, readSync } from 'node:fs';
 import { BufferedFile } from './output.js';
-import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV, REG_FPSR } from './events.js';
+import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV, REG_FPSR, MAX_TRACE_CORES } from './events.js';
 
 export const MAGIC = 'A64TRACE';
 const VERSION = 1;
@@ -227,18 +227,38 @@ class ReadCode implements CodeLocation {
   }
 }
 
-/** The number of cores a binary trace's header gives. */
+/** Physical addresses are below 2^52 (the architecture's largest PA size; this board's is 44 bits). */
+const PA_LIMIT = 2 ** 52;
+
+/** The header's fields, checked: a reason when they are wrong. */
+function headerProblem(dv: DataView): string | undefined {
+  const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
+  if (version !== VERSION) return `version ${version}, this a64emu reads version ${VERSION}`;
+  if (ncores < 1 || ncores > MAX_TRACE_CORES) return `${ncores} cores (a trace has 1 to ${MAX_TRACE_CORES})`;
+  return undefined;
+}
+
+/** The number of cores a binary trace's header gives (the header checked as the reader does). */
 export function binaryTraceCores(path: string): number {
   const fd = openSync(path, 'r');
   try {
     const head = new Uint8Array(HEADER_BYTES);
     const n = readSync(fd, head, 0, HEADER_BYTES, 0);
     if (n < HEADER_BYTES || !isBinaryTrace(head)) throw new BinaryTraceError(path, 0, 'not a binary trace (no A64TRACE header)');
-    return new DataView(head.buffer).getUint16(10, true);
+    const dv = new DataView(head.buffer);
+    const bad = headerProblem(dv);
+    if (bad !== undefined) throw new BinaryTraceError(path, 8, bad);
+    return dv.getUint16(10, true);
   } finally {
     closeSync(fd);
   }
 }
+
+/** A TraceWriter that drops everything: replayBinary into it checks a whole trace before a
+ * conversion creates any file. */
+export const NULL_WRITER: TraceWriter = { insn() {}, reg() {}, mem() {}, other() {}, close() {} };
+
+const isTime = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
 
 /**
  * Read a binary trace and replay it into a TraceWriter: the same calls, with the same arguments, that
@@ -265,12 +285,22 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
       }
       return len >= n;
     };
-    const bad = (why: string): never => { throw new BinaryTraceError(path, fileOff + pos, why); };
+    /** Where the record being read starts: the offset every error names. */
+    let recOff = 0;
+    const bad = (why: string): never => { throw new BinaryTraceError(path, recOff, why); };
     if (!need(HEADER_BYTES) || !isBinaryTrace(buf)) bad('not a binary trace (no A64TRACE header)');
-    const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
-    if (version !== VERSION) bad(`version ${version}, this a64emu reads version ${VERSION}`);
-    if (ncores < 1 || ncores > 256) bad(`${ncores} cores`);
+    const ncores = dv.getUint16(10, true);
+    recOff = 8;
+    const hp = headerProblem(dv);
+    if (hp !== undefined) bad(hp);
     pos = HEADER_BYTES;
+    /** The current core's last instruction, for its register and memory records: there must be one. */
+    const owner = (): void => {
+      if (!isTime(seq[core]) || !isTime(time[core])) bad(`a register or memory record of core ${core} before its first instruction`);
+    };
+    const checkCore = (c: number, what = 'core'): void => { if (!(Number.isSafeInteger(c) && c >= 0 && c < ncores)) bad(`${what} ${c} of a ${ncores}-core trace`); };
+    const checkTime = (t: number): void => { if (!isTime(t)) bad(`time ${t} (not a non-negative integer below 2^53)`); };
+    const checkPa = (pa: number): void => { if (!(Number.isInteger(pa) && pa >= 0 && pa < PA_LIMIT)) bad(`physical address ${pa} (not an integer below 2^52)`); };
     const codes: ReadCode[] = [];
     const seq: number[] = [], time: number[] = [], loc: number[] = [], el: number[] = [], spsel: number[] = [];
     for (let k = 0; k < ncores; k++) { seq.push(-1); time.push(-1); loc.push(-1); el.push(1); spsel.push(1); }
@@ -283,13 +313,19 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
       return s;
     };
     while (!control.stopped && need(1)) {
+      recOff = fileOff + pos;
       const tag = buf[pos];
       switch (tag) {
         case Tag.Ctx:
           if (!need(18)) bad('truncated record');
+          checkCore(buf[pos + 1]);
           core = buf[pos + 1];
-          if (core >= ncores) bad(`core ${core} of a ${ncores}-core trace`);
-          seq[core] = dv.getFloat64(pos + 2, true); time[core] = dv.getFloat64(pos + 10, true);
+          {
+            // -1: no instruction yet (the writer's CTX before a core's first instruction).
+            const q = dv.getFloat64(pos + 2, true), t = dv.getFloat64(pos + 10, true);
+            if (!(Number.isSafeInteger(q) && q >= -1) || !(Number.isSafeInteger(t) && t >= -1)) bad(`sequence number ${q}, time ${t} (not integers from -1 below 2^53)`);
+            seq[core] = q; time[core] = t;
+          }
           pos += 18;
           break;
         case Tag.Mode:
@@ -314,6 +350,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           const c = codes[id];
           if (c === undefined) bad(`instruction at unknown code location ${id}`);
           loc[core] = id;
+          if (seq[core] >= Number.MAX_SAFE_INTEGER || time[core] >= Number.MAX_SAFE_INTEGER) bad('sequence number or time beyond 2^53');
           w.insn(core, ++seq[core], ++time[core], c, el[core], spsel[core], (tag & 1) !== 0);
           break;
         }
@@ -321,6 +358,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           if (!need(10)) bad('truncated record');
           const m = buf[pos + 1];
           if (m > 7) bad(`SP bank ${m}`);
+          owner();
           w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1, 0);
           pos += 10;
           break;
@@ -341,29 +379,37 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           const s = text(n);
           let e: OtherEvent;
           try { e = otherFromJson(s); } catch (x) { return bad(`event ${JSON.stringify(s.slice(0, 80))}: ${x instanceof Error ? x.message : String(x)}`); }
+          checkCore(e.core);
+          checkTime(e.time);
+          if ('seq' in e && e.seq !== undefined && !isTime(e.seq)) bad(`sequence number ${e.seq}`);
+          if (e.t === 'sgi') for (const c of e.targets) checkCore(c, 'SGI target core');
+          if ((e.t === 'wake' || e.t === 'excl') && e.by !== undefined) checkCore(e.by, 'core');
+          if (e.t === 'excl' && e.pa !== undefined) checkPa(e.pa);
           w.other(e);
           break;
         }
         case Tag.Uart: {
           if (!need(11)) bad('truncated record');
-          const c = buf[pos + 1];
-          if (c >= ncores) bad(`core ${c} of a ${ncores}-core trace`);
-          w.other({ t: 'uart', core: c, time: dv.getFloat64(pos + 2, true), byte: buf[pos + 10] });
+          const c = buf[pos + 1], t = dv.getFloat64(pos + 2, true);
+          checkCore(c);
+          checkTime(t);
+          w.other({ t: 'uart', core: c, time: t, byte: buf[pos + 10] });
           pos += 11;
           break;
         }
         case Tag.Excl: {
           if (!need(11)) bad('truncated record');
           const c = buf[pos + 1], time = dv.getFloat64(pos + 2, true), f = buf[pos + 10];
-          if (c >= ncores) bad(`core ${c} of a ${ncores}-core trace`);
+          checkCore(c);
+          checkTime(time);
           if ((f & 3) === 3 || f > 15) bad(`exclusive monitor record flags 0x${f.toString(16)}`);
           const n = 11 + ((f & 4) !== 0 ? 8 : 0) + ((f & 8) !== 0 ? 1 : 0);
           if (!need(n)) bad('truncated record');
           const op = (['set', 'clear', 'fail'] as const)[f & 3];
           let p = pos + 11;
           const e: OtherEvent = { t: 'excl', core: c, time, op };
-          if ((f & 4) !== 0) { e.pa = dv.getFloat64(p, true); p += 8; }
-          if ((f & 8) !== 0) e.by = buf[p];
+          if ((f & 4) !== 0) { e.pa = dv.getFloat64(p, true); checkPa(e.pa); p += 8; }
+          if ((f & 8) !== 0) { e.by = buf[p]; checkCore(e.by); }
           pos += n;
           w.other(e);
           break;
@@ -373,6 +419,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
             const wide = tag >= Tag.Reg, r = tag - (wide ? Tag.Reg : Tag.Reg32);
             if (!need(wide ? 9 : 5)) bad('truncated record');
             const lo = dv.getInt32(pos + 1, true), hi = wide ? dv.getInt32(pos + 5, true) : 0;
+            owner();
             pos += wide ? 9 : 5;
             if (r === REG_NZCV) w.reg(core, seq[core], time[core], r, lo, 0, el[core], spsel[core], hi);
             else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core], 0);
@@ -386,10 +433,11 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
             let vaHi = 0;
             if ((f & 8) !== 0) { vaHi = dv.getInt32(p, true); p += 4; }
             let pa = vaLo >>> 0;
-            if ((f & 16) !== 0) { pa = dv.getFloat64(p, true); p += 8; }
+            if ((f & 16) !== 0) { pa = dv.getFloat64(p, true); checkPa(pa); p += 8; }
             const lo = dv.getInt32(p, true); p += 4;
             let hi = 0;
             if (size === 8) { hi = dv.getInt32(p, true); p += 4; }
+            owner();
             pos = p;
             w.mem(core, seq[core], time[core], (f & 1) !== 0, vaLo, vaHi, pa, size, lo, hi);
           } else bad(`unknown record tag 0x${tag.toString(16)}`);

@@ -37,6 +37,10 @@ export type WakeCause = typeof WAKE_CAUSES[number];
 export const SLEEP_WHYS = ['wfe', 'wfi', 'psci', 'off'] as const;
 export type SleepWhy = typeof SLEEP_WHYS[number];
 
+/** The most cores a trace can have: the emulator's limit (machine.ts MAX_CORES). Readers reject core
+ * numbers from this on (a binary trace: from its header's count). */
+export const MAX_TRACE_CORES = 64;
+
 /** Register numbers in reg events: 0..30 are X0..X30, then SP, NZCV, FPCR and FPSR. (V registers have
  * an event of their own: TraceWriter.vreg.) */
 export const REG_SP = 31, REG_NZCV = 32, REG_FPCR = 33, REG_FPSR = 34;
@@ -132,6 +136,11 @@ export function otherFromJson(text: string): OtherEvent {
     if (!(values as readonly unknown[]).includes(v)) throw new Error(`bad "${k}"`);
     return v as T;
   };
+  const el = (k: string): number => {
+    const v = num(k);
+    if (v < 0 || v > 3) throw new Error(`"${k}" is not an EL (0-3)`);
+    return v;
+  };
   const core = num('core'), time = num('time');
   const seq = o.seq === undefined ? undefined : num('seq');
   switch (o.t) {
@@ -139,9 +148,9 @@ export function otherFromJson(text: string): OtherEvent {
       const [elrLo, elrHi] = halves('elr'), [vecLo, vecHi] = halves('vec');
       const kind = o.kind;
       if (kind !== 'sync' && kind !== 'irq' && kind !== 'fiq' && kind !== 'serror') throw new Error('bad "kind"');
-      return { t: 'exc', core, ...(seq !== undefined ? { seq } : {}), time, kind, from: num('from'), to: num('to'), esr: parseInt(hex('esr'), 16), elrLo, elrHi, vecLo, vecHi };
+      return { t: 'exc', core, ...(seq !== undefined ? { seq } : {}), time, kind, from: el('from'), to: el('to'), esr: parseInt(hex('esr'), 16), elrLo, elrHi, vecLo, vecHi };
     }
-    case 'eret': { const [pcLo, pcHi] = halves('pc'); return { t: 'eret', core, seq: seq ?? 0, time, from: num('from'), to: num('to'), pcLo, pcHi }; }
+    case 'eret': { const [pcLo, pcHi] = halves('pc'); return { t: 'eret', core, seq: seq ?? 0, time, from: el('from'), to: el('to'), pcLo, pcHi }; }
     case 'ack': return { t: 'ack', core, time, intid: num('intid') };
     case 'sgi': {
       const targets = o.targets;
@@ -161,11 +170,13 @@ export function otherFromJson(text: string): OtherEvent {
   }
 }
 
-export type DisasmFn = (word: number, address: number) => { text: string };
+/** Capstone through loadDisassembler: the address may be a bigint (exact above 2^53, so that branch
+ * targets at high virtual addresses are right). */
+export type DisasmFn = (word: number, address: number | bigint) => { text: string };
 
 /** Capstone's text for a word at an address, or `.inst 0x...` without a disassembler. */
 export function disassemble(disasm: DisasmFn | null, word: number, pcLo: number, pcHi: number): string {
-  return disasm !== null ? disasm(word, (pcHi >>> 0) * 4294967296 + (pcLo >>> 0)).text : `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+  return disasm !== null ? disasm(word, (BigInt(pcHi >>> 0) << 32n) | BigInt(pcLo >>> 0)).text : `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 // ---------------------------------------------------------------- hex helpers (shared by the writers)

@@ -15,8 +15,24 @@ export interface TraceFilter {
   cores: Set<number> | null;
   kinds: Set<EventKind> | null;
   els: Set<number> | null;
-  /** [start, end) ranges; null = any address. */
-  ranges: [number, number][] | null;
+  /** Address ranges; null = any address. */
+  ranges: AddrRange[] | null;
+}
+
+/** [start, end) of 64-bit addresses, kept exact (bigint), with the unsigned 32-bit halves of start and
+ * of end - 1 for inRanges, which runs per access and so uses no BigInt. */
+export interface AddrRange {
+  readonly start: bigint; readonly end: bigint;
+  readonly sLo: number; readonly sHi: number; readonly lLo: number; readonly lHi: number;
+}
+
+export function addrRange(start: bigint, end: bigint): AddrRange {
+  const last = end - 1n;
+  return {
+    start, end,
+    sLo: Number(start & 0xffff_ffffn), sHi: Number(start >> 32n),
+    lLo: Number(last & 0xffff_ffffn), lHi: Number(last >> 32n),
+  };
 }
 
 export const NO_FILTER: TraceFilter = { cores: null, kinds: null, els: null, ranges: null };
@@ -24,7 +40,9 @@ export const NO_FILTER: TraceFilter = { cores: null, kinds: null, els: null, ran
 export class FilterError extends Error {}
 
 /** Resolves a symbol name to [start, end), or undefined when the image has no such symbol. */
-export type SymbolRange = (name: string) => [number, number] | undefined;
+export type SymbolRange = (name: string) => [bigint | number, bigint | number] | undefined;
+
+const TWO64 = 1n << 64n;
 
 function parseNum(s: string, what: string): number {
   const v = Number(s.trim());
@@ -32,15 +50,23 @@ function parseNum(s: string, what: string): number {
   return v;
 }
 
-/** Parse repeated `--trace-filter key=values` options into one filter (AND of all). */
-export function parseFilters(specs: readonly string[], symbolRange?: SymbolRange): TraceFilter {
+/** An address, exact to 64 bits (decimal or 0x hex). */
+function parseAddr(s: string): bigint {
+  const t = s.trim().replace(/_/g, '');
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(t) || BigInt(t) >= TWO64) throw new FilterError(`bad address '${s}' in --trace-filter`);
+  return BigInt(t);
+}
+
+/** Parse repeated `--trace-filter key=values` options into one filter (AND of all). With `ncores`,
+ * a filter that can select no event of a machine with that many cores is an error too. */
+export function parseFilters(specs: readonly string[], symbolRange?: SymbolRange, ncores?: number): TraceFilter {
   const f: TraceFilter = { cores: null, kinds: null, els: null, ranges: null };
   const and = <T>(prev: Set<T> | null, next: Set<T>): Set<T> => (prev === null ? next : new Set([...prev].filter((x) => next.has(x))));
-  let ranges: [number, number][] | null = null;
-  const andRanges = (next: [number, number][]) => {
+  let ranges: [bigint, bigint][] | null = null;
+  const andRanges = (next: [bigint, bigint][]) => {
     if (ranges === null) { ranges = next; return; }
-    const out: [number, number][] = [];
-    for (const [a, b] of ranges) for (const [c, d] of next) { const s = Math.max(a, c), e = Math.min(b, d); if (s < e) out.push([s, e]); }
+    const out: [bigint, bigint][] = [];
+    for (const [a, b] of ranges) for (const [c, d] of next) { const s = a > c ? a : c, e = b < d ? b : d; if (s < e) out.push([s, e]); }
     ranges = out;
   };
   for (const spec of specs) {
@@ -61,25 +87,38 @@ export function parseFilters(specs: readonly string[], symbolRange?: SymbolRange
       }))); break;
       case 'addr': andRanges(vals.map((v) => {
         const m = /^(.+?)(?:-|\.\.)(.+)$/.exec(v);
-        if (m === null) { const a = parseNum(v, 'address'); return [a, a + 1] as [number, number]; }
-        const a = parseNum(m[1], 'address'), b = parseNum(m[2], 'address');
+        if (m === null) { const a = parseAddr(v); return [a, a + 1n] as [bigint, bigint]; }
+        const a = parseAddr(m[1]), b = parseAddr(m[2]);
         if (b <= a) throw new FilterError(`empty address range '${v}' in --trace-filter`);
-        return [a, b] as [number, number];
+        return [a, b] as [bigint, bigint];
       })); break;
       case 'sym': andRanges(vals.map((v) => {
         const r = symbolRange?.(v);
         if (r === undefined) throw new FilterError(`--trace-filter sym=${v}: no such symbol in the image`);
-        return r;
+        return [BigInt(r[0]), BigInt(r[1])] as [bigint, bigint];
       })); break;
       default: throw new FilterError(`--trace-filter ${spec}: unknown key '${key}' (core, kind, el, addr, sym)`);
     }
   }
-  f.ranges = ranges;
+  // A filter that can select nothing is a mistake, not a request for an empty trace.
+  const none = (what: string): never => { throw new FilterError(`--trace-filter ${specs.join(' ')}: ${what}, so nothing would be traced`); };
+  if (f.cores !== null) {
+    if (f.cores.size === 0) none('the core= conditions have no core in common');
+    if (ncores !== undefined && ![...f.cores].some((c) => c < ncores)) none(`no core ${[...f.cores].join(',')} on a ${ncores}-core machine (cores 0-${ncores - 1})`);
+  }
+  if (f.kinds !== null && f.kinds.size === 0) none('the kind= conditions have no kind in common');
+  if (f.els !== null && f.els.size === 0) none('the el= conditions have no EL in common');
+  if (ranges !== null && (ranges as [bigint, bigint][]).length === 0) none('the address ranges do not overlap');
+  f.ranges = ranges === null ? null : (ranges as [bigint, bigint][]).map(([a, b]) => addrRange(a, b));
   return f;
 }
 
-/** Is address a (a number; exact below 2^53) in one of the ranges? */
-export function inRanges(ranges: [number, number][], a: number): boolean {
-  for (let k = 0; k < ranges.length; k++) if (a >= ranges[k][0] && a < ranges[k][1]) return true;
+/** Is the 64-bit address (lo, hi) in one of the ranges? Exact, and without BigInt (per access). */
+export function inRanges(ranges: readonly AddrRange[], lo: number, hi: number): boolean {
+  const l = lo >>> 0, h = hi >>> 0;
+  for (let k = 0; k < ranges.length; k++) {
+    const r = ranges[k];
+    if ((h > r.sHi || (h === r.sHi && l >= r.sLo)) && (h < r.lHi || (h === r.lHi && l <= r.lLo))) return true;
+  }
   return false;
 }

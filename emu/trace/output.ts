@@ -7,6 +7,14 @@ import { openSync, writeSync, closeSync } from 'node:fs';
 
 export const TRACE_BUFFER_BYTES = 256 * 1024;
 
+/** A trace file could not be opened, written or closed (a full disk, /dev/full, a closed pipe...):
+ * `cause` is the file system's error. The CLI prints it as one line and exits with status 2. */
+export class TraceWriteError extends Error {
+  constructor(readonly path: string, override readonly cause: unknown) {
+    super(`cannot write ${path}: ${(cause as { message?: string }).message ?? String(cause)}`);
+  }
+}
+
 /** Node's Buffer#latin1Write (present at run time, missing from @types/node). */
 type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number, length: number): number };
 
@@ -24,11 +32,18 @@ export class BufferedFile {
   private fd: number;
   /** Room that every put* call may use without checking (callers call reserve() first). */
   private readonly limit: number;
+  /** A write failed: the error was thrown once; from then on output is dropped and close() is quiet,
+   * so the run can be wound down and the one error reported. */
+  private failed = false;
 
   constructor(readonly path: string, size = TRACE_BUFFER_BYTES) {
     this.buf = Buffer.allocUnsafe(size) as Latin1Buffer;
     this.limit = size;
-    this.fd = openSync(path, 'w');
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (e) {
+      throw new TraceWriteError(path, e);
+    }
   }
 
   /** Make sure n more bytes fit (n at most the buffer size). */
@@ -41,7 +56,7 @@ export class BufferedFile {
     const n = s.length;
     if (this.pos + n > this.limit) {
       this.flush();
-      if (n > this.limit) { writeSync(this.fd, s, null, 'latin1'); return; }
+      if (n > this.limit) { this.writeOut(() => writeSync(this.fd, s, null, 'latin1')); return; }
     }
     this.pos += this.buf.latin1Write(s, this.pos, n);
   }
@@ -82,15 +97,33 @@ export class BufferedFile {
   }
 
   flush(): void {
-    let off = 0;
-    while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
+    const n = this.pos;
     this.pos = 0;
+    this.writeOut(() => { let off = 0; while (off < n) off += writeSync(this.fd, this.buf, off, n - off); });
+  }
+
+  private writeOut(write: () => void): void {
+    if (this.failed || this.fd < 0) return;
+    try {
+      write();
+    } catch (e) {
+      this.failed = true;
+      throw new TraceWriteError(this.path, e);
+    }
   }
 
   close(): void {
     if (this.fd < 0) return;
-    this.flush();
-    closeSync(this.fd);
-    this.fd = -1;
+    try {
+      this.flush();
+    } finally {
+      const fd = this.fd;
+      this.fd = -1;
+      try {
+        closeSync(fd);
+      } catch (e) {
+        if (!this.failed) { this.failed = true; throw new TraceWriteError(this.path, e); } // eslint-disable-line no-unsafe-finally
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TraceEvent, TraceFormatError, EventSink } from './reader.js';
+import { MAX_TRACE_CORES } from './events.js';
 
 const LINE = /^\s*(\d+)\s+([a-z]+)\s+(?:cpu(\d+)\s+)?(\S+)\s*(.*)$/i;
 const INSN = /^(?:\((\d+)\)\s+)?([0-9a-f_]+)(?::[0-9a-f_]+)?\s+([0-9a-f]+)\s+([OATX])\s+(EL(\d)([th]?)(?:_[sn])?)\s*:\s*(.*)$/i;
@@ -42,6 +43,7 @@ class TarmacParser {
     const time = Number(m[1]);
     if (!Number.isSafeInteger(time)) throw new TraceFormatError(this.file, lineNo, 'time out of range');
     const core = m[3] !== undefined ? Number(m[3]) : this.defaultCore;
+    if (core >= MAX_TRACE_CORES) throw new TraceFormatError(this.file, lineNo, `core ${core} (a trace has at most ${MAX_TRACE_CORES} cores)`);
     const kind = m[4], rest = m[5];
     if (kind === 'IT' || kind === 'IS') {
       const im = INSN.exec(rest);

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { readTarmac, tarmacCoreFiles } from './reader-tarmac.js';
 import { isBinaryTrace, replayBinary } from './binary.js';
 import { loadDisassembler } from '../asm/disassembler.js';
-import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, V_NAMES, hex32, hexTrim, otherJson } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, V_NAMES, MAX_TRACE_CORES, hex32, hexTrim, otherJson } from './events.js';
 
 /** One trace event. Fields beyond these depend on `t` (see the README); unknown fields are kept. */
 export interface TraceEvent {
@@ -153,8 +153,9 @@ export function parseJsonLine(text: string, file: string, lineNo: number): Trace
   const o = v as Record<string, unknown>;
   if (typeof o.t !== 'string') throw new TraceFormatError(file, lineNo, 'no "t" (event type) string');
   if (!isInt(o.core) || o.core < 0) throw new TraceFormatError(file, lineNo, '"core" is not a non-negative integer');
+  if (o.core >= MAX_TRACE_CORES) throw new TraceFormatError(file, lineNo, `core ${o.core} (a trace has at most ${MAX_TRACE_CORES} cores)`);
   if (!isInt(o.time) || o.time < 0) throw new TraceFormatError(file, lineNo, '"time" is not a non-negative integer');
-  if (o.seq !== undefined && !isInt(o.seq)) throw new TraceFormatError(file, lineNo, '"seq" is not an integer');
+  if (o.seq !== undefined && (!isInt(o.seq) || o.seq < 0)) throw new TraceFormatError(file, lineNo, '"seq" is not a non-negative integer');
   const bad = checkFields(o);
   if (bad !== undefined) throw new TraceFormatError(file, lineNo, bad);
   return o as TraceEvent;
@@ -167,14 +168,17 @@ const isHex = (v: unknown): boolean => typeof v === 'string' && HEX.test(v);
 function checkFields(o: Record<string, unknown>): string | undefined {
   const need = (name: string, ok: (v: unknown) => boolean, what: string): string | undefined =>
     ok(o[name]) ? undefined : `${o.t} event: "${name}" is not ${what}`;
+  const byCore = (): string | undefined =>
+    (o.by === undefined ? undefined : need('by', (v) => isInt(v) && v >= 0 && v < MAX_TRACE_CORES, 'a core number'));
   switch (o.t) {
     case 'insn': return need('pc', isHex, 'a hex string');
     case 'reg': return need('reg', (v) => typeof v === 'string', 'a string');
     case 'mem': return need('dir', (v) => v === 'r' || v === 'w', '"r" or "w"') ?? need('size', isInt, 'an integer');
     case 'sgi':
-      return need('targets', (v) => Array.isArray(v) && v.every((x) => isInt(x) && x >= 0), 'an array of core numbers')
+      return need('targets', (v) => Array.isArray(v) && v.every((x) => isInt(x) && x >= 0 && x < MAX_TRACE_CORES), 'an array of core numbers')
         ?? need('intid', isInt, 'an integer');
-    case 'excl': return need('op', (v) => v === 'set' || v === 'clear' || v === 'fail', 'set, clear or fail');
+    case 'excl': return need('op', (v) => v === 'set' || v === 'clear' || v === 'fail', 'set, clear or fail') ?? byCore();
+    case 'wake': return byCore();
     case 'exc': case 'eret': return undefined;
     default: return undefined;
   }

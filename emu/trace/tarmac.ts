@@ -127,6 +127,9 @@ export class TarmacWriter implements TraceWriter {
   }
 
   close(): void {
-    for (const f of new Set(this.files)) f.close();
+    // Close every file even when one fails (a full disk); the first error is the one reported.
+    let err: unknown;
+    for (const f of new Set(this.files)) { try { f.close(); } catch (e) { err ??= e; } }
+    if (err !== undefined) throw err;
   }
 }

@@ -5,6 +5,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
 import { SPLIT } from '../cpu/mmu.js';
+import { toBigInt } from '../cpu/int64.js';
 import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV, REG_FPCR, REG_FPSR, DisasmFn, disassemble } from './events.js';
 export type { DisasmFn } from './events.js';
 import { TraceFilter, NO_FILTER, inRanges, parseFilters, SymbolRange } from './filter.js';
@@ -147,7 +148,7 @@ export class Tracer {
   private timeBase = 0;
   private seqBase = 0;
   /** Code locations by address, for an Insn met at more than one address (an alias mapping). */
-  private readonly code = new Map<number, CodeInfo>();
+  private readonly code = new Map<bigint, CodeInfo>();
   private nextId = 0;
   private readonly wantInsn: boolean;
   private readonly wantReg: boolean;
@@ -167,7 +168,7 @@ export class Tracer {
     readonly writer: TraceWriter,
     readonly filter: TraceFilter = NO_FILTER,
     private readonly disasm: DisasmFn | null = null,
-    private readonly symbolize: (addr: number) => string | undefined = () => undefined,
+    private readonly symbolize: (addr: bigint) => string | undefined = () => undefined,
     /** Virtual time when no core is executing (the machine's round start). */
     private readonly idleTime: () => number = () => 0,
   ) {
@@ -226,7 +227,7 @@ export class Tracer {
   }
 
   private codeInfo(insn: Insn, pcLo: number, pcHi: number): CodeInfo {
-    const key = (pcHi >>> 0) * 4294967296 + (pcLo >>> 0);
+    const key = toBigInt(pcLo, pcHi); // exact: a double would give nearby high PCs one key
     let info = this.code.get(key);
     if (info === undefined || info.word !== insn.word) {
       const r = this.filter.ranges;
@@ -234,7 +235,7 @@ export class Tracer {
       const [vmask, fpst] = fpWrites(insn);
       info = new CodeInfo(
         this, this.nextId++, pcLo, pcHi, insn.word,
-        this.disasm, this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
+        this.disasm, this.symbolize(key), r === null || inRanges(r, pcLo, pcHi), insn.name === 'B.cond', wfx,
         writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name), vmask, fpst,
       );
       this.code.set(key, info);
@@ -345,7 +346,7 @@ export class Tracer {
   mem(c: Cpu, write: boolean, vlo: number, vhi: number, pa: number, size: number, lo: number, hi: number): void {
     if (!this.wantMem || !this.coreElPass(c.id, c.el)) return;
     const r = this.filter.ranges;
-    if (r !== null && !inRanges(r, (vhi >>> 0) * 4294967296 + (vlo >>> 0))) return;
+    if (r !== null && !inRanges(r, vlo, vhi)) return;
     if (pa === SPLIT) pa = c.sys.mmu.splitPa0;
     this.writer.mem(c.id, this.seq, this.time, write, vlo, vhi, pa, size, lo, hi);
   }
@@ -427,8 +428,8 @@ export interface TraceOptions {
 
 /** Load the disassembler, open the trace file(s) and attach a Tracer to the machine. Close the
  * returned tracer (tracer.close()) after the run to flush the files. */
-export async function openTrace(m: { cores: readonly Cpu[]; time: number; symbolize: (addr: number) => string | undefined; setTracer(t: Tracer | null): void }, o: TraceOptions): Promise<Tracer> {
-  const filter = parseFilters(o.filters ?? [], o.symbolRange);
+export async function openTrace(m: { cores: readonly Cpu[]; time: number; symbolize: (addr: bigint) => string | undefined; setTracer(t: Tracer | null): void }, o: TraceOptions): Promise<Tracer> {
+  const filter = parseFilters(o.filters ?? [], o.symbolRange, m.cores.length);
   // The binary format leaves disassembly to its readers: no capstone to load for it.
   const dis = o.format === 'binary' ? null : await loadDisassembler();
   const writer = o.format === 'jsonl' ? new JsonlWriter(o.path)

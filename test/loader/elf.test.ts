@@ -44,6 +44,18 @@ function expectImageError(bytes: Uint8Array, re: RegExp): void {
   expect((err as Error).message).not.toContain('\n');
 }
 
+/** Expect parse and load to succeed (the segments are fine) with a warning matching re, and no
+ * symbols or sections trusted from the damaged tables. */
+function expectWarning(bytes: Uint8Array, re: RegExp): void {
+  const elf = parseElf(bytes);
+  const r = ram();
+  loadElf(r, elf, bytes);
+  expect(elf.warnings.join(' | '), `expected a warning ${re}`).toMatch(re);
+  for (const w of elf.warnings) expect(w).not.toContain('\n');
+  expect(elf.loads.length).toBe(2);
+  expect(r.u8[TEXT - r.base]).toBe(bytes[Number(elf.loads[0].offset)]);
+}
+
 describe('ELF parser and loader', () => {
   it('loads PT_LOAD segments at their physical addresses and zeroes bss', () => {
     const { bytes } = buildElf(sample());
@@ -179,9 +191,9 @@ describe('ELF parser and loader', () => {
       // phnum = PN_XNUM: the real count is section 0's sh_info
       expectImageError(patch((dv, b) => { dv.setUint16(56, 0xffff, true); dv.setUint32(b.shoff + 44, 0xffff_ffff, true); }), /program header table \(4294967295 x 56/);
       expectImageError(patch((dv) => { dv.setUint16(56, 0xffff, true); dv.setBigUint64(40, 0n, true); }), /no section header table/);
-      // shnum = 0: the real count is section 0's sh_size
-      expectImageError(patch((dv, b) => { dv.setUint16(60, 0, true); dv.setBigUint64(b.shoff + 32, 0xffff_ffff_ffffn, true); }), /section header table/);
-      expectImageError(patch((dv, b) => { dv.setUint16(60, 0, true); dv.setBigUint64(b.shoff + 32, 0xffff_ffff_ffff_ffffn, true); }), /section header table \(huge/);
+      // shnum = 0: the real count is section 0's sh_size (only sections: a warning)
+      expectWarning(patch((dv, b) => { dv.setUint16(60, 0, true); dv.setBigUint64(b.shoff + 32, 0xffff_ffff_ffffn, true); }), /section header table/);
+      expectWarning(patch((dv, b) => { dv.setUint16(60, 0, true); dv.setBigUint64(b.shoff + 32, 0xffff_ffff_ffff_ffffn, true); }), /section header table \(huge/);
     });
     it('bad segments', () => {
       expectImageError(patch((dv, b) => dv.setBigUint64(b.phoff + 32, 0x100n, true)), /segment 0: p_filesz 0x100 exceeds p_memsz 0x10/);
@@ -196,32 +208,32 @@ describe('ELF parser and loader', () => {
       // memsz that runs past the end of RAM
       expectImageError(patch((dv, b) => dv.setBigUint64(b.phoff + 56 + 40, 0x1_0000_0000n, true)), /segment 1 .* is outside RAM/);
     });
-    it('bad sections and symbols', () => {
-      expectImageError(patch((dv) => dv.setBigUint64(40, 0xffff_ffff_ffffn, true)), /section header table/);
-      expectImageError(patch((dv) => dv.setUint16(58, 10, true)), /bad section header size 10/);
-      expectImageError(patch((dv) => dv.setUint16(62, 99, true)), /section name table index 99 is out of range/);
-      expectImageError(patch((dv, b) => dv.setBigUint64(b.shoff + 64 * 1 + 24, 0xffff_ffffn, true)), /section 1: contents/);
-      expectImageError(patch((dv, b) => dv.setUint32(b.shoff + 64 * b.symtabIndex + 40, 77, true)), /string table index 77 is out of range/);
-      expectImageError(patch((dv, b) => dv.setUint32(b.shoff + 64 * b.symtabIndex + 40, 1, true)), /is not a string table/);
-      expectImageError(patch((dv, b) => dv.setBigUint64(b.shoff + 64 * b.symtabIndex + 56, 4n, true)), /bad entry size 4/);
+    it('damaged section and symbol tables: loads with a warning, as QEMU', () => {
+      expectWarning(patch((dv) => dv.setBigUint64(40, 0xffff_ffff_ffffn, true)), /section header table/);
+      expectWarning(patch((dv) => dv.setUint16(58, 10, true)), /bad section header size 10/);
+      expectWarning(patch((dv) => dv.setUint16(62, 99, true)), /section name table index 99 is out of range/);
+      expectWarning(patch((dv, b) => dv.setBigUint64(b.shoff + 64 * 1 + 24, 0xffff_ffffn, true)), /section 1: contents/);
+      expectWarning(patch((dv, b) => dv.setUint32(b.shoff + 64 * b.symtabIndex + 40, 77, true)), /string table index 77 is out of range/);
+      expectWarning(patch((dv, b) => dv.setUint32(b.shoff + 64 * b.symtabIndex + 40, 1, true)), /is not a string table/);
+      expectWarning(patch((dv, b) => dv.setBigUint64(b.shoff + 64 * b.symtabIndex + 56, 4n, true)), /bad entry size 4/);
       // symbol 1's name offset past the string table
-      expectImageError(patch((dv, b) => {
+      expectWarning(patch((dv, b) => {
         const symOff = Number(dv.getBigUint64(b.shoff + 64 * b.symtabIndex + 24, true));
         dv.setUint32(symOff + 24, 0x7fff_0000, true);
       }), /symbol 1: string offset 0x7fff0000 is outside its string table/);
       // unterminated string table
-      expectImageError(patch((dv, b) => {
+      expectWarning(patch((dv, b) => {
         const off = Number(dv.getBigUint64(b.shoff + 64 * b.strtabIndex + 24, true));
         const size = Number(dv.getBigUint64(b.shoff + 64 * b.strtabIndex + 32, true));
         for (let k = 1; k < size; k++) dv.setUint8(off + k, 0x41);
       }), /unterminated string/);
       // a symbol with a section index past the table
-      expectImageError(patch((dv, b) => {
+      expectWarning(patch((dv, b) => {
         const symOff = Number(dv.getBigUint64(b.shoff + 64 * b.symtabIndex + 24, true));
         dv.setUint16(symOff + 24 + 6, 500, true);
       }), /symbol 1: section index 500 is out of range/);
       // a huge symbol table size
-      expectImageError(patch((dv, b) => dv.setBigUint64(b.shoff + 64 * b.symtabIndex + 32, 0xffff_ffff_ffffn, true)), /section 3: contents 0x[0-9a-f]+\+0xffffffffffff run past the end/);
+      expectWarning(patch((dv, b) => dv.setBigUint64(b.shoff + 64 * b.symtabIndex + 32, 0xffff_ffff_ffffn, true)), /section 3: contents 0x[0-9a-f]+\+0xffffffffffff run past the end/);
     });
   });
 

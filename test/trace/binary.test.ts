@@ -33,7 +33,7 @@ async function traceRun(c: Case, o: Omit<TraceOptions, 'filters'>): Promise<numb
   const img = loadImage(m, readFileSync(path), { path });
   m.boot(Number(img.entry), img.linuxBoot, img.regions);
   const syms = img.symbols;
-  if (syms !== undefined) m.symbolize = (pc) => syms.symbolize(BigInt(pc));
+  if (syms !== undefined) m.symbolize = (pc) => syms.symbolize(pc);
   const t = await openTrace(m, { ...o, filters: c.filters ?? [] });
   const r = m.run();
   t.close();

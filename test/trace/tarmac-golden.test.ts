@@ -52,7 +52,7 @@ async function trace(smp: number, inline: boolean, name: string): Promise<void> 
   m.boot(MAIN, false);
   m.ram.load(MAIN, bytesOf(await assembleWords(MAIN_SRC, MAIN)));
   m.ram.load(VECTORS + 0x200, bytesOf(await assembleWords('mov x9, #0x42\neret', VECTORS + 0x200)));
-  m.symbolize = (a) => (a === MAIN ? 'main' : undefined);
+  m.symbolize = (a) => (a === BigInt(MAIN) ? 'main' : undefined);
   const t = await openTrace(m, { path: join(dir, name), format: 'tarmac', inline });
   const r = m.run();
   t.close();

@@ -101,7 +101,7 @@ async function traceProgram(filters: string[] = [], name = 'prog.jsonl'): Promis
   // Vector table: current EL with SP_ELx, synchronous (+0x200): return past the SVC.
   m.ram.load(VECTORS + 0x200, bytesOf(await assembleWords('eret', VECTORS + 0x200)));
   m.ram.load(CORE1, bytesOf(await assembleWords(CORE1_SRC, CORE1)));
-  m.symbolize = (a) => (a === MAIN ? 'main' : a > MAIN && a < MAIN + 0x800 ? `main+0x${(a - MAIN).toString(16)}` : undefined);
+  m.symbolize = (pc) => { const a = Number(pc); return a === MAIN ? 'main' : a > MAIN && a < MAIN + 0x800 ? `main+0x${(a - MAIN).toString(16)}` : undefined; };
   const path = join(dir, name);
   const t = await openTrace(m, {
     path, format: 'jsonl', filters,

@@ -220,6 +220,10 @@ function build(): CatEntry[] {
     add(`LDAXR${sz[size]}`, 'excl', `${s}001000 010 YYYYY 1 YYYYY nnnnn ttttt`, 'ex');
     add(`STLR${sz[size]}`, 'excl', `${s}001000 100 YYYYY 1 YYYYY nnnnn ttttt`, 'ex');
     add(`LDAR${sz[size]}`, 'excl', `${s}001000 110 YYYYY 1 YYYYY nnnnn ttttt`, 'ex');
+    // The same with the should-be-one Rs and Rt2 fields free: CONSTRAINED UNPREDICTABLE in the Arm ARM
+    // (UNDEFINED or as if all ones); QEMU 7.2 ignores the fields, and so do we (as for LDXR/STXR).
+    add(`STLR_anyRsRt2${sz[size]}`, 'excl', `${s}001000 100 sssss 1 uuuuu nnnnn ttttt`, 'ex');
+    add(`LDAR_anyRsRt2${sz[size]}`, 'excl', `${s}001000 110 sssss 1 uuuuu nnnnn ttttt`, 'ex');
     add(`LDAPR${sz[size]}`, 'excl', `${s}111000 101 11111 1100 00 nnnnn ttttt`, 'ex');
     add(`LDXR_STXR${sz[size]}`, 'excl', `${s}001000 010 11111 o 11111 nnnnn ttttt`, 'ex2', { weight: 2 });
     // CAS, CASA, CASL, CASAL (L = acquire, o0 = release).

@@ -205,10 +205,11 @@ function STLR(c: Cpu, i: Insn): void {
 
 // ---------------------------------------------------------------- decode table
 
-// Bits 31:30 size, 23 o2, 22 L, 21 o1, 20:16 Rs, 15 o0, 14:10 Rt2. Rs of the loads and Rt2 of the
-// non-pair forms are "should be 11111" fields in ARMv8.0 (other values CONSTRAINED UNPREDICTABLE): like
-// QEMU we ignore them. LDAR/STLR require them as 11111 (as QEMU); o0 = 0 there is LDLAR/STLLR (ARMv8.1
-// LORegions, not implemented) and stays unallocated, as does LDAPR (ARMv8.3).
+// Bits 31:30 size, 23 o2, 22 L, 21 o1, 20:16 Rs, 15 o0, 14:10 Rt2. Rs of the loads and of LDAR/STLR,
+// and Rt2 of the non-pair forms, are "should be 11111" fields in ARMv8.0 (other values CONSTRAINED
+// UNPREDICTABLE: UNDEFINED, or as if all ones): like qemu-aarch64 7.2 we ignore them (the oracle's
+// *_anyRsRt2 cases check it). o0 = 0 in the LDAR/STLR rows is LDLAR/STLLR (ARMv8.1 LORegions: not
+// implemented, ID_AA64MMFR1_EL1.LO = 0) and stays unallocated.
 export const LDST_EXCLUSIVE: Encoding[] = [
   enc('qq 001000 000 sssss 0 uuuuu nnnnn ttttt', 'STXR', STXR, prepSized),
   enc('qq 001000 000 sssss 1 uuuuu nnnnn ttttt', 'STLXR', STXR, prepSized),
@@ -218,8 +219,8 @@ export const LDST_EXCLUSIVE: Encoding[] = [
   enc('1z 001000 001 sssss 1 uuuuu nnnnn ttttt', 'STLXP', STXP, prepPair),
   enc('1z 001000 011 sssss 0 uuuuu nnnnn ttttt', 'LDXP', LDXP, prepPair),
   enc('1z 001000 011 sssss 1 uuuuu nnnnn ttttt', 'LDAXP', LDXP, prepPair),
-  enc('qq 001000 100 11111 1 11111 nnnnn ttttt', 'STLR', STLR, prepSized),
-  enc('qq 001000 110 11111 1 11111 nnnnn ttttt', 'LDAR', LDAR, prepSized),
+  enc('qq 001000 100 sssss 1 uuuuu nnnnn ttttt', 'STLR', STLR, prepSized),
+  enc('qq 001000 110 sssss 1 uuuuu nnnnn ttttt', 'LDAR', LDAR, prepSized),
   // LDAPR (ARMv8.3 RCpc): a load-acquire with weaker ordering against earlier STLRs. Cores run one at a
   // time here, so it behaves as LDAR. Sits in the atomic memory operations space (o3=1, opc=100).
   enc('qq 111000 101 11111 1100 00 nnnnn ttttt', 'LDAPR', LDAR, prepSized),
