@@ -3,8 +3,8 @@
 // it into Tarmac or JSON Lines, byte for byte what those writers would have written during the run,
 // and `trace show`, `trace stats` and `trace timeline` read it directly.
 //
-// Layout, little-endian. A 16-byte header: the magic "A64TRACE", u16 version (1), u16 number of
-// cores, u32 zero. Then records, each a tag byte and its fields:
+// Layout, little-endian. A 16-byte header: the magic "A64TRACE", u16 version (2; 1 is read too), u16
+// number of cores, u32 zero. Then records, each a tag byte and its fields:
 //
 //   0x01 CTX    u8 core, f64 seq, f64 time    the core now writing, and its last instruction's
 //                                             sequence number and time
@@ -19,8 +19,7 @@
 //               instruction's plus one (a CTX record comes first when that is not so).
 //   0x22 REGSP  u8 el << 1 | spsel, u32 lo, u32 hi   SP written after a change of EL or SP selection
 //   0x60 + r    REG32: u32 lo                 a register write with hi = 0; r is 0..30 for X0..X30,
-//                                             31 for SP (the current MODE's bank), 32 for NZCV (lo is
-//                                             NZCV << 28, hi the PSTATE)
+//                                             31 for SP (the current MODE's bank), 32 for CPSR (PSTATE)
 //   0x90 + r    REG: u32 lo, u32 hi           the same, any hi
 //   0xc0 | f    MEM: u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]   a data access;
 //               f: bit 0 write, bits 2:1 log2 size, bit 3 VA above 4 GiB, bit 4 PA differs from VA
@@ -35,10 +34,12 @@
 
 import { openSync, closeSync, readSync } from 'node:fs';
 import { BufferedFile } from './output.js';
-import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV } from './events.js';
+import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_CPSR } from './events.js';
 
 export const MAGIC = 'A64TRACE';
-const VERSION = 1;
+// Version 2: every register written (not only changed ones); register 32 is CPSR, lo = PSTATE. Version
+// 1 had it as NZCV, lo = NZCV << 28 and hi = PSTATE (read as CPSR).
+const VERSION = 2;
 const HEADER_BYTES = 16;
 const BUF_BYTES = 1 << 20;
 /** The longest event text a reader accepts (the writer's are well under 1 KiB). */
@@ -122,7 +123,7 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
     this.cLoc = id;
   }
 
-  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number): void {
     if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
     if (core !== this.core || seq !== this.cSeq || time !== this.cTime) this.ctx(core, seq, time);
     const p = this.pos, buf = this.buf, dv = this.dv;
@@ -131,7 +132,6 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
       this.pos = p + 10;
       return;
     }
-    if (r === REG_NZCV) hi = pstate;
     if (hi === 0) { buf[p] = Tag.Reg32 + r; dv.setInt32(p + 1, lo, true); this.pos = p + 5; return; }
     buf[p] = Tag.Reg + r; dv.setInt32(p + 1, lo, true); dv.setInt32(p + 5, hi, true);
     this.pos = p + 9;
@@ -258,7 +258,8 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
     const bad = (why: string): never => { throw new BinaryTraceError(path, fileOff + pos, why); };
     if (!need(HEADER_BYTES) || !isBinaryTrace(buf)) bad('not a binary trace (no A64TRACE header)');
     const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
-    if (version !== VERSION) bad(`version ${version}, this a64emu reads version ${VERSION}`);
+    if (version !== VERSION && version !== 1) bad(`version ${version}, this a64emu reads versions 1 to ${VERSION}`);
+    const v1 = version === 1;
     if (ncores < 1 || ncores > 256) bad(`${ncores} cores`);
     pos = HEADER_BYTES;
     const codes: ReadCode[] = [];
@@ -311,7 +312,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           if (!need(10)) bad('truncated record');
           const m = buf[pos + 1];
           if (m > 7) bad(`SP bank ${m}`);
-          w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1, 0);
+          w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1);
           pos += 10;
           break;
         }
@@ -351,13 +352,13 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           break;
         }
         default:
-          if (tag >= Tag.Reg32 && tag <= Tag.Reg32 + REG_NZCV || tag >= Tag.Reg && tag <= Tag.Reg + REG_NZCV) {
+          if (tag >= Tag.Reg32 && tag <= Tag.Reg32 + REG_CPSR || tag >= Tag.Reg && tag <= Tag.Reg + REG_CPSR) {
             const wide = tag >= Tag.Reg, r = tag - (wide ? Tag.Reg : Tag.Reg32);
             if (!need(wide ? 9 : 5)) bad('truncated record');
             const lo = dv.getInt32(pos + 1, true), hi = wide ? dv.getInt32(pos + 5, true) : 0;
             pos += wide ? 9 : 5;
-            if (r === REG_NZCV) w.reg(core, seq[core], time[core], r, lo, 0, el[core], spsel[core], hi);
-            else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core], 0);
+            if (r === REG_CPSR && v1) w.reg(core, seq[core], time[core], r, hi, 0, el[core], spsel[core]);
+            else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core]);
           } else if ((tag & 0xe0) === Tag.Mem) {
             const f = tag & 0x1f;
             const size = 1 << ((f >>> 1) & 3);

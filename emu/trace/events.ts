@@ -11,7 +11,7 @@
 // | t | fields (besides t, core, time) | meaning |
 // |---|---|---|
 // | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond not taken), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
-// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `nzcv`), `val` | a register the instruction changed (`nzcv` as bits [31:28]) |
+// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `cpsr`), `val` | a register written: by instruction `seq` (every register it writes, changed or not; `cpsr` is PSTATE in the SPSR format), by exception entry (`cpsr`, after the `exc`), or every register before the core's first traced instruction; for the last two `seq` is the core's last instruction, absent when there is none |
 // | `mem` | `seq`, `dir` (`"r"`/`"w"`), `va`, `pa`, `size` (bytes), `val` | a data access |
 // | `exc` | `seq` (when an instruction caused it), `kind` (`sync`/`irq`/`fiq`/`serror`), `from`, `to` (ELs), `esr`, `ec` (sync only), `elr`, `vec` | an exception taken |
 // | `eret` | `seq`, `from`, `to` (ELs), `pc` (return address) | an exception return |
@@ -37,10 +37,11 @@ export type WakeCause = typeof WAKE_CAUSES[number];
 export const SLEEP_WHYS = ['wfe', 'wfi', 'psci', 'off'] as const;
 export type SleepWhy = typeof SLEEP_WHYS[number];
 
-/** Register numbers in reg events: 0..30 are X0..X30, then SP and NZCV. */
-export const REG_SP = 31, REG_NZCV = 32;
+/** Register numbers in reg events: 0..30 are X0..X30, then SP and CPSR (PSTATE in the SPSR format:
+ * NZCV in bits [31:28], DAIF [9:6], EL [3:2], SP selection [0]). */
+export const REG_SP = 31, REG_CPSR = 32;
 /** Names of the register numbers, as the JSON Lines `reg` field has them. */
-export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'nzcv'];
+export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'cpsr'];
 
 /** A code location as the tracer describes it once (tracer.ts CodeInfo). */
 export interface CodeLocation {
@@ -69,10 +70,10 @@ export interface TraceWriter {
   code?(info: CodeLocation): void;
   /** An instruction about to execute at a code location; cf: its condition failed (a B.cond not taken). */
   insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void;
-  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for NZCV (REG_NAMES above); for
-   * NZCV, lo holds NZCV << 28 and pstate the full PSTATE (SPSR format) after the instruction; for SP,
-   * el/spsel name the bank. */
-  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void;
+  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for CPSR (REG_NAMES above; lo holds
+   * PSTATE, hi 0); for SP, el/spsel name the bank. seq is the core's instruction that wrote it, or its
+   * last one (exception entry for an interrupt; the state before its first instruction: -1 if none). */
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number): void;
   mem(core: number, seq: number, time: number, write: boolean, vaLo: number, vaHi: number, pa: number, size: number, lo: number, hi: number): void;
   other(e: OtherEvent): void;
   close(): void;
