@@ -10,7 +10,7 @@
 //
 // | t | fields (besides t, core, time) | meaning |
 // |---|---|---|
-// | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond not taken), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
+// | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond, CBZ, CBNZ, TBZ or TBNZ not taken, as Fast Models mark them), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
 // | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `cpsr`), `val` | a register written: by instruction `seq` (every register it writes, changed or not; `cpsr` is PSTATE in the SPSR format), by exception entry (`cpsr`, after the `exc`), or every register before the core's first traced instruction; for the last two `seq` is the core's last instruction, absent when there is none |
 // | `mem` | `seq`, `dir` (`"r"`/`"w"`), `va`, `pa`, `size` (bytes), `val` | a data access |
 // | `exc` | `seq` (when an instruction caused it), `kind` (`sync`/`irq`/`fiq`/`serror`), `from`, `to` (ELs), `esr`, `ec` (sync only), `elr`, `vec` | an exception taken |
@@ -68,7 +68,7 @@ export type OtherEvent =
 export interface TraceWriter {
   /** A code location met for the first time (before its first insn event); ids count up from 0. */
   code?(info: CodeLocation): void;
-  /** An instruction about to execute at a code location; cf: its condition failed (a B.cond not taken). */
+  /** An instruction about to execute at a code location; cf: its condition failed (a conditional branch not taken). */
   insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void;
   /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for CPSR (REG_NAMES above; lo holds
    * PSTATE, hi 0); for SP, el/spsel name the bank. seq is the core's instruction that wrote it, or its

@@ -3,6 +3,7 @@
 // Fast Models samples these lines follow):
 //
 //   TIME clk IT (SEQ) ADDR ENCODING O EL1h_n : DISASM     an instruction; IS when its condition failed
+//                                                          (a B.cond, CBZ, CBNZ, TBZ or TBNZ not taken)
 //   TIME clk R X0 0000000000000001                         a register write (SP_ELn; cpsr for PSTATE):
 //                                                          every register an instruction writes, changed
 //                                                          or not; cpsr first; cpsr after an E line; and

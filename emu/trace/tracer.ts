@@ -31,8 +31,9 @@ export class CodeInfo implements CodeLocation {
     private readonly disasm: DisasmFn | null, readonly sym: string | undefined,
     /** The PC passes the address filter. */
     readonly inRange: boolean,
-    /** B.cond: the only A64 instruction whose condition can fail in Tarmac's sense. */
-    readonly isBcond: boolean,
+    /** A conditional branch (BRANCHES index + 1: B.cond, CBZ, CBNZ, TBZ, TBNZ), or 0. Not taken,
+     * Fast Models write it as IS (condition failed). */
+    readonly branch: number,
     /** WFE or WFI. */
     readonly isWfx: boolean,
     /** Registers (cpu.lo/hi indexes) the instruction writes (exact) or can write, or null: compare
@@ -131,6 +132,21 @@ function pstateWrite(insn: Insn): number {
     return enc === 0x5a10 || enc === 0x5a11 || enc === 0x4210 ? PS_WRITES : PS_NONE;
   }
   return PS_NONE;
+}
+
+const BRANCHES = ['B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ'];
+
+/** Before it executes: will conditional branch `kind` (CodeInfo.branch) not be taken? */
+function notTaken(c: Cpu, insn: Insn, kind: number): boolean {
+  if (kind === 1) return !c.condHolds(insn.cond);
+  const t = insn.rt; // 31 is XZR, which reads 0
+  if (kind <= 3) { // CBZ, CBNZ
+    const zero = t === 31 || (insn.sf !== 0 ? (c.lo[t] | c.hi[t]) === 0 : c.lo[t] === 0);
+    return kind === 2 ? !zero : zero;
+  }
+  const b = (insn.o << 5) | insn.imm2; // TBZ, TBNZ: b5:b40
+  const bit = t === 31 ? 0 : b >= 32 ? (c.hi[t] >>> (b - 32)) & 1 : (c.lo[t] >>> b) & 1;
+  return kind === 4 ? bit !== 0 : bit === 0;
 }
 
 export class Tracer {
@@ -241,7 +257,7 @@ export class Tracer {
     if (info === null || info.pcLo !== pcLo || info.pcHi !== pcHi || info.owner !== this) info = this.codeInfo(insn, pcLo, pcHi);
     this.info = info;
     if (!this.wantInsn || !info.inRange || !this.coreElPass(c.id, el)) return;
-    this.writer.insn(c.id, seq, time, info, el, c.spsel, info.isBcond && !c.condHolds(insn.cond));
+    this.writer.insn(c.id, seq, time, info, el, c.spsel, info.branch !== 0 && notTaken(c, insn, info.branch));
   }
 
   private codeInfo(insn: Insn, pcLo: number, pcHi: number): CodeInfo {
@@ -253,7 +269,7 @@ export class Tracer {
       const regs = writtenRegs(insn);
       info = new CodeInfo(
         this, this.nextId++, pcLo, pcHi, insn.word,
-        this.disasm, this.symbolize(key), r === null || inRanges(r, key), insn.name === 'B.cond', wfx,
+        this.disasm, this.symbolize(key), r === null || inRanges(r, key), BRANCHES.indexOf(insn.name) + 1, wfx,
         regs.regs, regs.exact, pstateWrite(insn),
       );
       this.code.set(key, info);

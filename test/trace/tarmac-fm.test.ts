@@ -20,7 +20,8 @@ import { wordBytes } from '../harness.js';
 const MAIN = RAM_BASE + 0x10000, VECTORS = RAM_BASE + 0x10800, CORE1 = RAM_BASE + 0x11000, DATA = RAM_BASE + 0x12000;
 const CALLS = 7;
 
-// Core 0: CALLS calls of one function from one call site, PSTATE writes of every kind, an SVC and its
+// Core 0: CALLS calls of one function from one call site, compare-and-branch and test-and-branch taken
+// and not, PSTATE writes of every kind, an SVC and its
 // ERET, then CPU_ON of core 1 (context id 0x77 in its X0), a wait for it, and SYSTEM_OFF.
 const MAIN_SRC = `
   movz x0, #${VECTORS >>> 16}, lsl #16
@@ -33,6 +34,19 @@ loop:
   bl func
   subs x19, x19, #1
   b.ne loop
+  mov x1, #4
+  cbnz x1, l1
+l1:
+  cbz x1, l2
+l2:
+  tbz x1, #2, l3
+l3:
+  tbnz x1, #2, l4
+l4:
+  tbnz x1, #33, l5
+l5:
+  cbz xzr, l6
+l6:
   msr daifclr, #2
   msr daifset, #2
   msr spsel, #0
@@ -147,6 +161,18 @@ describe('Tarmac as Fast Models write it', () => {
     for (const [k, l] of core0.entries()) {
       if (/ : (ADD|MOV|MOVK|LDR|BL|RET|B\.NE|CBZ) /.test(l)) expect(after(core0, k).some((x) => x.startsWith('R cpsr'))).toBe(false);
     }
+  });
+
+  it('a conditional branch not taken is IS (condition failed): B.cond, CBZ, CBNZ, TBZ, TBNZ, as Fast Models write them', () => {
+    const kinds = core0.filter((l) => / : (B\.NE|CBN?Z|TBN?Z) /.test(l)).map((l) => `${l.slice(0, 2)} ${l.replace(/^.* : /, '').replace(/\s+/g, ' ')}`);
+    // The loop's B.NE: taken CALLS - 1 times, then not; then the branches above, each to the next line.
+    expect(kinds.slice(0, CALLS).map((k) => k.slice(0, 2))).toEqual([...Array(CALLS - 1).fill('IT'), 'IS']);
+    expect(kinds.slice(CALLS, CALLS + 6).map((k) => k.replace(/, #0x[0-9a-f]+$/, ''))).toEqual([
+      'IT CBNZ x1', 'IS CBZ x1', 'IS TBZ w1, #2', 'IT TBNZ w1, #2', 'IS TBNZ x1, #0x21', 'IT CBZ xzr',
+    ]);
+    // The wait loop's CBZ: taken while core 1 has not written the flag, then not.
+    expect(kinds.at(-1)).toMatch(/^IS CBZ x8/);
+    expect(kinds.slice(CALLS + 6, -1).every((k) => k.startsWith('IT CBZ x8'))).toBe(true);
   });
 
   it('each core starts with R cpsr, X0 to X30 and SP, at its first instruction\'s time', () => {
