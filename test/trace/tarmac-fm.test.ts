@@ -9,6 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';
+import { loadImage } from '../../emu/loader/image.js';
+import { Tracer } from '../../emu/trace/tracer.js';
+import type { CodeLocation, TraceWriter } from '../../emu/trace/events.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { openTrace, TraceOptions } from '../../emu/trace/tracer.js';
 import { replayBinary } from '../../emu/trace/binary.js';
@@ -210,4 +213,36 @@ describe('Tarmac as Fast Models write it', () => {
     expect(regs.filter((e) => e.reg === 'x30')).toHaveLength(CALLS + 1);
     expect(regs[0]).toMatchObject({ reg: 'cpsr', val: '0x00000000000003c5' });
   });
+});
+
+describe('calls in a real program', () => {
+  it('every BL and BLR of a traced C program has its X30 write, also when X30 keeps its value', () => {
+    const path = join(__dirname, '..', 'guests', 'bin', 'recursion-gcc-O0.elf');
+    const m = new Machine({ smp: 1, ramMiB: 256, stdout: () => {}, stderr: () => {}, maxInsns: 300_000 });
+    const img = loadImage(m, readFileSync(path), { path });
+    m.boot(Number(img.entry), img.linuxBoot, img.regions);
+    let calls = 0, x30Writes = 0, same = 0, lastX30 = '', inCall = false, missing = 0;
+    const w: TraceWriter = {
+      insn(_core: number, _seq: number, _time: number, code: CodeLocation) {
+        if (inCall) missing++;
+        const word = code.word >>> 0;
+        inCall = (word & 0xfc000000) >>> 0 === 0x94000000 || (word & 0xfffffc1f) >>> 0 === 0xd63f0000; // BL, BLR
+        if (inCall) calls++;
+      },
+      reg(_core: number, _seq: number, _time: number, r: number, lo: number, hi: number) {
+        if (r !== 30) return;
+        const v = `${hi}:${lo}`;
+        if (inCall) { inCall = false; x30Writes++; if (v === lastX30) same++; }
+        lastX30 = v;
+      },
+      mem() {}, other() {}, close() {},
+    };
+    m.setTracer(new Tracer(w, undefined, null, () => undefined, () => m.time));
+    m.run();
+    expect(calls).toBeGreaterThan(1000);
+    expect(missing).toBe(0);
+    expect(x30Writes).toBe(calls);
+    // Calls that leave X30 as it was (before: no R X30 line, and a call the tools did not count).
+    expect(same).toBeGreaterThan(10);
+  }, 60_000);
 });
