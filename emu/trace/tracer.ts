@@ -232,9 +232,9 @@ export class Tracer {
     this.seqBase = c.icount;
   }
 
-  /** Before a core's first instruction in this trace: all its registers, as Fast Models write them at
-   * time 0 (R cpsr, X0..X30, and here SP too), so that readers know every register from the start.
-   * These reg events belong to the core's last instruction before the trace (seq -1: none). */
+  /** Before a core's first instruction in this trace, and again after each CPU_ON: all its registers,
+   * as Fast Models write them at time 0 (R cpsr, X0..X30, and here SP too), so that readers know every
+   * register from the start. These reg events belong to the core's last instruction (seq -1: none). */
   private dump(c: Cpu): void {
     const id = c.id;
     this.dumped[id] = true;
@@ -399,6 +399,8 @@ export class Tracer {
 
   /** Core `core` woke, at `time` (the board's: at or after both its waker's time and its own). */
   wake(core: number, cause: WakeCause, by: number | undefined, el: number, time: number): void {
+    // PSCI CPU_ON: the core starts afresh from reset, so its registers are written out again.
+    if (cause === 'psci' && core < this.dumped.length) this.dumped[core] = false;
     this.other(by === undefined ? { t: 'wake', core, time, cause } : { t: 'wake', core, time, cause, by }, el);
   }
 

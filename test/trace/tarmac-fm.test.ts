@@ -25,7 +25,8 @@ const CALLS = 7;
 
 // Core 0: CALLS calls of one function from one call site, compare-and-branch and test-and-branch taken
 // and not, PSTATE writes of every kind, an SVC and its
-// ERET, then CPU_ON of core 1 (context id 0x77 in its X0), a wait for it, and SYSTEM_OFF.
+// ERET, then CPU_ON of core 1 (context id 0x77 in its X0), a wait for it to count and turn itself off,
+// CPU_ON again (0x78), and SYSTEM_OFF.
 const MAIN_SRC = `
   movz x0, #${VECTORS >>> 16}, lsl #16
   movk x0, #${VECTORS & 0xffff}
@@ -69,6 +70,25 @@ l6:
 wait:
   ldr x8, [x5]
   cbz x8, wait
+off:
+  movz x0, #0xc400, lsl #16
+  movk x0, #4
+  mov x1, #1
+  mov x2, #0
+  hvc #0
+  cmp x0, #1
+  b.ne off
+  movz x0, #0xc400, lsl #16
+  movk x0, #3
+  mov x1, #1
+  movz x2, #${CORE1 >>> 16}, lsl #16
+  movk x2, #${CORE1 & 0xffff}
+  mov x3, #0x78
+  hvc #0
+wait2:
+  ldr x8, [x5]
+  cmp x8, #2
+  b.ne wait2
   movz x0, #0x8400, lsl #16
   movk x0, #8
   hvc #0
@@ -78,7 +98,8 @@ func:
 `;
 
 const CORE1_SRC = `
-  mov x9, #1
+  ldr x9, [x5]
+  add x9, x9, #1
   str x9, [x5]
   movz x0, #0x8400, lsl #16
   movk x0, #2
@@ -167,7 +188,8 @@ describe('Tarmac as Fast Models write it', () => {
   });
 
   it('a conditional branch not taken is IS (condition failed): B.cond, CBZ, CBNZ, TBZ, TBNZ, as Fast Models write them', () => {
-    const kinds = core0.filter((l) => / : (B\.NE|CBN?Z|TBN?Z) /.test(l)).map((l) => `${l.slice(0, 2)} ${l.replace(/^.* : /, '').replace(/\s+/g, ' ')}`);
+    const end = core0.findIndex((l) => / : MSR +daifclr/i.test(l));
+    const kinds = core0.filter((l, k) => (k < end && / : (B\.NE|CBN?Z|TBN?Z) /.test(l)) || / : CBZ +x8/.test(l)).map((l) => `${l.slice(0, 2)} ${l.replace(/^.* : /, '').replace(/\s+/g, ' ')}`);
     // The loop's B.NE: taken CALLS - 1 times, then not; then the branches above, each to the next line.
     expect(kinds.slice(0, CALLS).map((k) => k.slice(0, 2))).toEqual([...Array(CALLS - 1).fill('IT'), 'IS']);
     expect(kinds.slice(CALLS, CALLS + 6).map((k) => k.replace(/, #0x[0-9a-f]+$/, ''))).toEqual([
@@ -191,6 +213,12 @@ describe('Tarmac as Fast Models write it', () => {
     const t1 = raw1.filter((l) => l !== '').map((l) => Number(l.split(' ')[0]));
     expect(t1[0]).toBeGreaterThan(0);
     expect(new Set(t1.slice(0, 34)).size).toBe(1);
+    // CPU_ON again: core 1 starts afresh from reset, and its registers are written out again.
+    const starts = core1.flatMap((l, k) => (/^IT \(\d+\) 40011000 /.test(l) ? [k] : []));
+    expect(starts).toHaveLength(2);
+    const again = core1.slice(starts[1] - 33, starts[1]);
+    expect(again.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['R cpsr', ...Array.from({ length: 31 }, (_, k) => `R X${k}`), 'R SP_EL1']);
+    expect(again[1]).toBe('R X0 0000000000000078');
   });
 
   it('a binary trace of the run converts to the same Tarmac and JSON Lines bytes', async () => {
