@@ -11,7 +11,7 @@
 // | t | fields (besides t, core, time) | meaning |
 // |---|---|---|
 // | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond, CBZ, CBNZ, TBZ or TBNZ not taken, as Fast Models mark them), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
-// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `cpsr`), `val` | a register written: by instruction `seq` (every register it writes, changed or not; `cpsr` is PSTATE in the SPSR format), by exception entry (`cpsr`, after the `exc`), or every register before the core's first traced instruction; for the last two `seq` is the core's last instruction, absent when there is none |
+// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `cpsr`), `val` | a register written: by instruction `seq` (every register it writes, changed or not; `cpsr` is PSTATE in the SPSR format), by exception entry (`cpsr`, after the `exc`), or every register before the core's first traced instruction (and its first after a CPU_ON); for the last two `seq` is the core's last instruction, absent when there is none |
 // | `mem` | `seq`, `dir` (`"r"`/`"w"`), `va`, `pa`, `size` (bytes), `val` | a data access |
 // | `exc` | `seq` (when an instruction caused it), `kind` (`sync`/`irq`/`fiq`/`serror`), `from`, `to` (ELs), `esr`, `ec` (sync only), `elr`, `vec` | an exception taken |
 // | `eret` | `seq`, `from`, `to` (ELs), `pc` (return address) | an exception return |
