@@ -4,12 +4,16 @@
 // Scheduling: cores run one at a time, round-robin, each for an instruction quantum. With a --seed
 // other than 0 the order of cores and the length of each quantum vary per round, drawn from a PRNG
 // seeded by it, so different seeds explore different interleavings and the same seed repeats one.
-// Time is virtual: a round advances the counter by its longest quantum (one tick per instruction at
-// CNTFRQ = 62.5 MHz), and a core reading the counter mid-quantum sees the round's start plus what it
-// has retired so far. A core woken by another one mid-round (SEV, a store that clears its monitor,
-// an SGI, CPU_ON) starts, if it runs later in that round, at its waker's time, not the round's start,
-// so that nothing it does comes before what woke it. When every core sleeps, time jumps to the next
-// timer deadline.
+// Time is virtual: one tick per instruction at CNTFRQ = 62.5 MHz. Each core has its own clock within
+// a round (roundClock): a core's quantum starts at the round's start, and a core reading the counter
+// mid-quantum sees its clock plus what it has retired so far. Time is causal for everything one core
+// does to another that the board sees (touch): an SGI or any other change of its interrupt state,
+// SEV, a store that clears its exclusive monitor, PSCI CPU_ON. Such an effect is dated at the acting
+// core's clock (but not before the affected core's own), and the affected core's clock moves up to
+// it, so that if it runs later in the round it starts there: nothing it does comes before its cause.
+// A round then advances time by the latest clock. Plain memory is not tracked: a core later in the
+// order may read at an earlier time what another core wrote. When every core sleeps, time jumps to
+// the next timer deadline.
 
 import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
@@ -145,11 +149,9 @@ export class Machine {
   instructions = 0;
   /** Virtual time (counter ticks) at the start of the current round. */
   time = 0;
-  /** Per core, where in the current round its quantum starts (ticks after `time`): non-zero only for
-   * a core another one woke earlier in the round. */
-  private readonly startOffset: number[];
-  /** Per core, where in the current round its quantum ended (0 if it has not run in this round). */
-  private readonly doneAt: number[];
+  /** Per core, its clock in the current round (ticks after `time`): where its quantum starts (0, or
+   * later when another core touched it first), then where it ended, or later when touched since. */
+  private readonly roundClock: number[];
   /** The core executing now, or null between quanta. */
   private runningCore: Cpu | null = null;
   /** Host input (the UART's receive line) may still arrive: set by the CLI while stdin is open. */
@@ -230,8 +232,7 @@ export class Machine {
     });
 
     this.excLoop = new ExceptionLoopDetector(smp);
-    this.startOffset = new Array<number>(smp).fill(0);
-    this.doneAt = new Array<number>(smp).fill(0);
+    this.roundClock = new Array<number>(smp).fill(0);
     const env = this.makeEnv();
     const decoder = a64Decoder();
     for (let k = 0; k < smp; k++) {
@@ -244,7 +245,8 @@ export class Machine {
     }
     for (const c of this.cores) c.peers = this.cores;
     this.monitor.onClear = (core, by, pa) => {
-      if (this.tracer !== null) this.tracer.exclClear(core, pa, by, this.cores[core].el, this.timeFor(this.cores[core]));
+      const at = this.touch(this.cores[core]);
+      if (this.tracer !== null) this.tracer.exclClear(core, pa, by, this.cores[core].el, at);
       this.wakeEvent(this.cores[core], 'monitor', by);
     };
 
@@ -253,6 +255,7 @@ export class Machine {
     this.bus.map(GICD_BASE, GICD_SIZE, this.gic.distributor);
     this.bus.map(GICR_BASE, this.gic.redistributorSize, this.gic.redistributors);
     this.gic.onLineChange = (k) => this.interruptLinesChanged(this.cores[k]);
+    this.gic.onUpdate = (k) => { this.touch(this.cores[k]); };
     this.uart.onIrq = (level) => this.gic.setSpi(32 + UART0_SPI, level);
     for (const c of this.cores) {
       c.gicc = this.gic.cpus[c.id];
@@ -317,7 +320,7 @@ export class Machine {
   /** Virtual time now: the running core's counter, or between quanta the round's start. */
   private now(): number {
     const w = this.runningCore;
-    return w === null ? this.time : this.time + this.startOffset[w.id] + w.retiredInRun;
+    return w === null ? this.time : this.time + this.roundClock[w.id] + w.retiredInRun;
   }
 
   /** Architectural reset state: boot EL, SP_ELx selected, interrupts masked, MMU off. */
@@ -454,7 +457,7 @@ export class Machine {
       sendEvent: (from) => { for (const c of this.cores) this.wakeEvent(c, 'sev', from.id); },
       takeInterrupt: (c) => takeInterrupt(c),
       fatal: (c, message) => this.stop(EXIT_GUEST_FAULT, `core ${c.id} at ${this.where(c)}: ${message}`, 'fault'),
-      counter: (c) => this.time + this.startOffset[c.id] + c.retiredInRun,
+      counter: (c) => this.time + this.roundClock[c.id] + c.retiredInRun,
     };
   }
 
@@ -472,23 +475,25 @@ export class Machine {
 
   private wakeUp(c: Cpu, cause: WakeCause, by?: number): void {
     c.sleep = Sleep.Running;
-    const w = this.runningCore;
-    if (w !== null && w !== c) this.startOffset[c.id] = Math.max(this.startOffset[c.id], this.startOffset[w.id] + w.retiredInRun);
-    if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el, this.timeFor(c));
+    const at = this.touch(c);
+    if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el, at);
   }
 
-  /** The time of something the running core (or, between quanta, the board) does to core c: the
-   * running core's clock, but not before c's own (c may have run further into this round already). */
-  private timeFor(c: Cpu): number {
+  /** The running core (or, between quanta, the board) does something to core c: returns its time,
+   * the running core's clock but not before c's own, and moves c's clock up to it (see the top of
+   * this file). Not the running core itself: its clock is its counter. */
+  private touch(c: Cpu): number {
     const w = this.runningCore;
-    const now = w === null ? this.time : this.time + this.startOffset[w.id] + w.retiredInRun;
-    return Math.max(now, this.time + this.doneAt[c.id]);
+    if (w === c) return this.time + this.roundClock[c.id] + c.retiredInRun;
+    const at = Math.max(w === null ? 0 : this.roundClock[w.id] + w.retiredInRun, this.roundClock[c.id]);
+    this.roundClock[c.id] = at;
+    return this.time + at;
   }
 
   /** Set a core's event register; a core asleep in WFE wakes (and consumes the event). */
   wakeEvent(c: Cpu, cause: WakeCause = 'event', by?: number): void {
     if (c.sleep === Sleep.WFE) { this.wakeUp(c, cause, by); c.event = 0; }
-    else if (c.sleep === Sleep.Running) c.event = 1;
+    else if (c.sleep === Sleep.Running) { this.touch(c); c.event = 1; }
   }
 
   /** Turn tracing on (every core, the GIC's SGI and acknowledge hooks) or off (null). The caller
@@ -550,12 +555,11 @@ export class Machine {
       c.retiredInRun = 0;
       this.instructions += n;
       ran += n;
-      const end = this.startOffset[c.id] + n;
-      this.doneAt[c.id] = end;
+      const end = this.roundClock[c.id] + n;
+      this.roundClock[c.id] = end;
       if (end > longest) longest = end;
     }
-    this.startOffset.fill(0);
-    this.doneAt.fill(0);
+    this.roundClock.fill(0);
     if (this.resetPending && this.stopResult === null) this.systemReset();
     this.time += longest;
     for (const t of this.timers) t.update(this.time);

@@ -224,6 +224,9 @@ export class GicV3 {
   readonly stats: GicStats;
   /** The IRQ or FIQ output of a core changed. */
   onLineChange: (core: number) => void = () => {};
+  /** Core k's interrupt state is re-evaluated: something may have changed it (the board keeps time
+   * causal with this: machine.ts touch). */
+  onUpdate: (core: number) => void = () => {};
   /** Tracing: an ICC_SGI*R write; targets are the cores that accepted it. */
   onSgi: ((sender: number, targets: number[], intid: number, raw: bigint) => void) | null = null;
   /** Tracing: a core acknowledged an interrupt. */
@@ -371,6 +374,7 @@ export class GicV3 {
 
   /** Recompute core k's highest priority pending interrupt and its IRQ/FIQ outputs. */
   updateCore(k: number): void {
+    this.onUpdate(k);
     const ci = this.cpus[k];
     let bestPrio = 0xff, bestId = INTID_SPURIOUS, bestGrp = G1;
     const en0 = (this.dctlr & 1) !== 0 && ci.igrpen0 !== 0;

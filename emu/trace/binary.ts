@@ -3,8 +3,8 @@
 // it into Tarmac or JSON Lines, byte for byte what those writers would have written during the run,
 // and `trace show`, `trace stats` and `trace timeline` read it directly.
 //
-// Layout, little-endian. A 16-byte header: the magic "A64TRACE", u16 version (1), u16 number of
-// cores, u32 zero. Then records, each a tag byte and its fields:
+// Layout, little-endian. A 16-byte header: the magic "A64TRACE", u16 version (2; 1 is read too), u16
+// number of cores, u32 zero. Then records, each a tag byte and its fields:
 //
 //   0x01 CTX    u8 core, f64 seq, f64 time    the core now writing, and its last instruction's
 //                                             sequence number and time
@@ -19,8 +19,8 @@
 //               instruction's plus one (a CTX record comes first when that is not so).
 //   0x22 REGSP  u8 el << 1 | spsel, u32 lo, u32 hi   SP written after a change of EL or SP selection
 //   0x60 + r    REG32: u32 lo                 a register write with hi = 0; r is 0..30 for X0..X30,
-//                                             31 for SP (the current MODE's bank), 32 for NZCV (lo is
-//                                             NZCV << 28, hi the PSTATE), 33 FPCR, 34 FPSR
+//                                             31 for SP (the current MODE's bank), 32 for CPSR (PSTATE),
+//                                             33 FPCR, 34 FPSR
 //   0x23 VREG   u8 n, 4 x u32 (bits 31:0 first)   a write of V0..V31
 //   0x90 + r    REG: u32 lo, u32 hi           the same, any hi
 //   0xc0 | f    MEM: u32 vaLo, [u32 vaHi], [f64 pa], u32 lo, [u32 hi when 8 bytes]   a data access;
@@ -36,10 +36,12 @@
 
 import { openSync, closeSync, readSync } from 'node:fs';
 import { BufferedFile } from './output.js';
-import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_NZCV, REG_FPSR, MAX_TRACE_CORES } from './events.js';
+import { CodeLocation, DisasmFn, disassemble, OtherEvent, TraceWriter, otherJson, otherFromJson, REG_SP, REG_CPSR, REG_FPSR, MAX_TRACE_CORES } from './events.js';
 
 export const MAGIC = 'A64TRACE';
-const VERSION = 1;
+// Version 2: every register written (not only changed ones); register 32 is CPSR, lo = PSTATE. Version
+// 1 had it as NZCV, lo = NZCV << 28 and hi = PSTATE (read as CPSR).
+const VERSION = 2;
 const HEADER_BYTES = 16;
 const BUF_BYTES = 1 << 20;
 /** The longest event text a reader accepts (the writer's are well under 1 KiB). */
@@ -123,7 +125,7 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
     this.cLoc = id;
   }
 
-  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number): void {
     if (this.pos > BUF_BYTES - 2 * MAX_RECORD) this.flush();
     if (core !== this.core || seq !== this.cSeq || time !== this.cTime) this.ctx(core, seq, time);
     const p = this.pos, buf = this.buf, dv = this.dv;
@@ -132,7 +134,6 @@ export class BinaryWriter extends BufferedFile implements TraceWriter {
       this.pos = p + 10;
       return;
     }
-    if (r === REG_NZCV) hi = pstate;
     if (hi === 0) { buf[p] = Tag.Reg32 + r; dv.setInt32(p + 1, lo, true); this.pos = p + 5; return; }
     buf[p] = Tag.Reg + r; dv.setInt32(p + 1, lo, true); dv.setInt32(p + 5, hi, true);
     this.pos = p + 9;
@@ -233,7 +234,7 @@ const PA_LIMIT = 2 ** 52;
 /** The header's fields, checked: a reason when they are wrong. */
 function headerProblem(dv: DataView): string | undefined {
   const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
-  if (version !== VERSION) return `version ${version}, this a64emu reads version ${VERSION}`;
+  if (version !== VERSION && version !== 1) return `version ${version}, this a64emu reads versions 1 to ${VERSION}`;
   if (ncores < 1 || ncores > MAX_TRACE_CORES) return `${ncores} cores (a trace has 1 to ${MAX_TRACE_CORES})`;
   return undefined;
 }
@@ -289,14 +290,16 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
     let recOff = 0;
     const bad = (why: string): never => { throw new BinaryTraceError(path, recOff, why); };
     if (!need(HEADER_BYTES) || !isBinaryTrace(buf)) bad('not a binary trace (no A64TRACE header)');
-    const ncores = dv.getUint16(10, true);
+    const version = dv.getUint16(8, true), ncores = dv.getUint16(10, true);
     recOff = 8;
     const hp = headerProblem(dv);
     if (hp !== undefined) bad(hp);
+    const v1 = version === 1;
     pos = HEADER_BYTES;
     /** The current core's last instruction, for its register and memory records: there must be one. */
     const owner = (): void => {
-      if (!isTime(seq[core]) || !isTime(time[core])) bad(`a register or memory record of core ${core} before its first instruction`);
+      // seq -1: the register dump before the core's first instruction (a CTX record said so)
+      if (!(isTime(seq[core]) || seq[core] === -1) || !isTime(time[core])) bad(`a register or memory record of core ${core} before any context`);
     };
     const checkCore = (c: number, what = 'core'): void => { if (!(Number.isSafeInteger(c) && c >= 0 && c < ncores)) bad(`${what} ${c} of a ${ncores}-core trace`); };
     const checkTime = (t: number): void => { if (!isTime(t)) bad(`time ${t} (not a non-negative integer below 2^53)`); };
@@ -359,7 +362,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
           const m = buf[pos + 1];
           if (m > 7) bad(`SP bank ${m}`);
           owner();
-          w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1, 0);
+          w.reg(core, seq[core], time[core], REG_SP, dv.getInt32(pos + 2, true), dv.getInt32(pos + 6, true), m >>> 1, m & 1);
           pos += 10;
           break;
         }
@@ -421,8 +424,8 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
             const lo = dv.getInt32(pos + 1, true), hi = wide ? dv.getInt32(pos + 5, true) : 0;
             owner();
             pos += wide ? 9 : 5;
-            if (r === REG_NZCV) w.reg(core, seq[core], time[core], r, lo, 0, el[core], spsel[core], hi);
-            else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core], 0);
+            if (r === REG_CPSR && v1) w.reg(core, seq[core], time[core], r, hi, 0, el[core], spsel[core]);
+            else w.reg(core, seq[core], time[core], r, lo, hi, el[core], spsel[core]);
           } else if ((tag & 0xe0) === Tag.Mem) {
             const f = tag & 0x1f;
             const size = 1 << ((f >>> 1) & 3);

@@ -10,8 +10,8 @@
 //
 // | t | fields (besides t, core, time) | meaning |
 // |---|---|---|
-// | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond not taken), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
-// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `nzcv`, `v0`..`v31`, `fpcr`, `fpsr`), `val` | a register the instruction changed (`nzcv` as bits [31:28]; `v0`..`v31` as 128-bit values, 32 hex digits) |
+// | `insn` | `seq`, `pc`, `op` (encoding, 8 hex digits), `el` (0-3), `sp` (`"t"` SP_EL0 / `"h"` SP_ELx), `cf` (condition failed: a B.cond, CBZ, CBNZ, TBZ or TBNZ not taken, as Fast Models mark them), `dis` (capstone disassembly), `sym` (`func+0x14`, absent when unknown) | an instruction retired (or took an exception part-way) |
+// | `reg` | `seq`, `reg` (`x0`..`x30`, `sp`, `cpsr`, `v0`..`v31`, `fpcr`, `fpsr`), `val` | a register written: by instruction `seq` (every register it writes, changed or not; `cpsr` is PSTATE in the SPSR format), by exception entry (`cpsr`, after the `exc`), or every register before the core's first traced instruction (and its first after a CPU_ON); for the last two `seq` is the core's last instruction, absent when there is none; `v0`..`v31` (128-bit values, 32 hex digits), `fpcr` and `fpsr` are reported when their values change |
 // | `mem` | `seq`, `dir` (`"r"`/`"w"`), `va`, `pa`, `size` (bytes), `val` | a data access |
 // | `exc` | `seq` (when an instruction caused it), `kind` (`sync`/`irq`/`fiq`/`serror`), `from`, `to` (ELs), `esr`, `ec` (sync only), `elr`, `vec` | an exception taken |
 // | `eret` | `seq`, `from`, `to` (ELs), `pc` (return address) | an exception return |
@@ -41,11 +41,12 @@ export type SleepWhy = typeof SLEEP_WHYS[number];
  * numbers from this on (a binary trace: from its header's count). */
 export const MAX_TRACE_CORES = 64;
 
-/** Register numbers in reg events: 0..30 are X0..X30, then SP, NZCV, FPCR and FPSR. (V registers have
- * an event of their own: TraceWriter.vreg.) */
-export const REG_SP = 31, REG_NZCV = 32, REG_FPCR = 33, REG_FPSR = 34;
+/** Register numbers in reg events: 0..30 are X0..X30, then SP, CPSR (PSTATE in the SPSR format:
+ * NZCV in bits [31:28], DAIF [9:6], EL [3:2], SP selection [0]), FPCR and FPSR. (V registers have an
+ * event of their own: TraceWriter.vreg.) */
+export const REG_SP = 31, REG_CPSR = 32, REG_FPCR = 33, REG_FPSR = 34;
 /** Names of the register numbers, as the JSON Lines `reg` field has them. */
-export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'nzcv', 'fpcr', 'fpsr'];
+export const REG_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, k) => `x${k}`), 'sp', 'cpsr', 'fpcr', 'fpsr'];
 /** Names of V0..V31 in reg events. */
 export const V_NAMES: readonly string[] = Array.from({ length: 32 }, (_, k) => `v${k}`);
 
@@ -74,12 +75,12 @@ export type OtherEvent =
 export interface TraceWriter {
   /** A code location met for the first time (before its first insn event); ids count up from 0. */
   code?(info: CodeLocation): void;
-  /** An instruction about to execute at a code location; cf: its condition failed (a B.cond not taken). */
+  /** An instruction about to execute at a code location; cf: its condition failed (a conditional branch not taken). */
   insn(core: number, seq: number, time: number, code: CodeLocation, el: number, spsel: number, cf: boolean): void;
-  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for NZCV (REG_NAMES above); for
-   * NZCV, lo holds NZCV << 28 and pstate the full PSTATE (SPSR format) after the instruction; for SP,
-   * el/spsel name the bank. */
-  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void;
+  /** A register write: r is 0..30 for X0..X30, 31 for SP, 32 for CPSR (REG_NAMES above; lo holds
+   * PSTATE, hi 0); for SP, el/spsel name the bank. seq is the core's instruction that wrote it, or its
+   * last one (exception entry for an interrupt; the state before its first instruction: -1 if none). */
+  reg(core: number, seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number): void;
   /** A SIMD&FP register write: Vn's 128 bits as four 32-bit words, least significant first. (Optional:
    * a writer without it drops these events.) */
   vreg?(core: number, seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void;

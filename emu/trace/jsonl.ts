@@ -46,7 +46,9 @@ export class JsonlWriter implements TraceWriter {
   reg(core: number, seq: number, time: number, r: number, lo: number, hi: number): void {
     const o = this.out;
     o.reserve(128);
-    o.put(P_REG); o.dec(core); o.put(P_SEQ); o.dec(seq); o.put(P_TIME); o.dec(time);
+    o.put(P_REG); o.dec(core);
+    if (seq >= 0) { o.put(P_SEQ); o.dec(seq); } // -1: registers before the core's first instruction
+    o.put(P_TIME); o.dec(time);
     o.put(P_REGNAME); o.put(P_NAMES[r]); o.put(P_VAL); o.hex(hi, 8); o.hex(lo, 8); o.put(P_END);
   }
 

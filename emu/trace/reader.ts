@@ -115,7 +115,7 @@ export class EventBuilder implements TraceWriter {
   }
 
   reg(core: number, seq: number, time: number, r: number, lo: number, hi: number): void {
-    this.sink({ t: 'reg', core, seq, time, reg: REG_NAMES[r], val: `0x${hex32(hi)}${hex32(lo)}` });
+    this.sink(seq >= 0 ? { t: 'reg', core, seq, time, reg: REG_NAMES[r], val: `0x${hex32(hi)}${hex32(lo)}` } : { t: 'reg', core, time, reg: REG_NAMES[r], val: `0x${hex32(hi)}${hex32(lo)}` });
   }
 
   vreg(core: number, seq: number, time: number, n: number, w0: number, w1: number, w2: number, w3: number): void {

@@ -3,9 +3,14 @@
 // Fast Models samples these lines follow):
 //
 //   TIME clk IT (SEQ) ADDR ENCODING O EL1h_n : DISASM     an instruction; IS when its condition failed
+//                                                          (a B.cond, CBZ, CBNZ, TBZ or TBNZ not taken)
 //   TIME clk R X0 0000000000000001                         a register write (SP_ELn; cpsr for PSTATE;
 //                                                          FPCR, FPSR as 32 bits; Q0..Q31 as 128 bits,
-//                                                          Fast Models' name for a whole V register)
+//                                                          Fast Models' name for a whole V register):
+//                                                          every register an instruction writes, changed
+//                                                          or not; cpsr first; cpsr after an E line; and
+//                                                          every register before a core's first
+//                                                          instruction (Fast Models' dump at time 0)
 //   TIME clk MR8 VA:PA_NS VALUE / MW4 VA:PA_NS VALUE       a data read / write of n bytes (8-byte
 //                                                          values as hi_lo; PA in the Non-secure space)
 //   TIME clk E ADDR NUMBER CoreEvent_NAME                  an exception taken: the instruction that
@@ -21,7 +26,7 @@
 // to JSON Lines and binary traces only.
 
 import { BufferedFile, ascii } from './output.js';
-import { CodeLocation, OtherEvent, TraceWriter, hex32, REG_FPCR, REG_FPSR, REG_NZCV, REG_SP } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, hex32, REG_CPSR, REG_FPCR, REG_FPSR, REG_SP } from './events.js';
 
 
 // Fast Models' exception event numbers and names (0x80 + 4 * vector group + kind).
@@ -82,11 +87,11 @@ export class TarmacWriter implements TraceWriter {
     o.dec(time); o.put(this.tags[core]); o.put(cf ? P_IS : P_IT); o.dec(seq); o.put(cache.a);
   }
 
-  reg(core: number, _seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number, pstate: number): void {
+  reg(core: number, _seq: number, time: number, r: number, lo: number, hi: number, el: number, spsel: number): void {
     const o = this.files[core];
     o.reserve(96);
     o.dec(time); o.put(this.tags[core]);
-    if (r === REG_NZCV) { o.put(P_CPSR); o.hex(pstate, 8, true); o.byte(10); return; }
+    if (r === REG_CPSR) { o.put(P_CPSR); o.hex(lo, 8); o.byte(10); return; } // lower case, as Fast Models
     if (r === REG_FPCR || r === REG_FPSR) { o.put(r === REG_FPCR ? P_FPCR : P_FPSR); o.hex(lo, 8, true); o.byte(10); return; }
     o.put(r === REG_SP ? P_SP_EL[spsel !== 0 ? el : 0] : P_X[r]);
     o.hex(hi, 8, true); o.hex(lo, 8, true); o.byte(10);

@@ -6,7 +6,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
 import { SPLIT } from '../cpu/mmu.js';
 import { toBigInt } from '../cpu/int64.js';
-import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_NZCV, REG_FPCR, REG_FPSR, DisasmFn, disassemble } from './events.js';
+import { CodeLocation, OtherEvent, TraceWriter, WakeCause, SleepWhy, hexTrim, REG_SP, REG_CPSR, REG_FPCR, REG_FPSR, DisasmFn, disassemble } from './events.js';
 export type { DisasmFn } from './events.js';
 import { TraceFilter, NO_FILTER, inRanges, parseFilters, SymbolRange } from './filter.js';
 import { JsonlWriter } from './jsonl.js';
@@ -32,19 +32,24 @@ export class CodeInfo implements CodeLocation {
     private readonly disasm: DisasmFn | null, readonly sym: string | undefined,
     /** The PC passes the address filter. */
     readonly inRange: boolean,
-    /** B.cond: the only A64 instruction whose condition can fail in Tarmac's sense. */
-    readonly isBcond: boolean,
+    /** A conditional branch (BRANCHES index + 1: B.cond, CBZ, CBNZ, TBZ, TBNZ), or 0. Not taken,
+     * Fast Models write it as IS (condition failed). */
+    readonly branch: number,
     /** WFE or WFI. */
     readonly isWfx: boolean,
-    /** Registers (cpu.lo/hi indexes) the instruction can write, or null: compare them all. */
+    /** Registers (cpu.lo/hi indexes) the instruction writes (exact) or can write, or null: compare
+     * them all. */
     readonly regs: Int8Array | null,
-    /** The instruction can change NZCV. */
-    readonly flags: boolean,
-    /** SIMD&FP registers it can write: a mask of V0..V31, and FP_FPSR / FP_FPCR (fpWrites). */
+    /** regs are exactly the registers the instruction writes whenever it completes (they are reported
+     * whether their values change or not, as Fast Models do); otherwise a superset, compared. */
+    readonly exact: boolean,
+    /** Whether it writes PSTATE: PS_NONE, PS_WRITES (always; reported) or PS_MAYBE (compared). */
+    readonly ps: number,
+    /** SIMD&FP registers it can write: a mask of V0..V31, and FP_FPSR / FP_FPCR (fpWrites); compared. */
     readonly vmask = 0,
     readonly fpst = 0,
   ) {
-    this.fast = regs !== null && regs.length <= 2 && vmask === 0 && fpst === 0;
+    this.fast = exact && regs !== null && regs.length <= 2 && vmask === 0 && fpst === 0;
     this.reg0 = regs !== null && regs.length > 0 ? regs[0] : -1;
     this.reg1 = regs !== null && regs.length > 1 ? regs[1] : -1;
   }
@@ -57,7 +62,7 @@ export class CodeInfo implements CodeLocation {
     return this.text;
   }
 
-  /** For end()'s short path: the instruction can write at most two registers, reg0 and reg1 (-1: none). */
+  /** For end()'s short path: the instruction writes exactly reg0 and reg1 (-1: none), at most two. */
   readonly fast: boolean;
   readonly reg0: number;
   readonly reg1: number;
@@ -65,15 +70,17 @@ export class CodeInfo implements CodeLocation {
 
 /** Instructions handled by the board (PSCI over HVC/SMC, semihosting over HLT) can write any register. */
 const ANY_REG = /^(HVC|SMC|HLT)$/;
-/** Instructions that can write NZCV (besides those above, which also get a full comparison). */
-const SETS_FLAGS = /^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|MSR|ERET|DCPS|FCMP|FCCMP)/;
+/** Instructions that always write NZCV. */
+const SETS_FLAGS = /^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|FCMPE?|FCCMPE?)_/;
+/** PSTATE writes (CodeInfo.ps): none, always (an R cpsr line each time), or perhaps (compared). */
+export const PS_NONE = 0, PS_WRITES = 1, PS_MAYBE = 2;
 /** Data processing: writes Rd only (index 32 where Rd names SP), and cannot take an exception. */
 const WRITES_RD = new RegExp('^(ADDS?|SUBS?|ANDS?|ORR|EOR|EON|ORN|BICS?|ADCS?|SBCS?|MOV[ZNK]|S?BFM|UBFM|EXTR|CS(EL|INC|INV|NEG)|' +
   '[SU]?M(ADD|SUB)L?|[SU]MULH|[SU]DIV|(LSL|LSR|ASR|ROR)V|CL[ZS]|RBIT|REV(16|32)?|CRC32C?[BHWX]|ADRP?)(_|$)');
 /** Branches without link, conditional compares, hints that cannot trap, and stores without writeback
  * (a store that faults aborts, and gets a full comparison): write no register. */
-const WRITES_NONE = new RegExp('^(B|B\\.cond|CBN?Z|TBN?Z|BR|RET|NOP|HINT|YIELD|SEVL?|DMB|DSB|ISB|CLREX|CCM[NP]_\\w+|' +
-  'STR(B|H|_[wx])_(uimm|reg)|STUR(B|H|_[wx])|STTR(B|H|_[wx])|STLR|STP_off|STNP|PRFM_\\w+)$');
+const WRITES_NONE = new RegExp('^(B|B\\.cond|CBN?Z|TBN?Z|BR|RET|NOP|HINT|YIELD|SEVL?|WF[EI]|DMB|DSB|ISB|CLREX|CCM[NP]_\\w+|' +
+  'STR(B|H|_[wx])_(uimm|reg)|STUR(B|H|_[wx])|STTR(B|H|_[wx])|STLR|STP_off|STNP|PRFM_\\w+|PRFUM)$');
 const SIZES = '(B|H|SB_[wx]|SH_[wx]|SW|_[wx])';
 /** Loads without writeback: write Rt. */
 const WRITES_RT = new RegExp(`^(LDR${SIZES}_(uimm|reg)|LDR(SW)?_lit|LDUR${SIZES}|LDTR${SIZES}|LDAR|LDAPR|LDA?XR|` +
@@ -89,27 +96,80 @@ const WRITES_BASE = /^(STR(B|H|_[wx])_(post|pre)|STP_(post|pre))$/;
 const WRITES_RS = /^(STL?XR|STL?XP|CASA?L?)$/;
 
 /**
- * The registers an instruction can write (cpu.lo/hi indexes, SP being 32), or null for all of them:
- * by encoding class as above, and past those the superset of its register fields: Rd, Rn
+ * The registers an instruction writes (cpu.lo/hi indexes, SP being 32), by encoding class as above:
+ * exactly those (exact: each is written whenever the instruction completes without an exception, so
+ * it is reported even when its value does not change, as Fast Models do: a BL from one call site in
+ * a loop gives R X30 each time). Past those classes, the superset of its register fields: Rd, Rn
  * (writeback), Rt, Rt2, Rs and Rs+1 (CASP), X30 (BL, BLR) and SP (writeback to SP, exception entry
- * and return, MSR SPSel). A superset is harmless (unchanged registers are not reported). An
- * instruction that aborts part-way gets a full comparison instead. test/trace/tracer-regs.test.ts
+ * and return, MSR SPSel), compared (only changed ones are reported); null for all of them. An
+ * instruction that takes an exception gets a full comparison instead. test/trace/tracer-regs.test.ts
  * checks all this against a full comparison after every instruction of real programs and of every
  * oracle fixture case.
  */
-function writableRegs(insn: Insn): Int8Array | null {
+function writtenRegs(insn: Insn): { regs: Int8Array | null; exact: boolean } {
   const n = insn.name;
-  if (ANY_REG.test(n)) return null;
+  if (ANY_REG.test(n)) return { regs: null, exact: false };
+  // SIMD&FP rows share names with integer ones (ADD, ORR, CLZ...), so they are told apart by their
+  // encoding. A general register is written only as Rd by the few that move to one (UMOV, SMOV, FMOV
+  // and FCVT* to a general register), or as a load/store's written-back base: compared.
+  const space = simdFpSpace(insn.word);
+  if (space === SIMDFP_DP) return { regs: Int8Array.from((insn.word & 31) === 31 ? [] : [insn.word & 31]), exact: false };
+  if (space === SIMDFP_LDST) { const b = (insn.word >>> 5) & 31; return { regs: Int8Array.of(b === 31 ? 32 : b), exact: false }; }
   const base = insn.rn === 31 ? 32 : insn.rn; // a load/store base register 31 is SP
-  const regs = WRITES_NONE.test(n) ? [] : WRITES_RD.test(n) ? [insn.rd] : n === 'BL' || n === 'BLR' ? [30]
-    : WRITES_RT.test(n) ? [insn.rt] : WRITES_RT_BASE.test(n) ? [insn.rt, base]
+  const exact = WRITES_NONE.test(n) ? [] : WRITES_RD.test(n) ? [insn.rd] : n === 'BL' || n === 'BLR' ? [30]
+    : WRITES_RT.test(n) || n === 'MRS' ? [insn.rt] : WRITES_RT_BASE.test(n) ? [insn.rt, base]
       : WRITES_PAIR.test(n) ? [insn.rt, insn.rt2] : WRITES_PAIR_BASE.test(n) ? [insn.rt, insn.rt2, base]
         : WRITES_BASE.test(n) ? [base] : WRITES_RS.test(n) ? [insn.rs] : /^CASPA?L?$/.test(n) ? [insn.rs, insn.rs + 1]
-          : [insn.rd, insn.rn, insn.rt, insn.rt2, insn.rs, insn.rs + 1, 30, 32];
-  return Int8Array.from([...new Set(regs)].filter((r) => (r >= 0 && r < 31) || r === 32).sort((a, b) => a - b));
+          : null;
+  const regs = exact ?? [insn.rd, insn.rn, insn.rt, insn.rt2, insn.rs, insn.rs + 1, 30, 32];
+  // In encoding order (Rt before Rt2 before the base, as Fast Models list them); 31 is XZR.
+  return { regs: Int8Array.from([...new Set(regs)].filter((r) => (r >= 0 && r < 31) || r === 32)), exact: exact !== null };
+}
+
+/** Whether an instruction writes PSTATE (PS_*): the flag-setting ones, ERET, and MSR to the PSTATE
+ * fields (DAIFSet, DAIFClr, SPSel; NZCV, DAIF and SPSel as registers) always; the board's any. */
+function pstateWrite(insn: Insn): number {
+  const n = insn.name, w = insn.word;
+  if (ANY_REG.test(n)) return PS_MAYBE;
+  if (simdFpSpace(w) !== 0) return /^FC?CMPE?_/.test(n) ? PS_WRITES : PS_NONE; // FCMP, FCCMP write NZCV
+  if (SETS_FLAGS.test(n) || n === 'ERET') return PS_WRITES;
+  if (n === 'MSR_imm') {
+    const field = (insn.opc << 3) | insn.imm2; // op1:op2; other fields are UNDEFINED here (an exception)
+    return field === 0b000101 || field === 0b011110 || field === 0b011111 ? PS_WRITES : PS_NONE;
+  }
+  if (n === 'MSR_reg') {
+    // op0 (2 + o0), op1, CRn, CRm, op2: NZCV is 3,3,4,2,0; DAIF 3,3,4,2,1; SPSel 3,0,4,2,0.
+    const enc = ((w >>> 5) & 0x7fff) | 0; // o0:op1:CRn:CRm:op2
+    return enc === 0x5a10 || enc === 0x5a11 || enc === 0x4210 ? PS_WRITES : PS_NONE;
+  }
+  return PS_NONE;
+}
+
+const BRANCHES = ['B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ'];
+
+/** Before it executes: will conditional branch `kind` (CodeInfo.branch) not be taken? */
+function notTaken(c: Cpu, insn: Insn, kind: number): boolean {
+  if (kind === 1) return !c.condHolds(insn.cond);
+  const t = insn.rt; // 31 is XZR, which reads 0
+  if (kind <= 3) { // CBZ, CBNZ
+    const zero = t === 31 || (insn.sf !== 0 ? (c.lo[t] | c.hi[t]) === 0 : c.lo[t] === 0);
+    return kind === 2 ? !zero : zero;
+  }
+  const b = (insn.o << 5) | insn.imm2; // TBZ, TBNZ: b5:b40
+  const bit = t === 31 ? 0 : b >= 32 ? (c.hi[t] >>> (b - 32)) & 1 : (c.lo[t] >>> b) & 1;
+  return kind === 4 ? bit !== 0 : bit === 0;
 }
 
 const FP_FPSR = 1, FP_FPCR = 2;
+const SIMDFP_DP = 1, SIMDFP_LDST = 2;
+
+/** SIMDFP_DP for the SIMD&FP data processing space (op0 = x111), SIMDFP_LDST for a SIMD&FP load or
+ * store (op0 = x1x0 with V = 1), else 0. */
+function simdFpSpace(w: number): number {
+  const op0 = (w >>> 25) & 15;
+  if ((op0 & 7) === 7) return SIMDFP_DP;
+  return (op0 & 5) === 4 && ((w >>> 26) & 1) === 1 ? SIMDFP_LDST : 0;
+}
 
 /**
  * The SIMD&FP registers an instruction can write, from its encoding alone, so that every class file's
@@ -118,9 +178,9 @@ const FP_FPSR = 1, FP_FPCR = 2;
  * lists) and Vt2 (bits 14:10, pairs); MSR writes FPCR or FPSR. [vmask, FP_FPSR | FP_FPCR].
  */
 function fpWrites(insn: Insn): [number, number] {
-  const w = insn.word, op0 = (w >>> 25) & 15;
-  if ((op0 & 7) === 7) return [1 << (w & 31), FP_FPSR];
-  if ((op0 & 5) === 4 && ((w >>> 26) & 1) === 1) {
+  const w = insn.word, space = simdFpSpace(w);
+  if (space === SIMDFP_DP) return [1 << (w & 31), FP_FPSR];
+  if (space === SIMDFP_LDST) {
     const t = w & 31;
     return [((1 << t) | (1 << ((t + 1) & 31)) | (1 << ((t + 2) & 31)) | (1 << ((t + 3) & 31)) | (1 << ((w >>> 10) & 31))) | 0, 0];
   }
@@ -136,7 +196,10 @@ export class Tracer {
   /** Each core's registers as of its last traced instruction (what register events compare with). */
   private readonly shLo: Int32Array[] = [];
   private readonly shHi: Int32Array[] = [];
-  private readonly shNzcv: number[] = [];
+  /** PSTATE (SPSR format, as an int32). */
+  private readonly shPs: number[] = [];
+  /** Per core: its registers have been written out before its first instruction. */
+  private readonly dumped: boolean[] = [];
   /** The core executing an instruction now, or null between blocks. */
   cur: Cpu | null = null;
   /** The current instruction's sequence number, time and EL. */
@@ -144,6 +207,8 @@ export class Tracer {
   time = 0;
   el = 0;
   private info: CodeInfo | null = null;
+  /** The current instruction took an exception (without aborting: SVC, an UNDEFINED MSR...). */
+  private excIn = false;
   /** Of the core in its block: time and sequence number less the instructions retired in the block. */
   private timeBase = 0;
   private seqBase = 0;
@@ -159,7 +224,7 @@ export class Tracer {
   private plain: boolean;
   private closed = false;
   /** Testing aid: compare every register after every instruction too, and throw if the register
-   * fields missed a write (see writableRegs). */
+   * fields missed a write (see writtenRegs). */
   set verifyRegs(v: boolean) { this.verify = v; if (v) this.plain = false; }
   get verifyRegs(): boolean { return this.verify; }
   private verify = false;
@@ -199,22 +264,37 @@ export class Tracer {
    * blocks, such as exception entry for an interrupt, are not an instruction's doing). */
   enterBlock(c: Cpu): void {
     const id = c.id;
-    while (this.shLo.length <= id) { this.shLo.push(new Int32Array(33)); this.shHi.push(new Int32Array(33)); this.shNzcv.push(0); }
+    while (this.shLo.length <= id) { this.shLo.push(new Int32Array(33)); this.shHi.push(new Int32Array(33)); this.shPs.push(0); this.dumped.push(false); }
     this.shLo[id].set(c.lo);
     this.shHi[id].set(c.hi);
-    this.shNzcv[id] = c.nzcv;
+    this.shPs[id] = c.pstate | 0;
     while (this.shV.length <= id) { this.shV.push(new Int32Array(128)); this.shFpcr.push(0); this.shFpsr.push(0); }
     this.shV[id].set(c.vw);
     this.shFpcr[id] = c.fpcr; this.shFpsr[id] = c.fpsr;
+    if (!this.dumped[id]) this.dump(c);
     // Within a block both clocks advance by one per instruction: the counter is the round's start plus
     // the instructions retired in this run() (Machine's CpuEnv.counter).
     this.timeBase = c.env.counter(c) - c.retiredInRun;
     this.seqBase = c.icount;
   }
 
+  /** Before a core's first instruction in this trace, and again after each CPU_ON: all its registers,
+   * as Fast Models write them at time 0 (R cpsr, X0..X30, and here SP too), so that readers know every
+   * register from the start. These reg events belong to the core's last instruction (seq -1: none). */
+  private dump(c: Cpu): void {
+    const id = c.id;
+    this.dumped[id] = true;
+    if (!this.wantReg || !this.coreElPass(id, c.el)) return;
+    const w = this.writer, seq = c.icount + c.retiredInRun - 1, time = c.env.counter(c), el = c.el, spsel = c.spsel;
+    w.reg(id, seq, time, REG_CPSR, c.pstate | 0, 0, el, spsel);
+    for (let r = 0; r < 31; r++) w.reg(id, seq, time, r, c.lo[r], c.hi[r], el, spsel);
+    w.reg(id, seq, time, REG_SP, c.lo[32], c.hi[32], el, spsel);
+  }
+
   /** Before an instruction executes: write its insn event. */
   begin(c: Cpu, insn: Insn): void {
     this.cur = c;
+    this.excIn = false;
     const seq = this.seq = this.seqBase + c.retiredInRun;
     const time = this.time = this.timeBase + c.retiredInRun;
     const el = this.el = c.el;
@@ -223,7 +303,7 @@ export class Tracer {
     if (info === null || info.pcLo !== pcLo || info.pcHi !== pcHi || info.owner !== this) info = this.codeInfo(insn, pcLo, pcHi);
     this.info = info;
     if (!this.wantInsn || !info.inRange || !this.coreElPass(c.id, el)) return;
-    this.writer.insn(c.id, seq, time, info, el, c.spsel, info.isBcond && !c.condHolds(insn.cond));
+    this.writer.insn(c.id, seq, time, info, el, c.spsel, info.branch !== 0 && notTaken(c, insn, info.branch));
   }
 
   private codeInfo(insn: Insn, pcLo: number, pcHi: number): CodeInfo {
@@ -232,11 +312,12 @@ export class Tracer {
     if (info === undefined || info.word !== insn.word) {
       const r = this.filter.ranges;
       const wfx = insn.name === 'WFE' || insn.name === 'WFI';
+      const regs = writtenRegs(insn);
       const [vmask, fpst] = fpWrites(insn);
       info = new CodeInfo(
         this, this.nextId++, pcLo, pcHi, insn.word,
-        this.disasm, this.symbolize(key), r === null || inRanges(r, pcLo, pcHi), insn.name === 'B.cond', wfx,
-        writableRegs(insn), ANY_REG.test(insn.name) || SETS_FLAGS.test(insn.name), vmask, fpst,
+        this.disasm, this.symbolize(key), r === null || inRanges(r, pcLo, pcHi), BRANCHES.indexOf(insn.name) + 1, wfx,
+        regs.regs, regs.exact, pstateWrite(insn), vmask, fpst,
       );
       this.code.set(key, info);
       this.writer.code?.(info);
@@ -246,54 +327,49 @@ export class Tracer {
   }
 
   /** After the instruction (or its abort): register writes and exclusive-monitor changes. The common
-   * case (at most two possible destination registers, no filter, monitor unchanged) comes first and
-   * returns early. (One function on purpose: a small one would be inlined into the traced loop, which V8 then
-   * optimizes worse.) */
+   * case (at most two registers written, no filter, no exception, monitor unchanged) comes first and
+   * returns early. PSTATE comes first, as in Fast Models' traces. (One function on purpose: a small
+   * one would be inlined into the traced loop, which V8 then optimizes worse.) */
   end(c: Cpu, exclPa0: number, fails0: number, aborted: boolean): void {
     const info = this.info!;
-    if (info.fast && this.plain && !aborted && c.exclFailures === fails0 && c.exclPa === exclPa0) {
-      const id = c.id, r0 = info.reg0;
+    // An instruction that took an exception wrote no register of its own: exception entry did.
+    const exc = aborted || this.excIn;
+    if (info.fast && this.plain && !exc && c.exclFailures === fails0 && c.exclPa === exclPa0) {
+      const id = c.id, w = this.writer, seq = this.seq, time = this.time;
+      if (info.ps !== PS_NONE) { const ps = c.pstate | 0; this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
+      const r0 = info.reg0;
       if (r0 >= 0) {
         const lo = c.lo, hi = c.hi, slo = this.shLo[id], shi = this.shHi[id];
         let l = lo[r0], h = hi[r0];
-        if (l !== slo[r0] || h !== shi[r0]) { slo[r0] = l; shi[r0] = h; this.writer.reg(id, this.seq, this.time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel, 0); }
+        slo[r0] = l; shi[r0] = h; w.reg(id, seq, time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel);
         const r1 = info.reg1;
-        if (r1 >= 0) {
-          l = lo[r1]; h = hi[r1];
-          if (l !== slo[r1] || h !== shi[r1]) { slo[r1] = l; shi[r1] = h; this.writer.reg(id, this.seq, this.time, r1 === 32 ? REG_SP : r1, l, h, c.el, c.spsel, 0); }
-        }
-      }
-      if (info.flags) {
-        const nzcv = c.nzcv;
-        if (nzcv !== this.shNzcv[id]) { this.shNzcv[id] = nzcv; this.writer.reg(id, this.seq, this.time, REG_NZCV, (nzcv << 28) | 0, 0, c.el, c.spsel, c.pstate); }
+        if (r1 >= 0) { l = lo[r1]; h = hi[r1]; slo[r1] = l; shi[r1] = h; w.reg(id, seq, time, r1 === 32 ? REG_SP : r1, l, h, c.el, c.spsel); }
       }
       return;
     }
     const id = c.id;
-    if (this.verify && !aborted) this.checkRegs(c, info);
+    if (this.verify && !exc) this.checkRegs(c, info);
     if (this.wantReg && info.inRange && this.coreElPass(id, this.el)) {
       const lo = c.lo, hi = c.hi, slo = this.shLo[id], shi = this.shHi[id], w = this.writer;
       const seq = this.seq, time = this.time;
-      const regs = aborted ? null : info.regs;
+      const ps = c.pstate | 0;
+      if (exc || info.ps === PS_MAYBE ? ps !== this.shPs[id] : info.ps === PS_WRITES) { this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
+      const regs = exc ? null : info.regs, all = !exc && info.exact;
       if (regs !== null) {
         for (let k = 0; k < regs.length; k++) {
           const r = regs[k], l = lo[r], h = hi[r];
-          if (l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel, 0); }
+          if (all || l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel); }
         }
       } else {
         for (let r = 0; r < 33; r++) {
           if (r === 31) continue;
           const l = lo[r], h = hi[r];
-          if (l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel, 0); }
+          if (l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel); }
         }
-      }
-      if (info.flags || regs === null) {
-        const nzcv = c.nzcv;
-        if (nzcv !== this.shNzcv[id]) { this.shNzcv[id] = nzcv; w.reg(id, seq, time, REG_NZCV, (nzcv << 28) | 0, 0, c.el, c.spsel, c.pstate); }
       }
     } else if (this.wantReg) {
       // Not reported, but later instructions compare with these values.
-      this.shLo[id].set(c.lo); this.shHi[id].set(c.hi); this.shNzcv[id] = c.nzcv;
+      this.shLo[id].set(c.lo); this.shHi[id].set(c.hi); this.shPs[id] = c.pstate | 0;
     }
     if (aborted || info.vmask !== 0 || info.fpst !== 0) this.fpEnd(c, info, aborted, this.wantReg && info.inRange && this.coreElPass(id, this.el));
     if (c.exclFailures !== fails0) this.other({ t: 'excl', core: id, time: this.time, op: 'fail', ...(exclPa0 >= 0 ? { pa: exclPa0 } : {}) }, this.el);
@@ -312,11 +388,11 @@ export class Tracer {
       sv[b] = w0; sv[b + 1] = w1; sv[b + 2] = w2; sv[b + 3] = w3;
       if (report) w.vreg?.(id, this.seq, this.time, n, w0, w1, w2, w3);
     }
-    if (c.fpcr !== this.shFpcr[id]) { this.shFpcr[id] = c.fpcr; if (report) w.reg(id, this.seq, this.time, REG_FPCR, c.fpcr, 0, c.el, c.spsel, 0); }
-    if (c.fpsr !== this.shFpsr[id]) { this.shFpsr[id] = c.fpsr; if (report) w.reg(id, this.seq, this.time, REG_FPSR, c.fpsr, 0, c.el, c.spsel, 0); }
+    if (c.fpcr !== this.shFpcr[id]) { this.shFpcr[id] = c.fpcr; if (report) w.reg(id, this.seq, this.time, REG_FPCR, c.fpcr, 0, c.el, c.spsel); }
+    if (c.fpsr !== this.shFpsr[id]) { this.shFpsr[id] = c.fpsr; if (report) w.reg(id, this.seq, this.time, REG_FPSR, c.fpsr, 0, c.el, c.spsel); }
   }
 
-  /** verifyRegs: every register that differs from the shadow copy must be one writableRegs (or, for
+  /** verifyRegs: every register that differs from the shadow copy must be one writtenRegs (or, for
    * SIMD&FP registers, fpWrites) named. */
   private checkRegs(c: Cpu, info: CodeInfo): void {
     const sv = this.shV[c.id];
@@ -337,8 +413,8 @@ export class Tracer {
         throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} wrote ${r === 32 ? 'SP' : `X${r}`}, which its register fields do not name`);
       }
     }
-    if (!info.flags && info.regs !== null && c.nzcv !== this.shNzcv[c.id]) {
-      throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} changed NZCV, which writableRegs does not expect`);
+    if (info.ps === PS_NONE && (c.pstate | 0) !== this.shPs[c.id]) {
+      throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} changed PSTATE, which pstateWrite does not expect`);
     }
   }
 
@@ -362,13 +438,22 @@ export class Tracer {
     this.writer.other(e);
   }
 
+  /** Exception entry (after it: PSTATE, the EL and SP are the handler's): the exc event, then PSTATE
+   * (R cpsr after the E line, as Fast Models write it), tied to the instruction that took it or, for
+   * an interrupt, to the core's last instruction. */
   exception(c: Cpu, kind: number, from: number, to: number, esr: number, elrLo: number, elrHi: number, vecLo: number, vecHi: number): void {
     const inInsn = this.cur === c;
+    if (inInsn) this.excIn = true;
+    const time = inInsn ? this.time : c.env.counter(c);
     this.other({
-      t: 'exc', core: c.id, ...(inInsn ? { seq: this.seq } : {}), time: inInsn ? this.time : c.env.counter(c),
+      t: 'exc', core: c.id, ...(inInsn ? { seq: this.seq } : {}), time,
       kind: kind === 0 ? 'sync' : kind === 0x80 ? 'irq' : kind === 0x100 ? 'fiq' : 'serror',
       from, to, esr: kind === 0 ? esr : 0, elrLo, elrHi, vecLo, vecHi,
     }, from);
+    if (!this.wantReg) return;
+    const id = c.id, ps = c.pstate | 0;
+    if (id < this.shPs.length) this.shPs[id] = ps;
+    if (this.coreElPass(id, from)) this.writer.reg(id, inInsn ? this.seq : c.icount + c.retiredInRun - 1, time, REG_CPSR, ps, 0, c.el, c.spsel);
   }
 
   eret(c: Cpu, from: number, to: number, pcLo: number, pcHi: number): void {
@@ -390,6 +475,8 @@ export class Tracer {
 
   /** Core `core` woke, at `time` (the board's: at or after both its waker's time and its own). */
   wake(core: number, cause: WakeCause, by: number | undefined, el: number, time: number): void {
+    // PSCI CPU_ON: the core starts afresh from reset, so its registers are written out again.
+    if (cause === 'psci' && core < this.dumped.length) this.dumped[core] = false;
     this.other(by === undefined ? { t: 'wake', core, time, cause } : { t: 'wake', core, time, cause, by }, el);
   }
 

@@ -70,7 +70,7 @@ describe('Tarmac trace', () => {
   it('uses the line kinds tarmac-trace-utilities parse', () => {
     const lines = readFileSync(GOLDEN, 'latin1').split('\n').filter((l) => l !== '');
     for (const l of lines) {
-      expect(l).toMatch(/^\d+ clk (I[TS] \(\d+\) [0-9a-f]{8,16} [0-9a-f]{8} O EL[0-3][th]_n : \S.*|R (X\d+|SP_EL[0-3]|cpsr) [0-9A-F]+|M[RW][1248] [0-9a-f]{8,16}:[0-9a-f]{12,}_NS [0-9a-f_]+|E [0-9a-f]{8,16} 0000008[0-9a-f] CoreEvent_(CURRENT_SP0|CURRENT_SPx|LOWER_64|LOWER_32)_(SYNC|IRQ|FIQ|ABORT))$/);
+      expect(l).toMatch(/^\d+ clk (I[TS] \(\d+\) [0-9a-f]{8,16} [0-9a-f]{8} O EL[0-3][th]_n : \S.*|R (X\d+|SP_EL[0-3]) [0-9A-F]{16}|R cpsr [0-9a-f]{8}|M[RW][1248] [0-9a-f]{8,16}:[0-9a-f]{12,}_NS [0-9a-f_]+|E [0-9a-f]{8,16} 0000008[0-9a-f] CoreEvent_(CURRENT_SP0|CURRENT_SPx|LOWER_64|LOWER_32)_(SYNC|IRQ|FIQ|ABORT))$/);
     }
     expect(lines.some((l) => / IS \(/.test(l))).toBe(true); // the b.ne not taken
     // The SVC, as Fast Models write a synchronous exception: the instruction's address, event 0x84.
