@@ -319,12 +319,14 @@ export class Tracer {
    * SIMD&FP registers, fpWrites) named. */
   private checkRegs(c: Cpu, info: CodeInfo): void {
     const sv = this.shV[c.id];
-    for (let n = 0; n < 32; n++) {
+    // Only SIMD&FP instructions and MSR are checked for V, FPCR and FPSR writes (the integer handlers
+    // cannot reach them, and the check costs as much again as the general registers').
+    for (let n = 0; n < 32 && (info.vmask !== 0 || info.fpst !== 0); n++) {
       const b = n << 2;
       if (((info.vmask >>> n) & 1) !== 0 || (c.vw[b] === sv[b] && c.vw[b + 1] === sv[b + 1] && c.vw[b + 2] === sv[b + 2] && c.vw[b + 3] === sv[b + 3])) continue;
       throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} wrote V${n}, which its register fields do not name`);
     }
-    if ((c.fpsr !== this.shFpsr[c.id] && (info.fpst & FP_FPSR) === 0) || (c.fpcr !== this.shFpcr[c.id] && (info.fpst & FP_FPCR) === 0)) {
+    if ((info.vmask !== 0 || info.fpst !== 0) && ((c.fpsr !== this.shFpsr[c.id] && (info.fpst & FP_FPSR) === 0) || (c.fpcr !== this.shFpcr[c.id] && (info.fpst & FP_FPCR) === 0))) {
       throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} changed FPCR or FPSR, which fpWrites does not expect`);
     }
     const slo = this.shLo[c.id], shi = this.shHi[c.id];

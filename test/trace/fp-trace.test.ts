@@ -85,7 +85,7 @@ describe('SIMD&FP registers in traces', () => {
     t.verifyRegs = true;
     m.setTracer(t);
     expect(() => m.run()).not.toThrow();
-    // And it can fail: an instruction that writes a V register behind the tracer's back.
+    // And it can fail: a SIMD&FP instruction (FMOV D0, X1) that also writes another V register.
     const m2 = machine();
     const t2 = new Tracer({ insn() {}, reg() {}, vreg() {}, mem() {}, other() {}, close() {} });
     t2.verifyRegs = true;
@@ -94,7 +94,7 @@ describe('SIMD&FP registers in traces', () => {
     const orig = c.decoder.decode.bind(c.decoder);
     c.decoder.decode = (word: number) => {
       const insn = orig(word);
-      if (insn.name === 'ISB') { const exec = insn.exec; insn.exec = (cpu, i) => { cpu.vw[20] = 99; exec(cpu, i); }; }
+      if (insn.name === 'FMOV_d_x') { const exec = insn.exec; insn.exec = (cpu, i) => { cpu.vw[20] = 99; exec(cpu, i); }; }
       return insn;
     };
     expect(() => m2.run()).toThrow(/wrote V5, which its register fields do not name/);
