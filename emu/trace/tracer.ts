@@ -65,7 +65,7 @@ export class CodeInfo implements CodeLocation {
 /** Instructions handled by the board (PSCI over HVC/SMC, semihosting over HLT) can write any register. */
 const ANY_REG = /^(HVC|SMC|HLT)$/;
 /** Instructions that can write NZCV (besides those above, which also get a full comparison). */
-const SETS_FLAGS = /^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|MSR|ERET|DCPS)/;
+const SETS_FLAGS = /^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|MSR|ERET|DCPS|FCMP|FCCMP)/;
 /** Data processing: writes Rd only (index 32 where Rd names SP), and cannot take an exception. */
 const WRITES_RD = new RegExp('^(ADDS?|SUBS?|ANDS?|ORR|EOR|EON|ORN|BICS?|ADCS?|SBCS?|MOV[ZNK]|S?BFM|UBFM|EXTR|CS(EL|INC|INV|NEG)|' +
   '[SU]?M(ADD|SUB)L?|[SU]MULH|[SU]DIV|(LSL|LSR|ASR|ROR)V|CL[ZS]|RBIT|REV(16|32)?|CRC32C?[BHWX]|ADRP?)(_|$)');
