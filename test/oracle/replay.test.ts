@@ -32,7 +32,10 @@ describe('oracle fixtures (recorded from qemu-aarch64) replayed on our CPU', () 
   });
 
   for (const cls of FIXTURE_CLASSES) {
-    it.skipIf(!recorded(cls))(`${cls}: every case matches QEMU`, { timeout: 300_000 }, () => {
+    it.skipIf(!recorded(cls))(`${cls}: every case matches QEMU`, { timeout: 300_000 }, async () => {
+      // Let the worker's event loop run between classes: the replays are synchronous, and a minute
+      // without a macrotask makes vitest's worker RPC time out ("Timeout calling onTaskUpdate").
+      await new Promise((r) => setImmediate(r));
       const cases = load(cls);
       all.push(...cases);
       const s = checkAll(cpu, cases, disasm);
