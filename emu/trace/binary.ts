@@ -299,7 +299,7 @@ export function replayBinary(path: string, w: TraceWriter, disasm: DisasmFn | nu
     /** The current core's last instruction, for its register and memory records: there must be one. */
     const owner = (): void => {
       // seq -1: the register dump before the core's first instruction (a CTX record said so)
-      if (!(isTime(seq[core]) || seq[core] === -1) || !isTime(time[core])) bad(`a register or memory record of core ${core} before any context`);
+      if (!(isTime(seq[core]) || seq[core] === -1) || !isTime(time[core])) bad(`a register or memory record of core ${core} before its first instruction (or its register dump)`);
     };
     const checkCore = (c: number, what = 'core'): void => { if (!(Number.isSafeInteger(c) && c >= 0 && c < ncores)) bad(`${what} ${c} of a ${ncores}-core trace`); };
     const checkTime = (t: number): void => { if (!isTime(t)) bad(`time ${t} (not a non-negative integer below 2^53)`); };
