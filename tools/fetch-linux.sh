@@ -50,4 +50,4 @@ cp "$(ls root/boot/vmlinuz-* | head -n 1)" vmlinuz
 cp root/bin/busybox busybox
 unpack_modules
 rm -rf root
-echo "fetch-linux: $cache/vmlinuz $cache/busybox"
+echo "fetch-linux: $cache/vmlinuz $cache/busybox $cache/modules/"
