@@ -3,10 +3,11 @@
 // Written here rather than with cpio(1) so that the archive is the same byte for byte on every host
 // and needs neither root nor the cpio package: every file is owned by root, with mtime 0.
 //
-//   node dist/tools/initramfs.js [-b BUSYBOX] [-i INIT_SCRIPT] [-o OUTPUT]   (tools/make-initramfs.sh)
+//   node dist/tools/initramfs.js [-b BUSYBOX] [-i INIT_SCRIPT] [-o OUTPUT] [-m MODULE.ko]...
+//   (tools/make-initramfs.sh; each -m file goes in as /lib/modules/MODULE.ko)
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -56,10 +57,12 @@ exec setsid cttyhack sh
 
 /** An initramfs (gzip-compressed newc) with busybox as /bin/busybox and /init running `init` under
  * busybox's sh after installing the applet links. */
-export function busyboxInitramfs(busybox: Uint8Array, init: string = DEFAULT_INIT): Uint8Array {
+export function busyboxInitramfs(busybox: Uint8Array, init: string = DEFAULT_INIT, modules: readonly { name: string; data: Uint8Array }[] = []): Uint8Array {
   const dir = (name: string): CpioEntry => ({ name, mode: 0o040755 });
   const entries: CpioEntry[] = [
-    ...['bin', 'dev', 'etc', 'mnt', 'proc', 'root', 'sbin', 'sys', 'tmp', 'usr', 'usr/bin', 'usr/sbin'].map(dir),
+    ...['bin', 'dev', 'etc', 'lib', 'lib/modules', 'mnt', 'proc', 'root', 'sbin', 'sys', 'tmp', 'usr', 'usr/bin', 'usr/sbin'].map(dir),
+    // Kernel modules as /lib/modules/NAME.ko, for the /init script to insmod.
+    ...modules.map((m): CpioEntry => ({ name: `lib/modules/${m.name}`, mode: 0o100644, data: m.data })),
     { name: 'dev/console', mode: 0o020600, rdev: [5, 1] },
     { name: 'bin/busybox', mode: 0o100755, data: busybox },
     { name: 'bin/sh', mode: 0o120777, data: 'busybox' },
@@ -71,21 +74,26 @@ export function busyboxInitramfs(busybox: Uint8Array, init: string = DEFAULT_INI
 function main(argv: string[]): number {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   let busybox = join(root, '.cache', 'linux', 'busybox'), init: string | undefined, out = join(root, '.cache', 'linux', 'initramfs.cpio.gz');
+  const modulePaths: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k], v = argv[k + 1];
-    if ((a === '-b' || a === '-i' || a === '-o') && v !== undefined) {
-      if (a === '-b') busybox = v; else if (a === '-i') init = v; else out = v;
+    if ((a === '-b' || a === '-i' || a === '-o' || a === '-m') && v !== undefined) {
+      if (a === '-b') busybox = v; else if (a === '-i') init = v; else if (a === '-m') modulePaths.push(v); else out = v;
       k++;
     } else {
-      process.stderr.write('usage: make-initramfs [-b BUSYBOX] [-i INIT_SCRIPT] [-o OUTPUT]\n');
+      process.stderr.write('usage: make-initramfs [-b BUSYBOX] [-i INIT_SCRIPT] [-o OUTPUT] [-m MODULE.ko]...\n');
       return 2;
     }
   }
   let bb: Uint8Array, script: string | undefined;
   try { bb = readFileSync(busybox); } catch { process.stderr.write(`make-initramfs: cannot read busybox at ${busybox} (run tools/fetch-linux.sh)\n`); return 2; }
   try { script = init === undefined ? undefined : readFileSync(init, 'utf8'); } catch { process.stderr.write(`make-initramfs: cannot read ${init}\n`); return 2; }
+  const modules: { name: string; data: Uint8Array }[] = [];
+  for (const m of modulePaths) {
+    try { modules.push({ name: basename(m), data: readFileSync(m) }); } catch { process.stderr.write(`make-initramfs: cannot read ${m}\n`); return 2; }
+  }
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, busyboxInitramfs(bb, script));
+  writeFileSync(out, busyboxInitramfs(bb, script, modules));
   process.stdout.write(`make-initramfs: ${out}\n`);
   return 0;
 }
