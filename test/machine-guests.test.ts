@@ -47,7 +47,7 @@ function qemu(name: string, smp: number): { stdout: string; status: number | nul
 
 describe('machine guests under a64emu', () => {
   it('every program has expected output, and every expected output an image', () => {
-    expect(images).toEqual(['el0', 'mmu', 'psci', 'sgi', 'spinlock', 'timer']);
+    expect(images).toEqual(['abort', 'el0', 'mmu', 'psci', 'sgi', 'spinlock', 'timer']);
     for (const n of images) expect(runs.some((r) => r.name === n)).toBe(true);
     for (const r of runs) expect(existsSync(image(r.name))).toBe(true);
     // the SGI program crosses clusters only with more than 16 cores (QEMU: Aff1 = core / 16)

@@ -271,9 +271,10 @@ export class Cpu {
   }
 
   /** An access to a physical address that is neither RAM nor a device: synchronous external abort. */
-  busError(vlo: number, vhi: number, acc: Access, pa: number): never {
-    this.env.fatal(this, `${acc === Access.Write ? 'write to' : acc === Access.Exec ? 'instruction fetch from' : 'read from'} unmapped physical address 0x${pa.toString(16)}`);
-    // External abort, not on translation table walk: FSC 0b010000.
+  busError(vlo: number, vhi: number, acc: Access, _pa: number): never {
+    // External abort, not on translation table walk: FSC 0b010000. ESR.EA (bit 9) is the
+    // IMPLEMENTATION DEFINED classification; 0 as QEMU gives for a decode error. ISV is 0, as QEMU
+    // gives for aborts taken to EL1.
     this.memAbort(vlo, vhi, acc, 0b010000);
   }
 
@@ -509,7 +510,11 @@ export class Cpu {
     const pa = this.translate(this.pcLo, this.pcHi, Access.Exec, 4) - (this.pcLo & 0xfff);
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize)) {
-      this.env.fatal(this, `instruction fetch from 0x${pa.toString(16)}, which is not RAM${this.vectorNote()}`);
+      // Nothing to execute there: a synchronous external abort (instruction abort, FSC 0b010000),
+      // unless the PC is already in this EL's vector table -- then the abort itself could not be
+      // delivered, and the run cannot continue.
+      const note = this.vectorNote();
+      if (note !== '') this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${note}`);
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
     }
     this.curPfn = off >>> PAGE_SHIFT;
