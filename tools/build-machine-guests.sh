@@ -39,6 +39,7 @@ smps() {
         el0) echo 1 ;;
         mmu) echo 1 4 ;;
         psci) echo 1 2 4 ;;
+        gicv2) echo 1 4 ;;
         *) echo 1 ;;
     esac
 }
@@ -53,7 +54,9 @@ programs() {
 
 # ------------------------------------------------------------- QEMU modes
 run_qemu() { # image smp -> stdout = UART bytes; returns QEMU's exit status
-    timeout 60 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp "$2" -m 256 \
+    local gic=3
+    case "$(basename "$1")" in gicv2*) gic=2 ;; esac # the GICv2 board's program
+    timeout 60 qemu-system-aarch64 -M virt,gic-version=$gic -cpu cortex-a57 -smp "$2" -m 256 \
         -nographic -semihosting -kernel "$1" </dev/null
 }
 

@@ -14,6 +14,7 @@ import { SysRegs, sysRegIss } from './sysregs.js';
 import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
+import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
 
@@ -118,7 +119,7 @@ export class Cpu {
   /** Every core of the machine, this one included (TLBI broadcast, SEV). */
   peers: Cpu[] = [];
   /** The GIC CPU interface and generic timer of this core, when the board has them. */
-  gicc: GicCpuInterface | null = null;
+  gicc: GicCpuInterface | GicV2Cpu | null = null;
   timer: GenericTimer | null = null;
   /** Instructions retired in the current run() call so far (for a precise virtual counter). */
   retiredInRun = 0;

@@ -122,10 +122,10 @@ defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R
 defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
 // EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD not
 // implemented (0xF: a kernel must not use them; their encodings take the CPACR trap or are
-// UNDEFINED); GIC system registers (1).
+// UNDEFINED); GIC system registers (1) with a GICv3, none (0) with a GICv2 (as QEMU).
 defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   readOnly: true,
-  read: (c) => { R[LO] = 0x01ff0011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
+  read: (c) => { R[LO] = 0x00ff0011 | (c.gicc !== null && c.gicc.sysRegs ? 0x01000000 : 0) | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
 // ARMv8.0 debug architecture (DebugVer 6), no PMU (PMUVer 0), no trace: the PMU is not modelled.

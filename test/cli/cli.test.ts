@@ -178,6 +178,17 @@ describe('a64emu CLI (in process)', () => {
     expectOneLine(h.err, /core 0 pc=0x40080a04 </);
   });
 
+  it('run/dtb --gic-version: 2 or 3; a GICv2 board has at most 8 cores', async () => {
+    const f = await elfFile('g2.elf', 'b .');
+    for (const cmd of [['run', '--max-insns', '10', f], ['dtb', '-o', join(tmp, 'g2.dtb')]]) {
+      const r = await cli(cmd[0], '--gic-version', '2', '--smp', '9', ...cmd.slice(1));
+      expect(r.status).toBe(2);
+      expectOneLine(r.err, /--smp 9: a GICv2 .*at most 8 cores/);
+      expect((await cli(cmd[0], '--gic-version', '4', ...cmd.slice(1))).status).toBe(2);
+      expect((await cli(cmd[0], '--gic-version', '2', '--smp', '8', ...cmd.slice(1))).status).toBe(cmd[0] === 'run' ? 124 : 0);
+    }
+  });
+
   it('run: WFI with nothing to wake the core exits 125 (deadlock)', async () => {
     const f = await elfFile('wfi.elf', 'wfi\nb .');
     const r = await cli('run', f);
