@@ -40,6 +40,7 @@ smps() {
         mmu) echo 1 4 ;;
         psci) echo 1 2 4 ;;
         virtio) echo 1 ;;
+        gicv2) echo 1 4 ;;
         *) echo 1 ;;
     esac
 }
@@ -68,10 +69,11 @@ qemu_devices() {
 }
 
 run_qemu() { # image smp -> stdout = UART bytes; returns QEMU's exit status
-    local name
+    local name gic=3
     name=$(basename "$1" .elf)
+    case "$name" in gicv2*) gic=2 ;; esac # the GICv2 board's program
     # shellcheck disable=SC2046 # word splitting of the device options is wanted
-    timeout 60 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp "$2" -m 256 \
+    timeout 60 qemu-system-aarch64 -M virt,gic-version=$gic -cpu cortex-a57 -smp "$2" -m 256 \
         -nographic -semihosting $(qemu_devices "$name") -kernel "$1" </dev/null
 }
 

@@ -214,6 +214,9 @@ export interface BoardDescription {
   gicdBase: number;
   gicrBase: number;
   gicrStride: number;
+  /** 3 (default) or 2: GICv2 with its CPU interface at giccBase, as QEMU's gic-version=2. */
+  gicVersion?: 2 | 3;
+  giccBase?: number;
   uartBase: number;
   uartSpi: number;
   psciMethod: 'hvc' | 'smc';
@@ -238,7 +241,9 @@ const IRQ_TYPE_EDGE_RISING = 1;
 
 export function virtDeviceTree(b: BoardDescription): DtNode {
   const GIC_PHANDLE = 0x8001, CLK_PHANDLE = 0x8000;
-  const ppiFlags = IRQ_TYPE_LEVEL_HIGH;
+  const v2 = b.gicVersion === 2;
+  // GICv2: the PPI specifiers name the cores they go to (bits [15:8]), as QEMU writes them
+  const ppiFlags = IRQ_TYPE_LEVEL_HIGH | (v2 ? ((1 << b.mpidrs.length) - 1) << 8 : 0);
   const cpus = b.mpidrs.map((aff) => node(`cpu@${aff.toString(16)}`, [
     ['device_type', 'cpu'],
     ['compatible', 'arm,cortex-a57'],
@@ -300,7 +305,16 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
       ['reg', reg64(b.uartBase, 0x1000)],
       ['compatible', ['arm,pl011', 'arm,primecell']],
     ]),
-    node(`intc@${b.gicdBase.toString(16)}`, [
+    v2 ? node(`intc@${b.gicdBase.toString(16)}`, [
+      ['phandle', [GIC_PHANDLE]],
+      ['reg', [...reg64(b.gicdBase, 0x10000), ...reg64(b.giccBase ?? 0x0801_0000, 0x10000)]],
+      ['compatible', 'arm,cortex-a15-gic'],
+      ['ranges', null],
+      ['#size-cells', [2]],
+      ['#address-cells', [2]],
+      ['interrupt-controller', null],
+      ['#interrupt-cells', [3]],
+    ]) : node(`intc@${b.gicdBase.toString(16)}`, [
       ['phandle', [GIC_PHANDLE]],
       ['reg', [...reg64(b.gicdBase, 0x10000), ...reg64(b.gicrBase, b.gicrStride * b.mpidrs.length)]],
       ['#redistributor-regions', [1]],

@@ -27,6 +27,7 @@ import { Pl011 } from '../devices/pl011.js';
 import { Semihosting, SEMIHOSTING_HLT_IMM } from '../devices/semihosting.js';
 import { psciCall, PowerControl, affinity } from '../devices/psci.js';
 import { GicV3, GICD_SIZE, takeInterrupt, interruptTarget } from '../gic/gicv3.js';
+import { GicV2, GICV2_DIST_SIZE, GICV2_CPU_SIZE, GICV2_MAX_CPUS } from '../gic/gicv2.js';
 import { GenericTimer } from '../devices/timer.js';
 import { Pl031, RTC_DEFAULT_BASE } from '../devices/pl031.js';
 import { Prng, PRNG_STREAM_CHOSEN, PRNG_STREAM_VIRTIO_RNG } from '../devices/prng.js';
@@ -44,6 +45,8 @@ import type { WakeCause } from '../trace/events.js';
 export const RAM_BASE = 0x4000_0000;
 export const GICD_BASE = 0x0800_0000;
 export const GICR_BASE = 0x080a_0000;
+/** GICv2 CPU interface (QEMU virt, gic-version=2). */
+export const GICC_BASE = 0x0801_0000;
 export const GICR_STRIDE = 0x2_0000;
 export const UART0_BASE = 0x0900_0000;
 export const UART0_SPI = 1; // INTID 33
@@ -79,6 +82,9 @@ export interface MachineOptions {
   virtio?: VirtioSpec[];
   /** PSCI SYSTEM_RESET ends the run (status 0) instead of restarting the machine (QEMU's -no-reboot). */
   noReboot?: boolean;
+  /** 3 (default): GICv3 with redistributors and ICC_* registers; 2: GICv2 (at most 8 cores), as QEMU's
+   * virt with gic-version=2. */
+  gicVersion?: 2 | 3;
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
   stderr?: (bytes: Uint8Array) => void;
@@ -136,7 +142,7 @@ export class Machine {
   readonly monitor: GlobalMonitor;
   readonly cores: Cpu[] = [];
   readonly uart: Pl011;
-  readonly gic: GicV3;
+  readonly gic: GicV3 | GicV2;
   readonly timers: GenericTimer[] = [];
   readonly semihosting: Semihosting;
   readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr' | 'rtcBase' | 'rtcHost' | 'virtio'>>;
@@ -198,7 +204,10 @@ export class Machine {
       startEl: opts.startEl ?? 1,
       bootargs: opts.bootargs ?? '',
       noReboot: opts.noReboot ?? false,
+      gicVersion: opts.gicVersion ?? 3,
     };
+    if (this.opts.gicVersion !== 2 && this.opts.gicVersion !== 3) throw new RangeError('--gic-version must be 2 or 3');
+    if (this.opts.gicVersion === 2 && smp > GICV2_MAX_CPUS) throw new RangeError(`--smp ${smp}: a GICv2 serves at most ${GICV2_MAX_CPUS} cores`);
     if (!(this.opts.quantum >= 1)) throw new RangeError('--quantum must be at least 1');
     this.maxInsns = this.opts.maxInsns;
     const seed = opts.seed ?? 0;
@@ -251,9 +260,18 @@ export class Machine {
     };
 
     // GICv3: distributor, one redistributor per core, and each core's ICC_* interface.
-    this.gic = new GicV3(this.cores.map((c) => c.mpidr));
-    this.bus.map(GICD_BASE, GICD_SIZE, this.gic.distributor);
-    this.bus.map(GICR_BASE, this.gic.redistributorSize, this.gic.redistributors);
+    if (this.opts.gicVersion === 2) {
+      // GICv2: distributor and memory-mapped CPU interface; no ICC_* registers.
+      const g2 = new GicV2(smp);
+      this.gic = g2;
+      this.bus.map(GICD_BASE, GICV2_DIST_SIZE, g2.distributor);
+      this.bus.map(GICC_BASE, GICV2_CPU_SIZE, g2.cpuInterface);
+    } else {
+      const g3 = new GicV3(this.cores.map((c) => c.mpidr));
+      this.gic = g3;
+      this.bus.map(GICD_BASE, GICD_SIZE, g3.distributor);
+      this.bus.map(GICR_BASE, g3.redistributorSize, g3.redistributors);
+    }
     this.gic.onLineChange = (k) => this.interruptLinesChanged(this.cores[k]);
     this.gic.onUpdate = (k) => { this.touch(this.cores[k]); };
     this.uart.onIrq = (level) => this.gic.setSpi(32 + UART0_SPI, level);
@@ -289,6 +307,7 @@ export class Machine {
       ramBase: RAM_BASE, ramSize: this.ram.size,
       mpidrs: this.cores.map((c) => c.mpidr & 0xff_ffff),
       gicdBase: GICD_BASE, gicrBase: GICR_BASE, gicrStride: GICR_STRIDE,
+      gicVersion: this.opts.gicVersion, giccBase: GICC_BASE,
       uartBase: UART0_BASE, uartSpi: UART0_SPI,
       psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc',
       bootargs: this.opts.bootargs,

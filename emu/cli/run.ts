@@ -31,6 +31,7 @@ export const BUILTIN_IMAGES: Record<string, string> = {
 
 export interface RunOptions {
   clusters?: number;
+  gicVersion?: number;
   el2?: boolean;
   append?: string;
   image?: string;
@@ -68,6 +69,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .argument('[image]', `image to boot (default: ${DEFAULT_IMAGE} from the package)`)
     .option('--smp <n>', 'number of cores, 1 to 64', intOption(1, 64), 4)
     .option('--clusters <c>', 'clusters: MPIDR Aff1 = cluster, Aff0 = core in cluster (default: Aff0 = core % 16 as QEMU)', intOption(1, 64))
+    .option('--gic-version <v>', 'interrupt controller: 3 (GICv3, default) or 2 (GICv2, at most 8 cores), as QEMU virt\'s gic-version', intOption(2, 3))
     .option('--el2', 'start the boot core at EL2 with PSCI over SMC, as QEMU\'s virtualization=on')
     .option('--append <bootargs>', 'kernel command line, in the device tree\'s /chosen/bootargs')
     .option('--image <name>', 'run a built-in image (see --list-images)')
@@ -110,6 +112,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     if (root === undefined) throw new CliError(EXIT_USAGE, 'cannot find the package\'s firmware/images');
     imageArg = join(root, 'firmware', 'images', `${opts.image}.elf`);
   }
+  if (opts.gicVersion === 2 && opts.smp > 8) throw new CliError(EXIT_USAGE, `--smp ${opts.smp}: a GICv2 (--gic-version 2) serves at most 8 cores`);
   if (opts.clusters !== undefined && opts.clusters > opts.smp) throw new CliError(EXIT_USAGE, `--clusters ${opts.clusters} is more than --smp ${opts.smp}`);
   const loads = opts.load.map((spec) => {
     try { return { spec, ...parseLoadSpec(spec) }; } catch (e) {
@@ -143,6 +146,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.seed !== undefined) machineOpts.seed = opts.seed;
   if (opts.clusters !== undefined) machineOpts.clusters = opts.clusters;
   if (opts.el2) machineOpts.startEl = 2;
+  if (opts.gicVersion !== undefined) machineOpts.gicVersion = opts.gicVersion as 2 | 3;
   if (opts.append !== undefined) machineOpts.bootargs = opts.append;
   Object.assign(machineOpts, rtcOptions(opts), { virtio });
   if (opts.reboot === false) machineOpts.noReboot = true;

@@ -14,6 +14,7 @@ import { SysRegs, sysRegIss } from './sysregs.js';
 import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
+import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
 
@@ -118,7 +119,7 @@ export class Cpu {
   /** Every core of the machine, this one included (TLBI broadcast, SEV). */
   peers: Cpu[] = [];
   /** The GIC CPU interface and generic timer of this core, when the board has them. */
-  gicc: GicCpuInterface | null = null;
+  gicc: GicCpuInterface | GicV2Cpu | null = null;
   timer: GenericTimer | null = null;
   /** Instructions retired in the current run() call so far (for a precise virtual counter). */
   retiredInRun = 0;
@@ -271,9 +272,10 @@ export class Cpu {
   }
 
   /** An access to a physical address that is neither RAM nor a device: synchronous external abort. */
-  busError(vlo: number, vhi: number, acc: Access, pa: number): never {
-    this.env.fatal(this, `${acc === Access.Write ? 'write to' : acc === Access.Exec ? 'instruction fetch from' : 'read from'} unmapped physical address 0x${pa.toString(16)}`);
-    // External abort, not on translation table walk: FSC 0b010000.
+  busError(vlo: number, vhi: number, acc: Access, _pa: number): never {
+    // External abort, not on translation table walk: FSC 0b010000. ESR.EA (bit 9) is the
+    // IMPLEMENTATION DEFINED classification; 0 as QEMU gives for a decode error. ISV is 0, as QEMU
+    // gives for aborts taken to EL1.
     this.memAbort(vlo, vhi, acc, 0b010000);
   }
 
@@ -509,7 +511,11 @@ export class Cpu {
     const pa = this.translate(this.pcLo, this.pcHi, Access.Exec, 4) - (this.pcLo & 0xfff);
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize)) {
-      this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${this.vectorNote()}`); // the PC's PA, not its page's
+      // Nothing to execute there: a synchronous external abort (instruction abort, FSC 0b010000),
+      // unless the PC is already in this EL's vector table -- then the abort itself could not be
+      // delivered, and the run cannot continue.
+      const note = this.vectorNote();
+      if (note !== '') this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${note}`);
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
     }
     this.curPfn = off >>> PAGE_SHIFT;

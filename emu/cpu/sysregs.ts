@@ -128,10 +128,11 @@ defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, ro(0x411fd070));
 defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R[LO] = c.mpidr | 0; R[HI] = 0; } });
 defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
 // EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD implemented
-// (0, no half-precision arithmetic); GIC system registers (1).
+// (0, no half-precision arithmetic); GIC system registers (1) with a GICv3, none (0) with a GICv2
+// (as QEMU).
 defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   readOnly: true,
-  read: (c) => { R[LO] = 0x01000011 | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
+  read: (c) => { R[LO] = 0x00000011 | (c.gicc !== null && c.gicc.sysRegs ? 0x01000000 : 0) | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
 // As QEMU 7.2's cortex-a57 (0x10305106) but PMUVer 0, the PMU not being modelled: ARMv8.0 debug

@@ -108,6 +108,8 @@ function idReg(off: number, pidr0: number): number {
 
 /** Per-core state: the redistributor's SGIs and PPIs, and the CPU interface (ICC_* registers). */
 export class GicCpuInterface {
+  /** The ICC_* system registers exist (ID_AA64PFR0_EL1.GIC = 1). */
+  readonly sysRegs = true;
   // --- redistributor, INTIDs 0..31 (bit n = INTID n) ---
   group = 0;
   enable = 0;
@@ -734,7 +736,8 @@ function enter(c: Cpu, kind: number, target: number): boolean {
 
 function cpuif(c: Cpu): GicCpuInterface {
   const g = c.gicc;
-  if (g === null) { c.undefinedInstruction(); throw INSN_ABORTED; }
+  // no GIC, or a GICv2 (memory-mapped CPU interface only): the ICC_* registers are UNDEFINED (QEMU)
+  if (g === null || !(g instanceof GicCpuInterface)) { c.undefinedInstruction(); throw INSN_ABORTED; }
   return g;
 }
 

@@ -16,7 +16,7 @@
 // | `exc` | `seq` (when an instruction caused it), `kind` (`sync`/`irq`/`fiq`/`serror`), `from`, `to` (ELs), `esr`, `ec` (sync only), `elr`, `vec` | an exception taken |
 // | `eret` | `seq`, `from`, `to` (ELs), `pc` (return address) | an exception return |
 // | `ack` | `intid` | an interrupt acknowledged (ICC_IAR1_EL1/ICC_IAR0_EL1 read; 1023 spurious is not reported) |
-// | `sgi` | `targets` (core list), `intid`, `val` (the ICC_SGI1R_EL1 value) | an SGI sent; `core` is the sender |
+// | `sgi` | `targets` (core list), `intid`, `val` (the ICC_SGI1R_EL1 value; with `--gic-version 2` the GICD_SGIR value) | an SGI sent; `core` is the sender |
 // | `sleep` | `why` (`wfe`/`wfi`/`psci`/`off`) | the core stopped running |
 // | `wake` | `cause` (`event`/`monitor`/`irq`/`timer`/`psci`/`sev`), `by` (the core whose SEV, store or CPU_ON woke it, when known) | the core runs again |
 // | `excl` | `op` (`set`/`clear`/`fail`), `pa` (absent on a fail with the monitor open), `by` (for `clear`: the core whose store cleared it) | exclusive monitor |

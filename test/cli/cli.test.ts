@@ -163,11 +163,30 @@ describe('a64emu CLI (in process)', () => {
     expectOneLine(smp.err, /core 0 pc=0x40080004.*core 3 pc=0x0 powered off/);
   });
 
-  it('run: a jump to unmapped memory exits 123 with one line', async () => {
+  it('run: a jump to unmapped memory takes an instruction abort; exits 123 only when its vector is not RAM', async () => {
     const f = await elfFile('wild.elf', 'b #0x3c000000');
     const r = await cli('run', f);
     expect(r.status).toBe(123);
-    expectOneLine(r.err, /0x3c000000.*not RAM/);
+    expectOneLine(r.err, /fetch from 0x200, which is not RAM.*ESR_EL1=0x86000010.*from 0x3c000000.*VBAR_EL1=0x0/);
+    // with a vector table the abort is delivered and the program carries on in its handler
+    const g = await elfFile('wild2.elf', [
+      'adr x0, vec', 'msr vbar_el1, x0', 'isb', 'mov x2, #0xf0000000', 'ldr x1, [x2]', 'b .',
+      '.balign 2048', 'vec: .space 0x200', 'mrs x3, esr_el1', 'b .',
+    ].join('\n'));
+    const h = await cli('run', '--max-insns', '1000', g);
+    expect(h.status).toBe(124);
+    expectOneLine(h.err, /core 0 pc=0x40080a04 </);
+  });
+
+  it('run/dtb --gic-version: 2 or 3; a GICv2 board has at most 8 cores', async () => {
+    const f = await elfFile('g2.elf', 'b .');
+    for (const cmd of [['run', '--max-insns', '10', f], ['dtb', '-o', join(tmp, 'g2.dtb')]]) {
+      const r = await cli(cmd[0], '--gic-version', '2', '--smp', '9', ...cmd.slice(1));
+      expect(r.status).toBe(2);
+      expectOneLine(r.err, /--smp 9: a GICv2 .*at most 8 cores/);
+      expect((await cli(cmd[0], '--gic-version', '4', ...cmd.slice(1))).status).toBe(2);
+      expect((await cli(cmd[0], '--gic-version', '2', '--smp', '8', ...cmd.slice(1))).status).toBe(cmd[0] === 'run' ? 124 : 0);
+    }
   });
 
   it('run: WFI with nothing to wake the core exits 125 (deadlock)', async () => {
