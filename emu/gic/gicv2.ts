@@ -41,7 +41,7 @@
 //   non-secure alias behaviour of security extensions (there are none).
 
 import type { MmioDevice } from '../mem/bus.js';
-import { DEFAULT_NUM_IRQS, INTID_SPURIOUS, type GicStats } from './gicv3.js';
+import { DEFAULT_NUM_IRQS, INTID_SPURIOUS, writeSpiBitmap, type GicStats } from './gicv3.js';
 
 export const GICV2_DIST_SIZE = 0x1_0000;
 export const GICV2_CPU_SIZE = 0x1_0000;
@@ -428,17 +428,7 @@ export class GicV2 {
         this.updateCore(k);
         return;
       }
-      switch (off & ~0x7f) {
-        case 0x080: this.group[n] = v; break;
-        case 0x100: this.enable[n] |= v; break;
-        case 0x180: this.enable[n] &= ~v; break;
-        case 0x200: this.pend[n] |= v; break;
-        case 0x280: this.pend[n] &= ~v; break;
-        case 0x300: this.active[n] |= v; break;
-        case 0x380: this.active[n] &= ~v; break;
-        default: return;
-      }
-      this.updateAll();
+      if (writeSpiBitmap(this, off & ~0x7f, n, v)) this.updateAll();
       return;
     }
     if ((off >= 0x400 && off < 0x800) || (off >= 0x820 && off < 0xc00) || (off >= 0xf10 && off < 0xf30)) {

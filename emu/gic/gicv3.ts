@@ -214,6 +214,26 @@ export interface GicOptions {
   numIrqs?: number;
 }
 
+/** The distributor's per-SPI bitmaps, one word per 32 INTIDs (word 0, the SGIs and PPIs, is banked
+ * per core elsewhere). */
+export interface SpiBitmaps { group: Int32Array; enable: Int32Array; pend: Int32Array; active: Int32Array }
+
+/** A write of v to word n (n >= 1) of the GICD_IGROUPR, ISENABLER, ICENABLER, ISPENDR, ICPENDR,
+ * ISACTIVER or ICACTIVER block at `block` (0x080 ... 0x380): the same in GICv2 and GICv3. Returns
+ * false for any other block (nothing written). */
+export function writeSpiBitmap(g: SpiBitmaps, block: number, n: number, v: number): boolean {
+  switch (block) {
+    case 0x080: g.group[n] = v; return true;
+    case 0x100: g.enable[n] |= v; return true;
+    case 0x180: g.enable[n] &= ~v; return true;
+    case 0x200: g.pend[n] |= v; return true;
+    case 0x280: g.pend[n] &= ~v; return true;
+    case 0x300: g.active[n] |= v; return true;
+    case 0x380: g.active[n] &= ~v; return true;
+    default: return false;
+  }
+}
+
 export class GicV3 {
   readonly numIrqs: number;
   readonly cpus: GicCpuInterface[];
@@ -594,17 +614,7 @@ export class GicV3 {
     if (off < 0x400) {
       const n = (off & 0x7f) >>> 2;
       if (n === 0 || n >= this.words) return;
-      switch (off & ~0x7f) {
-        case 0x080: this.group[n] = v; break;
-        case 0x100: this.enable[n] |= v; break;
-        case 0x180: this.enable[n] &= ~v; break;
-        case 0x200: this.pend[n] |= v; break;
-        case 0x280: this.pend[n] &= ~v; break;
-        case 0x300: this.active[n] |= v; break;
-        case 0x380: this.active[n] &= ~v; break;
-        default: return;
-      }
-      this.updateAll();
+      if (writeSpiBitmap(this, off & ~0x7f, n, v)) this.updateAll();
       return;
     }
     if (off < 0x800) {
