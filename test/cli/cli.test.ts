@@ -11,6 +11,7 @@ import { main } from '../../emu/cli/main.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { buildElf, words } from '../loader/elfwriter.js';
 import { cliIn } from './run-cli.js';
+import { ECHO_UNTIL_Q } from './echo-guest.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const TEXT = 0x4008_0000;
@@ -311,22 +312,7 @@ describe('a64emu binary (spawned)', () => {
   });
 
   it('feeds standard input to the PL011 receive line without blocking the run', async () => {
-    // Polls UARTFR.RXFE, echoes each byte until 'q', then exits through semihosting with status 5.
-    const f = await elfFile('echo.elf', `
-        movz x0, #0x0900, lsl #16
-      loop:
-        ldr w1, [x0, #0x18]
-        tbnz w1, #4, loop
-        ldr w2, [x0]
-        str w2, [x0]
-        cmp w2, #0x71
-        b.ne loop
-        adr x1, block
-        mov w0, #0x18
-        hlt #0xf000
-      block:
-        .quad 0x20026
-        .quad 5`);
+    const f = await elfFile('echo.elf', ECHO_UNTIL_Q); // echo-guest.ts
     const r = spawnSync(process.execPath, [BIN, 'run', '--smp', '1', '--max-insns', '2G', f], { encoding: 'utf8', input: 'hello q', timeout: 60_000 });
     expect(r.stdout).toBe('hello q');
     expect(r.status).toBe(5);

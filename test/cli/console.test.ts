@@ -11,29 +11,16 @@ import { ConsoleEscape, ESCAPE_CHAR } from '../../emu/cli/console.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { buildElf, words } from '../loader/elfwriter.js';
 import { oraclesRequired } from '../oracle-env.js';
+import { ECHO_UNTIL_Q } from './echo-guest.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'dist/emu/cli/main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'a64emu-console-'));
 const TEXT = 0x4008_0000;
 
-/** Echoes every byte received on the PL011 until 'q', then exits through semihosting with status 5. */
+/** The echo guest (echo-guest.ts) as an ELF file. */
 async function echoElf(): Promise<string> {
-  const code = words(await assembleWords(`
-      movz x0, #0x0900, lsl #16
-    loop:
-      ldr w1, [x0, #0x18]
-      tbnz w1, #4, loop
-      ldr w2, [x0]
-      str w2, [x0]
-      cmp w2, #0x71
-      b.ne loop
-      adr x1, block
-      mov w0, #0x18
-      hlt #0xf000
-    block:
-      .quad 0x20026
-      .quad 5`, TEXT));
+  const code = words(await assembleWords(ECHO_UNTIL_Q, TEXT));
   const { bytes } = buildElf({ entry: TEXT, segments: [{ paddr: TEXT, data: code, flags: 5 }], symbols: [] });
   const f = join(tmp, 'echo.elf');
   writeFileSync(f, bytes);
