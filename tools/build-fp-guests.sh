@@ -79,20 +79,13 @@ COMMON_CFLAGS=(
     -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
     -DCRT_ENABLE_FP -I "$RT_DIR"
 )
-COMMON_LDFLAGS=(
-    -nostdlib -static
-    -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-T,"$LDSCRIPT"
-)
-CLANG_INC=$(clang -print-resource-dir)/include
-GCC_INC=$(aarch64-linux-gnu-gcc -print-file-name=include)
-CLANG=(clang --target=aarch64-none-elf -isystem "$CLANG_INC")
-GCC=(aarch64-linux-gnu-gcc -isystem "$GCC_INC" -fno-tree-loop-distribute-patterns -mno-outline-atomics)
+baremetal_toolchains
 
 build_one() { # prog variant outdir
     local p=$1 v=$2 out=$3 tc=${2%-*} opt=${2#*-}
     local obj=$WORK/$p-$v cc ld
     mkdir -p "$obj"
-    if [ "$tc" = clang ]; then cc=("${CLANG[@]}"); ld=(-fuse-ld=lld); else cc=("${GCC[@]}"); ld=(-no-pie); fi
+    if [ "$tc" = clang ]; then cc=("${CLANG[@]}"); ld=("${CLANG_LD[@]}"); else cc=("${GCC[@]}"); ld=("${GCC_LD[@]}"); fi
     # The runtime stays general-regs-only, so that its exception report works even when FP/SIMD
     # does not.
     "${cc[@]}" "${COMMON_CFLAGS[@]}" -mgeneral-regs-only "-$opt" -c "$RT_DIR/crt0.S" -o "$obj/crt0.o"

@@ -96,22 +96,7 @@ COMMON_CFLAGS=(
     -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
     -I "$RT_DIR"
 )
-COMMON_LDFLAGS=(
-    -nostdlib -static
-    -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-T,"$LDSCRIPT"
-)
-# -nostdinc drops the compiler's own headers too; put back only those
-# (stdarg.h, stddef.h, stdint.h are freestanding and safe).
-CLANG_INC=$(clang -print-resource-dir)/include
-GCC_INC=$(aarch64-linux-gnu-gcc -print-file-name=include)
-
-CLANG=(clang --target=aarch64-none-elf -isystem "$CLANG_INC")
-CLANG_LD=(-fuse-ld=lld)
-# gcc at -O2 turns byte loops into memset/memcpy calls: libmini's own memset
-# would then call itself.  -fno-tree-loop-distribute-patterns stops that.
-GCC=(aarch64-linux-gnu-gcc -isystem "$GCC_INC" -fno-tree-loop-distribute-patterns
-     -mno-outline-atomics)
-GCC_LD=(-no-pie)
+baremetal_toolchains
 
 build_one() { # prog toolchain opt(O0|O2) outdir
     local p=$1 tc=$2 opt=$3 out=$4

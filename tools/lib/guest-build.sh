@@ -22,3 +22,22 @@ guest_build_setup() {
         *) echo "usage: $script [--check|--qemu|--capture]" >&2; exit 2 ;;
     esac
 }
+
+# The bare-metal C toolchains of test/guests and test/fp-guests (after LDSCRIPT is set): the link flags,
+# clang and gcc with only their own freestanding headers (-nostdinc drops those too; stdarg.h,
+# stddef.h, stdint.h and arm_neon.h are safe), and each one's linker flags. gcc at -O2 turns byte loops
+# into memset/memcpy calls, and libmini's own memset would then call itself:
+# -fno-tree-loop-distribute-patterns stops that.
+baremetal_toolchains() {
+    COMMON_LDFLAGS=(
+        -nostdlib -static
+        -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-T,"$LDSCRIPT"
+    )
+    CLANG_INC=$(clang -print-resource-dir)/include
+    GCC_INC=$(aarch64-linux-gnu-gcc -print-file-name=include)
+    CLANG=(clang --target=aarch64-none-elf -isystem "$CLANG_INC")
+    CLANG_LD=(-fuse-ld=lld)
+    GCC=(aarch64-linux-gnu-gcc -isystem "$GCC_INC" -fno-tree-loop-distribute-patterns
+         -mno-outline-atomics)
+    GCC_LD=(-no-pie)
+}
