@@ -27,6 +27,28 @@ export const XZR = 31;
 export const enum Sleep { Running = 0, WFE = 1, WFI = 2, Off = 3, Halted = 4 }
 export const SP = 32;
 
+/** Why a core must run the checked loop (cpu.slow, a bit per feature) instead of the fast loop or
+ * translated code. 0 means nothing observes single instructions: the fast path runs. */
+export const enum Slow { Trace = 1, Debug = 2, Pmu = 4, Gdb = 8, MemModel = 16 }
+
+/** A per-instruction observer, called by the checked loop (self-hosted debug, PMU events, gdb, the
+ * memory model). Registered with Cpu.addHook, which also sets the feature's Slow bit. */
+export interface InsnHook {
+  /** Before the instruction at the PC executes. To take a debug exception, enter it and throw
+   * INSN_ABORTED (the instruction does not execute). Return true to leave run() before it, with the PC
+   * at it and it not counted (a gdb stop). */
+  before(c: Cpu, insn: Insn): boolean;
+  /** After the instruction retired (c.flow tells how it left; the PC is not yet advanced for
+   * Flow.Next). Not called for an instruction that took a synchronous exception part-way. */
+  after(c: Cpu, insn: Insn): void;
+}
+
+/** A data-access observer, called for every data access after translation (so MMU faults come first)
+ * and before memory is touched (watchpoints). Registered with Cpu.addDataHook. */
+export interface DataHook {
+  access(c: Cpu, vlo: number, vhi: number, acc: Access, size: number, pa: number): void;
+}
+
 /** How the inner loop left an instruction. */
 export const enum Flow { Next = 0, Jump = 1, Exit = 2 }
 
@@ -133,6 +155,11 @@ export class Cpu {
   halt = false;
   /** The trace event stream, or null (tracing off: the untraced loop runs). Set with setTracer(). */
   tracer: Tracer | null = null;
+  /** Slow bits: while any is set, run() uses the checked loop (innerChecked). */
+  slow = 0;
+  /** Per-instruction observers of the checked loop, and data-access observers (see addHook). */
+  hooks: InsnHook[] = [];
+  dataHooks: DataHook[] = [];
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -249,10 +276,20 @@ export class Cpu {
   translate(vlo: number, vhi: number, acc: Access, size: number): number {
     // SCTLR_EL1.A: every unaligned data access faults, before translation (AArch64.CheckAlignment).
     if (this.alignCheck && (vlo & (size - 1)) !== 0 && acc !== Access.Exec) this.memAbort(vlo, vhi, acc, 0b100001);
-    if (this.mmuOn) return this.sys.mmu.translate(this, vlo, vhi, acc + this.unpriv, size);
-    // MMU off: flat mapping; the PA range is 44 bits (ID_AA64MMFR0_EL1.PARange = 4).
-    if ((vhi >>> 12) !== 0) this.abortAddressSize(vlo, vhi, acc);
-    return (vhi >>> 0) * 4294967296 + (vlo >>> 0);
+    let pa: number;
+    if (this.mmuOn) pa = this.sys.mmu.translate(this, vlo, vhi, acc + this.unpriv, size);
+    else {
+      // MMU off: flat mapping; the PA range is 44 bits (ID_AA64MMFR0_EL1.PARange = 4).
+      if ((vhi >>> 12) !== 0) this.abortAddressSize(vlo, vhi, acc);
+      pa = (vhi >>> 0) * 4294967296 + (vlo >>> 0);
+    }
+    if (this.dataHooks.length !== 0 && acc !== Access.Exec) this.callDataHooks(vlo, vhi, acc + this.unpriv, size, pa);
+    return pa;
+  }
+
+  private callDataHooks(vlo: number, vhi: number, acc: Access, size: number, pa: number): void {
+    const h = this.dataHooks;
+    for (let k = 0; k < h.length; k++) h[k].access(this, vlo, vhi, acc, size, pa);
   }
 
   private abortAddressSize(vlo: number, vhi: number, acc: Access): never {
@@ -558,8 +595,8 @@ export class Cpu {
     while (this.retiredInRun < budget && this.sleep === 0 && !this.halt) {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
       if (this.irqPending && !this.env.takeInterrupt(this)) this.irqPending = false;
-      if (this.tracer === null) this.inner(budget);
-      else this.innerTraced(budget);
+      if (this.slow === 0) this.inner(budget);
+      else this.innerChecked(budget);
     }
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;
@@ -602,21 +639,50 @@ export class Cpu {
     }
   }
 
-  // ---------------------------------------------------------------- tracing
+  // ---------------------------------------------------------------- observers
 
-  /** Turn tracing on (a Tracer) or off (null). While on, run() uses innerTraced() and every data
+  /** Turn tracing on (a Tracer) or off (null). While on, run() uses innerChecked() and every data
    * access reports itself; the untraced loop is untouched. */
   setTracer(t: Tracer | null): void {
     this.tracer = t;
+    this.setSlow(Slow.Trace, t !== null);
   }
 
-  /** The inner loop with tracing: as inner(), plus the tracer's begin/end around every instruction
-   * (the registers it may have written, the exclusive monitor and sleep state). */
-  // This loop mirrors inner() on purpose: the untraced loop stays free of any tracing test.
-  private innerTraced(budget: number): void {
-    const t = this.tracer!;
+  /** Set or clear one reason for the checked loop. A handler may call this mid-block: the loop it
+   * runs in re-reads the choice at the next block boundary (set flow = Exit to get there at once). */
+  setSlow(bit: Slow, on: boolean): void {
+    this.slow = on ? this.slow | bit : this.slow & ~bit;
+  }
+
+  /** Register an instruction observer for feature `bit` (its Slow bit is set while it has hooks). */
+  addHook(h: InsnHook, bit: Slow): void {
+    if (!this.hooks.includes(h)) this.hooks = [...this.hooks, h];
+    this.setSlow(bit, true);
+  }
+
+  /** Remove an observer; clear its feature's Slow bit when the feature needs the loop no longer. */
+  removeHook(h: InsnHook, bit: Slow, stillNeeded = false): void {
+    this.hooks = this.hooks.filter((x) => x !== h);
+    if (!stillNeeded) this.setSlow(bit, false);
+  }
+
+  addDataHook(h: DataHook): void {
+    if (!this.dataHooks.includes(h)) this.dataHooks = [...this.dataHooks, h];
+  }
+
+  removeDataHook(h: DataHook): void {
+    this.dataHooks = this.dataHooks.filter((x) => x !== h);
+  }
+
+  /** The checked loop: as inner(), plus the instruction observers (hooks) and, when tracing, the
+   * tracer's begin/end around every instruction (the registers it may have written, the exclusive
+   * monitor and sleep state). */
+  // This loop mirrors inner() on purpose: the fast loop stays free of any per-instruction test.
+  private innerChecked(budget: number): void {
+    const t = this.tracer;
+    const hooks = this.hooks;
     let exclPa0 = -1, fails0 = 0;
-    t.enterBlock(this);
+    if (t !== null) t.enterBlock(this);
     try {
       while (this.retiredInRun < budget) {
         let insn: Insn | undefined;
@@ -628,16 +694,21 @@ export class Cpu {
         } else {
           insn = this.fetchSlow();
         }
-        exclPa0 = this.exclPa; fails0 = this.exclFailures;
+        let stop = false;
+        for (let k = 0; k < hooks.length; k++) if (hooks[k].before(this, insn)) stop = true;
+        if (stop) { this.halt = true; break; }
         const sleep0 = this.sleep;
-        t.begin(this, insn);
+        if (t !== null) { exclPa0 = this.exclPa; fails0 = this.exclFailures; t.begin(this, insn); }
         insn.exec(this, insn);
         this.retiredInRun++;
-        t.end(this, exclPa0, fails0, false);
-        if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.trace as CodeInfo).isWfx) {
-          t.sleep(this.id, this.sleep === Sleep.WFE ? 'wfe' : 'wfi', this.el); // PSCI sleeps are reported by the board
+        if (t !== null) {
+          t.end(this, exclPa0, fails0, false);
+          if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.trace as CodeInfo).isWfx) {
+            t.sleep(this.id, this.sleep === Sleep.WFE ? 'wfe' : 'wfi', this.el); // PSCI sleeps are reported by the board
+          }
+          t.cur = null;
         }
-        t.cur = null;
+        for (let k = 0; k < hooks.length; k++) hooks[k].after(this, insn);
         const f = this.flow;
         if (f === Flow.Next) {
           const l = (this.pcLo + 4) | 0;
@@ -653,7 +724,7 @@ export class Cpu {
       this.flow = Flow.Next;
       this.unpriv = 0;
       this.retiredInRun++;
-      if (t.cur === this) { t.end(this, exclPa0, fails0, true); t.cur = null; }
+      if (t !== null && t.cur === this) { t.end(this, exclPa0, fails0, true); t.cur = null; }
     }
   }
 }
