@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
-for script in tools/build-test-programs.sh tools/build-kernel-images.sh tools/build-machine-guests.sh tools/build-fp-guests.sh; do
+for script in tools/build-test-programs.sh tools/build-kernel-images.sh tools/build-machine-guests.sh tools/build-fp-guests.sh tools/build-bench-guests.sh; do
   if [ -x "$script" ] || [ -f "$script" ]; then
     bash "$script" "$@" || status=1
   fi

@@ -349,5 +349,9 @@ function statsText(m: Machine, instructions: number, seconds: number): string {
   for (const c of m.cores) {
     s += `a64emu: stats: ${String(c.id).padStart(4)}  ${String(c.icount).padStart(12)}  ${String(g.sgisSent[c.id]).padStart(9)}  ${String(g.sgisReceived[c.id]).padStart(13)}  ${String(m.stats.exceptions[c.id]).padStart(10)}  ${String(c.wfeSleeps).padStart(10)}  ${String(c.exclFailures).padStart(13)}\n`;
   }
+  // The process's peak resident memory (maxRSS is in KiB), and what translated code holds.
+  s += `a64emu: stats: peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`;
+  const ts = (m as { translationStats?: () => { blocks: number; bytes: number } }).translationStats?.();
+  s += ts === undefined ? '\n' : `, translation cache ${ts.blocks} blocks, ${(ts.bytes / 1024).toFixed(0)} KiB\n`;
   return s;
 }
