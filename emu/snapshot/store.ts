@@ -98,8 +98,7 @@ export class SnapshotStore {
     const s = new Snapshot(++this.seq, StateCapture.take(m, prev?.state ?? null), m.instructions, m.time);
     this.list.push(s);
     this.stateBytes += s.state.bytes;
-    const f = m.ram.codePages;
-    for (let p = 0; p < f.length; p++) f[p] |= PAGE_SAVE;
+    this.markAll(true);
     this.enforceBudget();
     return s;
   }
@@ -121,7 +120,7 @@ export class SnapshotStore {
     this.list.length = at + 1;
     // Decoded code (and anything else on onCodeWrite, a translator) for the pages put back.
     for (const pfn of written) if ((f[pfn] & ~PAGE_SAVE) !== 0) ram.onCodeWrite(pfn << PAGE_SHIFT, PAGE);
-    for (let p = 0; p < f.length; p++) f[p] |= PAGE_SAVE;
+    this.markAll(true);
     s.state.restore();
     // A core's fetch cache points at a decoded page; keep it if the code cache still holds that page.
     for (const c of m.cores) if (c.curPage !== null && m.code.cached(c.curPfn) !== c.curPage) c.resetFetch();
@@ -153,8 +152,7 @@ export class SnapshotStore {
     for (const s of [...this.list]) { s.valid = false; s.pages.clear(); }
     this.list.length = 0;
     this.pageBytes = 0; this.stateBytes = 0;
-    const f = this.machine.ram.codePages;
-    for (let p = 0; p < f.length; p++) f[p] &= ~PAGE_SAVE;
+    this.markAll(false);
     this.machine.ram.onSave = null;
     this.disposed = true;
   }
@@ -168,6 +166,15 @@ export class SnapshotStore {
     s.pages.set(pfn, this.machine.ram.u8.slice(off, end));
     this.pageBytes += PAGE;
     if (this.bytes > this.budgetBytes) this.enforceBudget();
+  }
+
+  /** Set or clear PAGE_SAVE on every page, four page flags at a time. */
+  private markAll(on: boolean): void {
+    const f = this.machine.ram.codePages;
+    const n4 = f.length >>> 2, w = new Uint32Array(f.buffer, f.byteOffset, n4);
+    const bits = PAGE_SAVE * 0x01010101;
+    if (on) { for (let k = 0; k < n4; k++) w[k] |= bits; for (let p = n4 << 2; p < f.length; p++) f[p] |= PAGE_SAVE; }
+    else { for (let k = 0; k < n4; k++) w[k] &= ~bits; for (let p = n4 << 2; p < f.length; p++) f[p] &= ~PAGE_SAVE; }
   }
 
   private enforceBudget(): void {
