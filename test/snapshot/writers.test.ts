@@ -19,7 +19,7 @@ const ramHash = (m: Machine) => createHash('sha1').update(m.ram.u8).digest('hex'
 
 /** take(), act, check something changed, restore(), check RAM is back. */
 function undone(m: Machine, act: () => void): void {
-  const store = new SnapshotStore(m);
+  const store = new SnapshotStore(m, { verify: true });
   const before = ramHash(m);
   const s = store.take();
   act();
@@ -103,5 +103,13 @@ describe('every RAM writer saves the page before it changes', () => {
     undone(m, () => g.writeU64(at + 8, 0x1122334455667788n));
     undone(m, () => g.writeBytes(at + 0xffe, Uint8Array.of(9, 9, 9, 9)));
     undone(m, () => g.placeCode([0xd503201f]));
+  });
+
+  it('the verify option names a write that did not call Ram.touch() first', () => {
+    const m = new Machine({ smp: 1, ramMiB: 16, stdout: () => {}, stderr: () => {} });
+    const store = new SnapshotStore(m, { verify: true });
+    const s = store.take();
+    m.ram.u8[0x12345] = 1; // behind the store's back
+    expect(() => store.restore(s)).toThrow(/RAM at 0x40012345 \(page 18\) differs after the restore/);
   });
 });
