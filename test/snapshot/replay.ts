@@ -16,6 +16,8 @@ export interface Rig {
   between?: (round: number) => void;
   /** More state to compare (a disk's contents). */
   extra?: () => string;
+  /** Trace events so far, one line each (host side: truncated by the test when it goes back). */
+  trace?: string[];
 }
 
 export function bootImage(path: string, opts: MachineOptions = {}, extra?: (m: Machine) => void): Rig {
@@ -35,7 +37,7 @@ export function fingerprint(r: Rig): Record<string, string> {
   const m = r.m;
   const hash = (x: Uint8Array | string) => createHash('sha1').update(x).digest('hex');
   const fp: Record<string, string> = {
-    ram: hash(m.ram.u8), out: hash(Buffer.from(r.out)), extra: hash(r.extra?.() ?? ''),
+    ram: hash(m.ram.u8), out: hash(Buffer.from(r.out)), extra: hash(r.extra?.() ?? ''), trace: hash((r.trace ?? []).join('\n')),
     counts: JSON.stringify([m.instructions, m.time, m.result]),
   };
   for (const c of m.cores) {
@@ -68,6 +70,8 @@ export interface ReplayOptions {
   limit?: number; every: number; backEvery: number; budgetBytes?: number; maxRestores?: number;
   /** Compare the machine right after each restore with its fingerprint at take() (default true). */
   checkEach?: boolean;
+  /** No snapshots before this round (default 0). */
+  from?: number;
   /** Tests that the check can fail: called with the store once it exists. */
   sabotage?: (store: SnapshotStore) => void;
 }
@@ -82,7 +86,7 @@ export function replay(make: () => Rig, opts: ReplayOptions): ReplayResult {
   const store = new SnapshotStore(r.m, { budgetBytes: opts.budgetBytes });
   opts.sabotage?.(store);
   const checkEach = opts.checkEach ?? true;
-  const meta = new Map<Snapshot, { round: number; out: number; fp: Record<string, string> }>();
+  const meta = new Map<Snapshot, { round: number; out: number; trace: number; fp: Record<string, string> }>();
   let takes = 0, restores = 0, pick = 0;
   const maxRestores = opts.maxRestores ?? 20;
   let round = 0;
@@ -90,12 +94,12 @@ export function replay(make: () => Rig, opts: ReplayOptions): ReplayResult {
   for (;;) {
     round = runTo(r, limit, round, (rd) => {
       const newest = store.newest();
-      if (rd % opts.every === 0 && (newest === undefined || meta.get(newest)!.round !== rd)) {
+      if (rd % opts.every === 0 && rd >= (opts.from ?? 0) && (newest === undefined || meta.get(newest)!.round !== rd)) {
         const s = store.take();
         takes++;
-        meta.set(s, { round: rd, out: r.out.length, fp: checkEach ? fingerprint(r) : {} });
+        meta.set(s, { round: rd, out: r.out.length, trace: r.trace?.length ?? 0, fp: checkEach ? fingerprint(r) : {} });
       }
-      return rd % opts.backEvery === opts.backEvery - 1 && !backDone.has(rd) && restores < maxRestores;
+      return rd % opts.backEvery === opts.backEvery - 1 && store.newest() !== undefined && !backDone.has(rd) && restores < maxRestores;
     });
     if (r.m.stopped || r.m.instructions >= limit) {
       // One more trip back from the very end, then on to the end again.
@@ -108,6 +112,7 @@ export function replay(make: () => Rig, opts: ReplayOptions): ReplayResult {
     store.restore(s);
     restores++;
     r.out.length = info.out;
+    if (r.trace !== undefined) r.trace.length = info.trace;
     const now = checkEach ? fingerprint(r) : {};
     const diff = Object.keys(now).filter((k) => now[k] !== info.fp[k]);
     if (diff.length > 0) throw new Error(`after restoring snapshot ${s.seq} (round ${info.round}) the machine differs from when it was taken: ${diff.join(', ')}`);
