@@ -18,6 +18,7 @@ import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
 import { SelfHostedDebug } from './debug/debug.js';
+import { Pmu } from './pmu/pmu.js';
 
 // The SIMD&FP register views (Cpu.vb/vh/vw/vs/vd) share one buffer in host byte order; lanes are
 // little-endian only on a little-endian host (every platform Node runs on today).
@@ -126,6 +127,8 @@ export class Cpu {
   // --- system registers, monitors, events ---
   /** Self-hosted debug (made before sys, whose reset resets it). */
   readonly debug = new SelfHostedDebug();
+  /** PMUv3 (made before sys, whose reset resets it). */
+  readonly pmu = new Pmu();
   readonly sys: SysRegs;
   /** Local exclusive monitor: physical address and size of the last LDXR, -1 when open. */
   exclPa = -1;
@@ -610,6 +613,7 @@ export class Cpu {
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;
     this.icount += n;
+    this.retiredInRun = 0; // icount + retiredInRun is the retired count at any time (the PMU reads it)
     return n;
   }
 

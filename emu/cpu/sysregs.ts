@@ -7,6 +7,7 @@
 import type { Cpu } from './cpu.js';
 import { R, LO, HI } from './int64.js';
 import { Mmu } from './mmu.js';
+import { definePmuRegs } from './pmu/pmu.js';
 
 /** ISS of a trapped MSR, MRS or system instruction (EC 0x18): op0, op2, op1, CRn, Rt, CRm, direction. */
 export function sysRegIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
@@ -135,10 +136,10 @@ defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   read: (c) => { R[LO] = 0x00000011 | (c.gicc !== null && c.gicc.sysRegs ? 0x01000000 : 0) | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
-// As QEMU 7.2's cortex-a57 (0x10305106) but PMUVer 0, the PMU not being modelled: ARMv8.0 debug
-// (DebugVer 6), 6 breakpoints (BRPs 5) of which 2 context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3),
-// no trace. The registers for that many exist below (as storage: debug events are not generated).
-defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305006));
+// As QEMU 7.2's cortex-a57: ARMv8.0 debug (DebugVer 6), 6 breakpoints (BRPs 5) of which 2
+// context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3), PMUv3 (PMUVer 1, pmu/pmu.ts), no trace. The
+// debug registers for that many exist below; breakpoints, watchpoints and step are debug/debug.ts.
+defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305106));
 defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
 defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
@@ -255,6 +256,9 @@ defineSysReg('VBAR_EL2', [3, 4, 12, 0, 0], 2);
 defineSysReg('VPIDR_EL2', [3, 4, 0, 0, 0], 2, { reset: [0x411fd070, 0] });
 defineSysReg('VMPIDR_EL2', [3, 4, 0, 0, 5], 2);
 
+// PMUv3: PMCR_EL0, the counters and their controls (pmu/pmu.ts).
+definePmuRegs();
+
 const SCTLR_EL1 = slotOf.get(sysKey(3, 0, 1, 0, 0))!;
 const TTBR0_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 0))!;
 const TTBR1_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 1))!;
@@ -296,6 +300,7 @@ export class SysRegs {
     }
     this.mmu?.reset(); // undefined only while the constructor runs
     c.debug.reset(c);
+    c.pmu.reset(c);
   }
 
   store(slot: number, lo: number, hi: number): void {
@@ -431,11 +436,13 @@ export class SysRegs {
   onExceptionEntry(c: Cpu, target: number, kind: number, fromEl: number): void {
     if (target !== fromEl) this.onElChange(c);
     c.debug.exceptionBoundary(c);
+    c.pmu.exceptionTaken(c, kind);
     this.hooks.exceptionEntry(c, target, kind, fromEl);
   }
   onExceptionReturn(c: Cpu, fromEl: number, toEl: number): void {
     if (toEl !== fromEl) this.onElChange(c);
     c.debug.exceptionBoundary(c);
+    c.pmu.exceptionReturn(c);
     this.hooks.exceptionReturn(c, fromEl, toEl);
   }
   private onElChange(c: Cpu): void {
