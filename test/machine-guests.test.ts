@@ -46,6 +46,8 @@ const SEEDED: { name: string; smp: number; seed: number; quantum?: number }[] = 
   { name: 'psci', smp: 4, seed: 17, quantum: 10 },
   { name: 'virtio', smp: 1, seed: 19, quantum: 7 },
   { name: 'gicv2', smp: 4, seed: 19, quantum: 23 },
+  { name: 'debug', smp: 1, seed: 29, quantum: 5 },
+  { name: 'pmu', smp: 1, seed: 31, quantum: 3 },
 ];
 
 /** A program's devices beyond the board's, on fresh disk images (keep in step with
