@@ -91,6 +91,25 @@ describe('breakpoints', () => {
     expect(elr(c)).toBe(CODE + 8);
   });
 
+  it('MDCR_EL2.TDE routes to EL2: from EL1 a lower EL, so no KDE needed and PSTATE.D does not mask (EC 0x30)', async () => {
+    const c = await setup(prog);
+    c.hasEl2 = true;
+    await armed(c);
+    msr(c, 'MDSCR_EL1', MDE);
+    msr(c, 'DAIF', 0x200);
+    c.el = 2;
+    msr(c, 'VBAR_EL2', VBAR + 0x1000);
+    msr(c, 'MDCR_EL2', 1 << 8);
+    c.el = 1;
+    c.debug.update(c);
+    c.run(3);
+    expect(c.el).toBe(2);
+    expect(pc(c)).toBe(BigInt(VBAR + 0x1000 + 0x400));
+    c.el = 2;
+    expect(Number(mrs(c, 'ESR_EL2')) >>> 26).toBe(0x30);
+    expect(Number(mrs(c, 'ELR_EL2'))).toBe(CODE + 8);
+  });
+
   it('context ID: unlinked on a context-aware breakpoint (4, 5) only, and linked to an address', async () => {
     const c = await setup(prog);
     await armed(c, 0);
