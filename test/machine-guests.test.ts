@@ -1,6 +1,7 @@
 // Machine guests (test/machine-guests): multi-core programs for the board -- a spinlock with
 // LDAXR/STXR and WFE, SGIs (target list, broadcast, other cluster), the EL1 timers, EL0 system calls and
-// traps, page tables with faults and TLBI, PSCI, and the PL031 RTC with virtio-blk and virtio-rng. Each committed image must print exactly what QEMU
+// traps, page tables with faults and TLBI, PSCI, the PL031 RTC with virtio-blk and virtio-rng,
+// breakpoints, watchpoints and software step, and the PMU. Each committed image must print exactly what QEMU
 // printed for it at each -smp (expected/NAME-smpN.txt, captured with the reference command) and exit
 // with the same status (0); where QEMU is installed, a live QEMU run of every (image, -smp) is compared
 // with ours too.
