@@ -175,6 +175,35 @@ describe('PMU events', () => {
     expect(pc(c)).toBe(BigInt(CODE + 30 * 4));
   });
 
+  it('a chained pair counts instructions as 64 bits; the odd counter\'s overflow interrupt comes at the exact instruction', async () => {
+    const { c, irqs } = await setup(Array(40).fill('nop').join('; '));
+    msr(c, 'PMEVTYPER0_EL0', 0x08);
+    msr(c, 'PMEVTYPER1_EL0', 0x1e); // CHAIN
+    msr(c, 'PMEVCNTR0_EL0', 0xfffffffa);
+    msr(c, 'PMEVCNTR1_EL0', 0xffffffff);
+    msr(c, 'PMCNTENSET_EL0', 0b11);
+    msr(c, 'PMINTENSET_EL1', 0b10);
+    msr(c, 'PMCR_EL0', E);
+    const t0 = c.icount;
+    c.run(20);
+    expect(irqs).toEqual([{ level: true, at: t0 + 6 }]); // counter 0 wraps on the 6th, carrying into counter 1
+    expect(mrs(c, 'PMEVCNTR0_EL0')).toBe(BigInt(20 - 6));
+    expect(mrs(c, 'PMEVCNTR1_EL0')).toBe(0n);
+    expect(mrs(c, 'PMOVSSET_EL0')).toBe(0b11n);
+  });
+
+  it('at EL2 a counter counts only with PMEVTYPER.NSH', async () => {
+    const { c } = await setup(Array(10).fill('nop').join('; '));
+    c.hasEl2 = true;
+    c.el = 2;
+    msr(c, 'PMEVTYPER0_EL0', 0x08);
+    msr(c, 'PMEVTYPER1_EL0', 0x08000008); // NSH
+    msr(c, 'PMCNTENSET_EL0', 0b11);
+    msr(c, 'PMCR_EL0', E);
+    c.run(4);
+    expect([mrs(c, 'PMEVCNTR0_EL0'), mrs(c, 'PMEVCNTR1_EL0')]).toEqual([0n, 4n]);
+  });
+
   it('the cycle counter: 64-bit with PMCR.LC, overflow out of bit 31 without; PMCR.D counts every 64th cycle', async () => {
     const { c } = await setup(Array(200).fill('nop').join('; '));
     msr(c, 'PMCNTENSET_EL0', 0x80000000);
