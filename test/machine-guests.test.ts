@@ -96,7 +96,7 @@ function qemu(name: string, smp: number): { stdout: string; status: number | nul
 
 describe('machine guests under a64emu', () => {
   it('every program has expected output, and every expected output an image', () => {
-    expect(images).toEqual(['abort', 'el0', 'gicv2', 'mmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
+    expect(images).toEqual(['abort', 'debug', 'el0', 'gicv2', 'mmu', 'pmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
     for (const n of images) expect(runs.some((r) => r.name === n)).toBe(true);
     for (const r of runs) expect(existsSync(image(r.name))).toBe(true);
     // the SGI program crosses clusters only with more than 16 cores (QEMU: Aff1 = core / 16)
