@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the machine guests (test/machine-guests/src/NAME.c [+ NAME.S] -> bin/NAME.elf):
 # multi-core spinlock, SGIs, timers, EL0 system calls, MMU faults and TLBI,
-# PSCI.  Each program is linked with the shared run-time (start.S, rt.c) and
+# PSCI, self-hosted debug, the PMU.  Each program is linked with the shared run-time (start.S, rt.c) and
 # firmware/baremetal's libmini.c, with Debian clang + ld.lld at -O2.
 #
 #   tools/build-machine-guests.sh           rebuild test/machine-guests/bin/*.elf

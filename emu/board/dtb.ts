@@ -305,6 +305,11 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
       ['reg', reg64(b.uartBase, 0x1000)],
       ['compatible', ['arm,pl011', 'arm,primecell']],
     ]),
+    // PMUv3 overflow interrupt: PPI 7 (INTID 23), as QEMU's virt.
+    node('pmu', [
+      ['interrupts', [1, 7, ppiFlags]],
+      ['compatible', 'arm,armv8-pmuv3'],
+    ]),
     v2 ? node(`intc@${b.gicdBase.toString(16)}`, [
       ['phandle', [GIC_PHANDLE]],
       ['reg', [...reg64(b.gicdBase, 0x10000), ...reg64(b.giccBase ?? 0x0801_0000, 0x10000)]],

@@ -29,6 +29,7 @@ import { psciCall, PowerControl, affinity } from '../devices/psci.js';
 import { GicV3, GICD_SIZE, takeInterrupt, interruptTarget } from '../gic/gicv3.js';
 import { GicV2, GICV2_DIST_SIZE, GICV2_CPU_SIZE, GICV2_MAX_CPUS } from '../gic/gicv2.js';
 import { GenericTimer } from '../devices/timer.js';
+import { PMU_INTID } from '../cpu/pmu/pmu.js';
 import { Pl031, RTC_DEFAULT_BASE } from '../devices/pl031.js';
 import { Prng, PRNG_STREAM_CHOSEN, PRNG_STREAM_VIRTIO_RNG } from '../devices/prng.js';
 import { VirtioMmio, VirtioDevice, VIRTIO_MMIO_BASE, VIRTIO_MMIO_COUNT, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SPI } from '../devices/virtio/mmio.js';
@@ -279,6 +280,7 @@ export class Machine {
       c.gicc = this.gic.cpus[c.id];
       const t = new GenericTimer(c, (core, intid, level) => this.gic.setPpi(core, intid, level));
       t.onEvent = () => this.wakeEvent(c, 'timer');
+      c.pmu.irq = (level) => this.gic.setPpi(c.id, PMU_INTID, level);
       c.timer = t;
       this.timers.push(t);
       c.sys.hooks = {

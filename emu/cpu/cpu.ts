@@ -17,6 +17,8 @@ import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
+import { SelfHostedDebug } from './debug/debug.js';
+import { Pmu } from './pmu/pmu.js';
 
 // The SIMD&FP register views (Cpu.vb/vh/vw/vs/vd) share one buffer in host byte order; lanes are
 // little-endian only on a little-endian host (every platform Node runs on today).
@@ -61,6 +63,7 @@ export const enum EC {
   SVC64 = 0x15, HVC64 = 0x16, SMC64 = 0x17, SysReg = 0x18,
   InstAbortLower = 0x20, InstAbortSame = 0x21, PCAlign = 0x22,
   DataAbortLower = 0x24, DataAbortSame = 0x25, SPAlign = 0x26,
+  Breakpoint = 0x30, SoftwareStep = 0x32, Watchpoint = 0x34, // +1: taken to the same EL
   BRK64 = 0x3c,
 }
 
@@ -116,10 +119,16 @@ export class Cpu {
   daif = 0xf;
   el = 1;
   spsel = 1;
+  /** PSTATE.SS, the software step state bit (SPSR bit 21); see debug/debug.ts. */
+  ss = 0;
   readonly spLo = new Int32Array(4);
   readonly spHi = new Int32Array(4);
 
   // --- system registers, monitors, events ---
+  /** Self-hosted debug (made before sys, whose reset resets it). */
+  readonly debug = new SelfHostedDebug();
+  /** PMUv3 (made before sys, whose reset resets it). */
+  readonly pmu = new Pmu();
   readonly sys: SysRegs;
   /** Local exclusive monitor: physical address and size of the last LDXR, -1 when open. */
   exclPa = -1;
@@ -267,7 +276,7 @@ export class Cpu {
 
   /** PSTATE as an SPSR value (AArch64 state). */
   get pstate(): number {
-    return ((this.nzcv << 28) | (this.daif << 6) | (this.el << 2) | this.spsel) >>> 0;
+    return ((this.nzcv << 28) | (this.ss << 21) | (this.daif << 6) | (this.el << 2) | this.spsel) >>> 0;
   }
 
   // ---------------------------------------------------------------- memory
@@ -482,6 +491,7 @@ export class Cpu {
     else off = 0x400; // lower EL, AArch64
     this.exclPa = -1; // exception entry clears the local monitor
     this.daif = 0xf;
+    this.ss = 0;
     this.selectSp(target, 1);
     const vbar = this.sys.vbar(target);
     const l = (vbar.lo >>> 0) + off + kind;
@@ -504,6 +514,8 @@ export class Cpu {
       return;
     }
     this.nzcv = spsr >>> 28;
+    // PSTATE.SS from SPSR.SS only when software step is enabled at the target and not here.
+    this.ss = (spsr & (1 << 21)) !== 0 ? this.debug.returnSs(this, spsr, newEl) : 0;
     this.daif = (spsr >>> 6) & 0xf;
     this.selectSp(newEl, m & 1);
     this.exclPa = -1; // exception return clears the local monitor
@@ -603,6 +615,7 @@ export class Cpu {
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;
     this.icount += n;
+    this.retiredInRun = 0; // icount + retiredInRun is the retired count at any time (the PMU reads it)
     return n;
   }
 

@@ -7,6 +7,7 @@
 import type { Cpu } from './cpu.js';
 import { R, LO, HI } from './int64.js';
 import { Mmu } from './mmu.js';
+import { definePmuRegs } from './pmu/pmu.js';
 
 /** ISS of a trapped MSR, MRS or system instruction (EC 0x18): op0, op2, op1, CRn, Rt, CRm, direction. */
 export function sysRegIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
@@ -135,10 +136,10 @@ defineSysReg('ID_AA64PFR0_EL1', [3, 0, 0, 4, 0], 1, {
   read: (c) => { R[LO] = 0x00000011 | (c.gicc !== null && c.gicc.sysRegs ? 0x01000000 : 0) | (c.hasEl2 ? 0x100 : 0); R[HI] = 0; },
 });
 defineSysReg('ID_AA64PFR1_EL1', [3, 0, 0, 4, 1], 1, ro(0));
-// As QEMU 7.2's cortex-a57 (0x10305106) but PMUVer 0, the PMU not being modelled: ARMv8.0 debug
-// (DebugVer 6), 6 breakpoints (BRPs 5) of which 2 context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3),
-// no trace. The registers for that many exist below (as storage: debug events are not generated).
-defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305006));
+// As QEMU 7.2's cortex-a57: ARMv8.0 debug (DebugVer 6), 6 breakpoints (BRPs 5) of which 2
+// context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3), PMUv3 (PMUVer 1, pmu/pmu.ts), no trace. The
+// debug registers for that many exist below; breakpoints, watchpoints and step are debug/debug.ts.
+defineSysReg('ID_AA64DFR0_EL1', [3, 0, 0, 5, 0], 1, ro(0x10305106));
 defineSysReg('ID_AA64DFR1_EL1', [3, 0, 0, 5, 1], 1, ro(0));
 defineSysReg('ID_AA64AFR0_EL1', [3, 0, 0, 5, 4], 1, ro(0));
 defineSysReg('ID_AA64AFR1_EL1', [3, 0, 0, 5, 5], 1, ro(0));
@@ -190,31 +191,37 @@ defineSysReg('VBAR_EL1', [3, 0, 12, 0, 0], 1);
 defineSysReg('ISR_EL1', [3, 0, 12, 1, 0], 1, { readOnly: true, read: (c) => { R[LO] = c.sys.isr(c); R[HI] = 0; } });
 
 // Self-hosted debug registers (the ones ID_AA64DFR0_EL1 advertises, and the ones Linux's
-// debug-monitors and hw_breakpoint code write), as storage: no breakpoint, watchpoint or software
-// step fires yet. QEMU 7.2's cortex-a57 has the same set, except DBGCLAIM*, DBGPRCR and
+// debug-monitors and hw_breakpoint code write); breakpoints, watchpoints and software step are in
+// debug/debug.ts. QEMU 7.2's cortex-a57 has the same set, except DBGCLAIM*, DBGPRCR and
 // DBGAUTHSTATUS (UNDEFINED there, required by the Arm ARM), and MDCCINT_EL1 (a NOP there, which
 // leaves Xt unchanged on a read).
 export const DEBUG_BRPS = 6, DEBUG_WRPS = 4;
+/** A debug control register: stored, then the debug unit re-evaluates what is armed (so that its
+ * checks cost nothing while nothing is). */
+function defineDebugCtl(name: string, enc: [number, number, number, number, number], minEl: number): number {
+  const key = sysKey(...enc);
+  return defineSysReg(name, enc, minEl, { write: (c, lo, hi) => { c.sys.store(slotOf.get(key)!, lo, hi); c.debug.configChanged(c); } });
+}
 for (let n = 0; n < DEBUG_BRPS; n++) {
   defineSysReg(`DBGBVR${n}_EL1`, [2, 0, 0, n, 4], 1);
-  defineSysReg(`DBGBCR${n}_EL1`, [2, 0, 0, n, 5], 1);
+  defineDebugCtl(`DBGBCR${n}_EL1`, [2, 0, 0, n, 5], 1);
 }
 for (let n = 0; n < DEBUG_WRPS; n++) {
   defineSysReg(`DBGWVR${n}_EL1`, [2, 0, 0, n, 6], 1);
-  defineSysReg(`DBGWCR${n}_EL1`, [2, 0, 0, n, 7], 1);
+  defineDebugCtl(`DBGWCR${n}_EL1`, [2, 0, 0, n, 7], 1);
 }
 defineSysReg('MDCCINT_EL1', [2, 0, 0, 2, 0], 1);
-defineSysReg('MDSCR_EL1', [2, 0, 0, 2, 2], 1);
+defineDebugCtl('MDSCR_EL1', [2, 0, 0, 2, 2], 1);
 defineSysReg('MDRAR_EL1', [2, 0, 1, 0, 0], 1, ro(0)); // no memory-mapped debug
 // The OS lock: locked at reset (OSLSR_EL1 = 0xa: OSLM = 0b10, OSLK = 1, as QEMU); OSLAR_EL1.OSLK sets it.
 const OSLSR_RESET = 0xa;
 defineSysReg('OSLAR_EL1', [2, 0, 1, 0, 4], 1, {
   writeOnly: true,
-  write: (c, lo) => { c.sys.store(OSLSR_EL1, (OSLSR_RESET & ~2) | ((lo & 1) << 1), 0); },
+  write: (c, lo) => { c.sys.store(OSLSR_EL1, (OSLSR_RESET & ~2) | ((lo & 1) << 1), 0); c.debug.configChanged(c); },
 });
 defineSysReg('OSLSR_EL1', [2, 0, 1, 1, 4], 1, ro(OSLSR_RESET));
-defineSysReg('OSDLR_EL1', [2, 0, 1, 3, 4], 1);
-defineSysReg('DBGPRCR_EL1', [2, 0, 1, 4, 4], 1);
+defineDebugCtl('OSDLR_EL1', [2, 0, 1, 3, 4], 1);
+defineDebugCtl('DBGPRCR_EL1', [2, 0, 1, 4, 4], 1);
 // Eight claim tags: CLAIMSET reads which are implemented (0xff), CLAIMCLR the ones set.
 defineSysReg('DBGCLAIMSET_EL1', [2, 0, 7, 8, 6], 1, {
   read: () => { R[LO] = 0xff; R[HI] = 0; },
@@ -230,8 +237,8 @@ defineSysReg('MDCCSR_EL0', [2, 3, 0, 1, 0], 0, ro(0));
 // EL2 registers that entry, HVC/SMC routing and ERET need.
 defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0] });
 defineSysReg('ACTLR_EL2', [3, 4, 1, 0, 1], 2);
-defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2);
-defineSysReg('MDCR_EL2', [3, 4, 1, 1, 1], 2);
+defineDebugCtl('HCR_EL2', [3, 4, 1, 1, 0], 2); // TGE routes debug exceptions to EL2
+defineDebugCtl('MDCR_EL2', [3, 4, 1, 1, 1], 2); // TDE, likewise
 const CPTR_EL2_SLOT = defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
 defineSysReg('HSTR_EL2', [3, 4, 1, 1, 3], 2);
 defineSysReg('HACR_EL2', [3, 4, 1, 1, 7], 2);
@@ -248,6 +255,9 @@ defineSysReg('MAIR_EL2', [3, 4, 10, 2, 0], 2);
 defineSysReg('VBAR_EL2', [3, 4, 12, 0, 0], 2);
 defineSysReg('VPIDR_EL2', [3, 4, 0, 0, 0], 2, { reset: [0x411fd070, 0] });
 defineSysReg('VMPIDR_EL2', [3, 4, 0, 0, 5], 2);
+
+// PMUv3: PMCR_EL0, the counters and their controls (pmu/pmu.ts).
+definePmuRegs();
 
 const SCTLR_EL1 = slotOf.get(sysKey(3, 0, 1, 0, 0))!;
 const TTBR0_EL1 = slotOf.get(sysKey(3, 0, 2, 0, 0))!;
@@ -283,12 +293,14 @@ export class SysRegs {
     this.reset(c);
   }
 
-  reset(_c: Cpu): void {
+  reset(c: Cpu): void {
     this.vals.fill(0);
     for (const [key, d] of defs) {
       if (d.reset) { const s = slotOf.get(key)!; this.vals[2 * s] = d.reset[0]; this.vals[2 * s + 1] = d.reset[1]; }
     }
     this.mmu?.reset(); // undefined only while the constructor runs
+    c.debug.reset(c);
+    c.pmu.reset(c);
   }
 
   store(slot: number, lo: number, hi: number): void {
@@ -419,14 +431,18 @@ export class SysRegs {
     this.mmu.flush(c);
   }
 
-  onDaifChange(c: Cpu): void { this.hooks.daifChanged(c); }
+  onDaifChange(c: Cpu): void { c.debug.update(c); this.hooks.daifChanged(c); }
   isr(c: Cpu): number { return this.hooks.isr(c); }
   onExceptionEntry(c: Cpu, target: number, kind: number, fromEl: number): void {
     if (target !== fromEl) this.onElChange(c);
+    c.debug.exceptionBoundary(c);
+    c.pmu.exceptionTaken(c, kind);
     this.hooks.exceptionEntry(c, target, kind, fromEl);
   }
   onExceptionReturn(c: Cpu, fromEl: number, toEl: number): void {
     if (toEl !== fromEl) this.onElChange(c);
+    c.debug.exceptionBoundary(c);
+    c.pmu.exceptionReturn(c);
     this.hooks.exceptionReturn(c, fromEl, toEl);
   }
   private onElChange(c: Cpu): void {

@@ -38,10 +38,10 @@ describe('ID register space (op0=3, op1=0, CRn=0)', () => {
     expect(read(c, [3, 0, 0, 6, 2])).toBeUndefined();
   });
 
-  it('ID_AA64DFR0_EL1 is QEMU\'s cortex-a57 value without a PMU: 6 breakpoints, 4 watchpoints', () => {
+  it('ID_AA64DFR0_EL1 is QEMU\'s cortex-a57 value: 6 breakpoints, 4 watchpoints, PMUv3', () => {
     const { c } = machineWith([]);
     const dfr0 = mrs(c, 'ID_AA64DFR0_EL1');
-    expect(dfr0).toBe(0x10305106n & ~0xf00n); // PMUVer [11:8] = 0
+    expect(dfr0).toBe(0x10305106n); // PMUVer [11:8] = 1
     const brps = Number((dfr0 >> 12n) & 0xfn) + 1, wrps = Number((dfr0 >> 20n) & 0xfn) + 1;
     expect([brps, wrps]).toEqual([6, 4]);
     // Every breakpoint and watchpoint register advertised exists and holds what is written; one more does not.

@@ -79,8 +79,11 @@ function ERET(c: Cpu): void {
 
 // ---------------------------------------------------------------- exception generation
 
-/** Preferred return is the next instruction (SVC, HVC, and SMC when not trapped). */
+/** Preferred return is the next instruction (SVC, HVC, and SMC when not trapped). The instruction
+ * counts as stepped: SSAdvance() clears PSTATE.SS, so SPSR.SS = 0 (the step exception comes after
+ * the handler returns). */
 function returnToNext(c: Cpu): void {
+  c.ss = 0;
   c.pcRel(4);
   c.pcLo = R[LO]; c.pcHi = R[HI];
 }
