@@ -247,7 +247,15 @@ const el2Translation = (name: string): Partial<SysRegDef> => ({
 });
 defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0], ...el2Translation('SCTLR_EL2') });
 defineSysReg('ACTLR_EL2', [3, 4, 1, 0, 1], 2);
-defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2);
+// HCR_EL2: RW, FMO/IMO (interrupt routing), TGE (EL0 interrupts and timer traps), TSC, TWI/TWE, FB
+// act; the rest is stored. Stage 2 (VM) is not modelled: a run that turns it on (a KVM guest) stops
+// with a message rather than run the guest untranslated.
+defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2, {
+  write: (c, lo, hi) => {
+    c.sys.store(HCR_EL2, lo, hi);
+    if ((lo & 1) !== 0) c.env.fatal(c, 'HCR_EL2.VM = 1: stage 2 translation (running a virtual machine) is not modelled');
+  },
+});
 defineSysReg('MDCR_EL2', [3, 4, 1, 1, 1], 2);
 const CPTR_EL2_SLOT = defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
 defineSysReg('HSTR_EL2', [3, 4, 1, 1, 3], 2);

@@ -16,7 +16,7 @@
  *    TLBI VAE2 and TLBI ALLE2;
  *  - from EL1 (ERET with HCR_EL2.RW): MIDR_EL1/MPIDR_EL1 reading VPIDR_EL2/
  *    VMPIDR_EL2, HVC taken to EL2 (EC 0x16), SMC trapped by HCR_EL2.TSC
- *    (EC 0x17), CNTPCT_EL0 trapped by CNTHCTL_EL2.EL1PCTEN = 0 (EC 0x18),
+ *    (EC 0x17), WFI trapped by HCR_EL2.TWI (EC 0x01), CNTPCT_EL0 trapped by CNTHCTL_EL2.EL1PCTEN = 0 (EC 0x18),
  *    an FP instruction trapped by CPTR_EL2.TFP (EC 0x07), and an IRQ
  *    routed to EL2 by HCR_EL2.IMO although EL1 masks it.
  */
@@ -273,6 +273,12 @@ static void el1_fp(void)
     __asm__ volatile("hvc #0xfff" ::: "memory");
 }
 
+static void el1_wfi(void)
+{
+    __asm__ volatile("wfi" ::: "memory");
+    __asm__ volatile("hvc #0xfff" ::: "memory");
+}
+
 static void el1_nothing(void)
 {
     __asm__ volatile("nop\n\thvc #0xfff" ::: "memory");
@@ -309,6 +315,10 @@ static void el1_tests(void)
     isb();
     clear(); run_el1(el1_smc, EL1_SP, SPSR_EL1H); report("SMC, TSC 1");
     kprintf("  ELR at the SMC: %d\n", last.elr == (uint64_t)(uintptr_t)el1_smc);
+    write_sysreg(hcr_el2, (1ULL << 31) | (1ULL << 13)); /* TWI */
+    isb();
+    clear(); run_el1(el1_wfi, EL1_SP, SPSR_EL1H); report("WFI, TWI 1");
+    kprintf("  ELR at the WFI: %d\n", last.elr == (uint64_t)(uintptr_t)el1_wfi);
     write_sysreg(hcr_el2, 1ULL << 31);
 
     write_sysreg(cpacr_el1, 3ULL << 20); /* FPEN: EL1 does not trap */
