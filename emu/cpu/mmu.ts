@@ -1,5 +1,7 @@
 // Stage-1 address translation for the EL1&0 regime (VMSAv8-64, Arm ARM D8 / D4 in older issues) with a
-// per-core software TLB.
+// per-core software TLB; a second instance per core serves the EL2 regime (no VHE: TTBR0_EL2 only,
+// TCR_EL2's one VA range and PS, one privilege level, no ASIDs), which flushEl2() loads in TCR_EL1's
+// layout so that the walk and the TLB are shared code. Stage 2 is not modelled.
 //
 // Translation: 4 KiB granule (a 16 or 64 KiB TG0/TG1 setting, which ID_AA64MMFR0_EL1 says we do not
 // implement, is treated as 4 KiB: the Arm ARM makes the choice of implemented granule IMPLEMENTATION
