@@ -33,6 +33,8 @@ const runs = readdirSync(EXP)
 
 /** The board a program is made for: `gicv2` runs on QEMU's gic-version=2 (and --gic-version 2). */
 const gicVersion = (name: string): 2 | 3 => (name.startsWith('gicv2') ? 2 : 3);
+/** `el2` starts at EL2: QEMU's virtualization=on, a64emu's startEl 2 (--el2). */
+const startEl = (name: string): 1 | 2 => (name === 'el2' ? 2 : 1);
 const image = (name: string) => `${BIN}/${name}.elf`;
 const expected = (name: string, smp: number) => readFileSync(`${EXP}/${name}-smp${smp}.txt`, 'latin1');
 
@@ -88,7 +90,7 @@ function ours(name: string, opts: MachineOptions) {
 }
 
 function qemu(name: string, smp: number): { stdout: string; status: number | null } {
-  const q = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=${gicVersion(name)}`, '-cpu', 'cortex-a57', '-smp', String(smp),
+  const q = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=${gicVersion(name)}${startEl(name) === 2 ? ',virtualization=on' : ''}`, '-cpu', 'cortex-a57', '-smp', String(smp),
     '-m', '256', '-nographic', '-semihosting', ...devices(name).qemu, '-kernel', image(name)],
   { encoding: 'latin1', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
   return { stdout: q.stdout, status: q.status };
@@ -96,7 +98,7 @@ function qemu(name: string, smp: number): { stdout: string; status: number | nul
 
 describe('machine guests under a64emu', () => {
   it('every program has expected output, and every expected output an image', () => {
-    expect(images).toEqual(['abort', 'debug', 'el0', 'gicv2', 'mmu', 'pmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
+    expect(images).toEqual(['abort', 'debug', 'el0', 'el2', 'gicv2', 'mmu', 'pmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
     for (const n of images) expect(runs.some((r) => r.name === n)).toBe(true);
     for (const r of runs) expect(existsSync(image(r.name))).toBe(true);
     // the SGI program crosses clusters only with more than 16 cores (QEMU: Aff1 = core / 16)
@@ -104,7 +106,7 @@ describe('machine guests under a64emu', () => {
   });
   for (const { name, smp } of runs) {
     it(`${name} -smp ${smp}`, () => {
-      const r = ours(name, { smp, gicVersion: gicVersion(name), maxInsns: MAX_INSNS });
+      const r = ours(name, { smp, gicVersion: gicVersion(name), startEl: startEl(name), maxInsns: MAX_INSNS });
       expect(r.stdout).toBe(expected(name, smp));
       expect(r.status).toBe(0);
       expect(r.cause).toBe('guest');
@@ -122,7 +124,7 @@ describe('machine guests under a64emu', () => {
   }
   for (const { name, smp, seed, quantum } of SEEDED) {
     it(`${name} -smp ${smp} --seed ${seed}${quantum ? ` --quantum ${quantum}` : ''}`, () => {
-      const r = ours(name, { smp, seed, quantum, gicVersion: gicVersion(name), maxInsns: MAX_INSNS });
+      const r = ours(name, { smp, seed, quantum, gicVersion: gicVersion(name), startEl: startEl(name), maxInsns: MAX_INSNS });
       expect(r.stdout).toBe(expected(name, smp));
       expect(r.status).toBe(0);
     });
@@ -133,7 +135,7 @@ describeWithTools('machine guests: a64emu against a live qemu-system-aarch64 (re
   for (const { name, smp } of runs) {
     it(`${name} -smp ${smp}`, () => {
       const q = qemu(name, smp);
-      const r = ours(name, { smp, gicVersion: gicVersion(name), maxInsns: MAX_INSNS });
+      const r = ours(name, { smp, gicVersion: gicVersion(name), startEl: startEl(name), maxInsns: MAX_INSNS });
       expect(q.stdout, 'QEMU no longer prints the committed expected output').toBe(expected(name, smp));
       expect(r.stdout).toBe(q.stdout);
       expect(r.status).toBe(q.status);

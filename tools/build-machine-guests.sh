@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the machine guests (test/machine-guests/src/NAME.c [+ NAME.S] -> bin/NAME.elf):
 # multi-core spinlock, SGIs, timers, EL0 system calls, MMU faults and TLBI,
-# PSCI, self-hosted debug, the PMU.  Each program is linked with the shared run-time (start.S, rt.c) and
+# PSCI, self-hosted debug, the PMU, EL2 (its translation regime, traps and routing from EL1).  Each program is linked with the shared run-time (start.S, rt.c) and
 # firmware/baremetal's libmini.c, with Debian clang + ld.lld at -O2.
 #
 #   tools/build-machine-guests.sh           rebuild test/machine-guests/bin/*.elf
@@ -41,6 +41,7 @@ smps() {
         psci) echo 1 2 4 ;;
         virtio) echo 1 ;;
         gicv2) echo 1 4 ;;
+        el2) echo 1 ;;
         *) echo 1 ;;
     esac
 }
@@ -69,11 +70,12 @@ qemu_devices() {
 }
 
 run_qemu() { # image smp -> stdout = UART bytes; returns QEMU's exit status
-    local name gic=3
+    local name gic=3 virt=
     name=$(basename "$1" .elf)
     case "$name" in gicv2*) gic=2 ;; esac # the GICv2 board's program
+    case "$name" in el2) virt=,virtualization=on ;; esac # started at EL2 (a64emu --el2)
     # shellcheck disable=SC2046 # word splitting of the device options is wanted
-    timeout 60 qemu-system-aarch64 -M virt,gic-version=$gic -cpu cortex-a57 -smp "$2" -m 256 \
+    timeout 60 qemu-system-aarch64 -M virt,gic-version=$gic$virt -cpu cortex-a57 -smp "$2" -m 256 \
         -nographic -semihosting $(qemu_devices "$name") -kernel "$1" </dev/null
 }
 

@@ -220,6 +220,9 @@ export interface BoardDescription {
   uartBase: number;
   uartSpi: number;
   psciMethod: 'hvc' | 'smc';
+  /** The GICv3 maintenance interrupt (a PPI number), which QEMU's virtualization=on puts in the GIC node
+   * (PPI 9); KVM finds the virtual CPU interface's interrupt there. */
+  gicMaintenancePpi?: number;
   bootargs: string;
   /** PL031 RTC. */
   rtc?: { base: number; spi: number };
@@ -321,6 +324,7 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
       ['#interrupt-cells', [3]],
     ]) : node(`intc@${b.gicdBase.toString(16)}`, [
       ['phandle', [GIC_PHANDLE]],
+      ...(b.gicMaintenancePpi !== undefined ? [['interrupts', [1, b.gicMaintenancePpi, IRQ_TYPE_LEVEL_HIGH]] as [string, number[]]] : []),
       ['reg', [...reg64(b.gicdBase, 0x10000), ...reg64(b.gicrBase, b.gicrStride * b.mpidrs.length)]],
       ['#redistributor-regions', [1]],
       ['compatible', 'arm,gic-v3'],

@@ -312,6 +312,7 @@ export class Machine {
       gicVersion: this.opts.gicVersion, giccBase: GICC_BASE,
       uartBase: UART0_BASE, uartSpi: UART0_SPI,
       psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc',
+      gicMaintenancePpi: this.opts.startEl === 2 && this.opts.gicVersion !== 2 ? 9 : undefined,
       bootargs: this.opts.bootargs,
       rtc: { base: RTC_BASE, spi: RTC_SPI },
       virtioMmio: { base: VIRTIO_MMIO_BASE, size: VIRTIO_MMIO_SIZE, count: VIRTIO_MMIO_COUNT, spi: VIRTIO_MMIO_SPI },

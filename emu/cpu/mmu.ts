@@ -1,5 +1,7 @@
 // Stage-1 address translation for the EL1&0 regime (VMSAv8-64, Arm ARM D8 / D4 in older issues) with a
-// per-core software TLB.
+// per-core software TLB; a second instance per core serves the EL2 regime (no VHE: TTBR0_EL2 only,
+// TCR_EL2's one VA range and PS, one privilege level, no ASIDs), which flushEl2() loads in TCR_EL1's
+// layout so that the walk and the TLB are shared code. Stage 2 is not modelled.
 //
 // Translation: 4 KiB granule (a 16 or 64 KiB TG0/TG1 setting, which ID_AA64MMFR0_EL1 says we do not
 // implement, is treated as 4 KiB: the Arm ARM makes the choice of implemented granule IMPLEMENTATION
@@ -44,6 +46,9 @@ const SHIFT_POS = 8;
 const NEED = new Int32Array(32);
 NEED[0] = P_R0; NEED[1] = P_W0; NEED[2] = P_X0; NEED[3] = P_R0; NEED[4] = P_W0; // at EL0
 NEED[8] = P_R1; NEED[9] = P_W1; NEED[10] = P_X1; NEED[11] = P_R0; NEED[12] = P_W0; // at EL1
+// At EL2 (the EL2 regime's Mmu, whose entries carry the privileged bits only): LDTR/STTR at EL2 are
+// ordinary accesses.
+NEED[16] = P_R1; NEED[17] = P_W1; NEED[18] = P_X1; NEED[19] = P_R1; NEED[20] = P_W1;
 
 // Fault status codes (ESR_ELx.DFSC/IFSC, PAR_EL1.FST); the level goes in the low two bits.
 const FSC_ADDRESS_SIZE = 0b000000;
@@ -74,6 +79,9 @@ const TCRH_AS = 1 << 4;   // TCR_EL1 bit 36
 const TCRH_TBI0 = 1 << 5; // bit 37
 const TCRH_TBI1 = 1 << 6; // bit 38
 const HCR_FB = 1 << 9;
+// TCR_EL2 (the EL2 regime without VHE: one VA range, TTBR0_EL2): T0SZ [5:0], PS [18:16], TBI [20].
+const TCR2_PS_SHIFT = 16;
+const TCR2_TBI = 1 << 20;
 
 /** TCR.IPS to output address size, capped at our PARange (44 bits, as the Cortex-A57 and QEMU's model). */
 const IPS_BITS = [32, 36, 40, 42, 44, 44, 44, 44];
@@ -121,6 +129,10 @@ function topBitsAre(vlo: number, vhi: number, from: number, top: number, ones: n
 }
 
 export class Mmu {
+  /** The translation regime this Mmu serves: 1 for EL1&0 (TTBR0/1_EL1), 2 for EL2 (TTBR0_EL2). Each
+   * core has one of each (SysRegs.mmu1/mmu2), so the two regimes never share TLB entries. */
+  constructor(readonly regime: 1 | 2 = 1) {}
+
   // --- the TLB: per entry [tag VA[31:12] (INVALID when empty), VA[63:32], ASID or -1 if global, perms] ---
   private readonly tags = new Int32Array(TLB_SIZE * 4).fill(INVALID);
   /** Physical address of each entry's page. */
@@ -340,6 +352,19 @@ export class Mmu {
     const attr = ai < 4 ? (this.mairLo >>> (ai * 8)) & 0xff : (this.mairHi >>> ((ai - 4) * 8)) & 0xff;
     this.wAttr = attr;
 
+    if (this.regime === 2) {
+      // EL2 regime (AArch64.S1DecodePermissions with one privilege level): AP[2] read-only, AP[1] and
+      // APTable[0] ignored, XN at bit 54 (with XNTable), PXN ignored, nG ignored (no ASIDs).
+      const ro = ((dlo >>> 7) & 1) | (apTable >>> 1);
+      const xn = ((dhi >>> 22) & 1) | xnTable;
+      let p2 = P_R1;
+      if (ro === 0) p2 |= P_W1;
+      if (xn === 0 && !(ro === 0 && (this.sctlr & SCTLR_WXN) !== 0)) p2 |= P_X1;
+      if ((attr & 0xf0) !== 0) p2 |= P_NORMAL;
+      this.wGlobal = true;
+      this.wPerm = p2 | (bottom << SHIFT_POS);
+      return -1;
+    }
     // Permissions (AArch64.CheckPermission, EL1&0 regime).
     const ap2 = ((dlo >>> 7) & 1) | (apTable >>> 1);
     const ap1 = (dlo >>> 6) & 1 & ~apTable;
@@ -366,7 +391,7 @@ export class Mmu {
 
   /** TLBI: returns false for an encoding that is not a TLB maintenance operation we know (UNDEFINED). */
   tlbi(c: Cpu, op1: number, crm: number, op2: number, rt: number): boolean {
-    if (op1 === 4) return this.tlbiEl2(c, crm, op2);
+    if (op1 === 4) return this.tlbiEl2(c, crm, op2, rt);
     if (op1 !== 0 || (crm !== 3 && crm !== 7) || op2 === 4 || op2 === 6) return false;
     // HCR_EL2.FB upgrades EL1's local TLBIs to Inner Shareable.
     const broadcast = crm === 3 || (c.el === 1 && c.hasEl2 && (c.sys.hcrEl2Lo & HCR_FB) !== 0);
@@ -379,7 +404,7 @@ export class Mmu {
     const n = peers === null ? 1 : peers.length;
     for (let k = 0; k < n; k++) {
       const core = peers === null ? c : peers[k];
-      const m = core.sys.mmu;
+      const m = core.sys.mmu1; // the EL1&0 regime, whichever EL issues it
       switch (op2) {
         case 0: m.invalidateAll(); break;                        // VMALLE1(IS)
         case 1: case 5: m.invalidateVa(vaLo, vaHi, asid, false); break; // VAE1(IS), VALE1(IS)
@@ -391,27 +416,34 @@ export class Mmu {
     return true;
   }
 
-  /** The EL2 TLBIs (op1 = 4), legal at EL2 only. We have no EL2 translation regime and no stage 2, so the
-   * ones for EL2 and for IPAs have nothing to drop; ALLE1 and VMALLS12E1 drop the EL1&0 entries. */
-  private tlbiEl2(c: Cpu, crm: number, op2: number): boolean {
+  /** The EL2 TLBIs (op1 = 4), legal at EL2 only. ALLE2 and VAE2/VALE2 drop EL2 regime entries (VA in
+   * Xt[43:0], no ASID); ALLE1 and VMALLS12E1 drop the EL1&0 entries (there is no stage 2: VTTBR_EL2 is
+   * storage); the IPA ones have nothing to drop. */
+  private tlbiEl2(c: Cpu, crm: number, op2: number, rt: number): boolean {
     if (c.el < 2) return false;
-    let all1: boolean, broadcast: boolean;
     if (crm === 0 || crm === 4) { // IPAS2E1IS, IPAS2LE1IS / IPAS2E1, IPAS2LE1
-      if (op2 !== 1 && op2 !== 5) return false;
-      return true;
+      return op2 === 1 || op2 === 5;
     }
     if (crm !== 3 && crm !== 7) return false;
-    broadcast = crm === 3;
+    const broadcast = crm === 3;
+    // 0: ALLE2, 1: VAE2 / VALE2, 2: ALLE1 / VMALLS12E1
+    let what: number;
     switch (op2) {
-      case 0: case 1: case 5: all1 = false; break; // ALLE2, VAE2, VALE2
-      case 4: case 6: all1 = true; break;          // ALLE1, VMALLS12E1
+      case 0: what = 0; break;
+      case 1: case 5: what = 1; break;
+      case 4: case 6: what = 2; break;
       default: return false;
     }
+    const xlo = c.lo[rt], xhi = c.hi[rt];
+    const vaLo = xlo << 12;
+    const vaHi = ((xlo >>> 20) | (xhi << 12)) & 0xffffff;
     const peers = broadcast && c.peers.length > 0 ? c.peers : null;
     const n = peers === null ? 1 : peers.length;
     for (let k = 0; k < n; k++) {
       const core = peers === null ? c : peers[k];
-      if (all1) core.sys.mmu.invalidateAll();
+      if (what === 2) core.sys.mmu1.invalidateAll();
+      else if (what === 0) core.sys.mmu2.invalidateAll();
+      else core.sys.mmu2.invalidateVa(vaLo, vaHi, 0, true);
       core.resetFetch();
     }
     return true;
@@ -480,6 +512,7 @@ export class Mmu {
    */
   flush(c: Cpu): void {
     const s = c.sys;
+    if (this.regime === 2) { this.flushEl2(c); return; }
     const sctlr = s.sctlrEl1, tcrLo = s.tcrEl1Lo, tcrHi = s.tcrEl1Hi, mairLo = s.mairLo, mairHi = s.mairHi;
     if (!this.ready || ((sctlr ^ this.sctlr) & (SCTLR_M | SCTLR_WXN | SCTLR_EE)) !== 0 ||
         tcrLo !== this.tcrLo || tcrHi !== this.tcrHi || mairLo !== this.mairLo || mairHi !== this.mairHi) {
@@ -491,6 +524,27 @@ export class Mmu {
     this.ttbr1Lo = t1.lo; this.ttbr1Hi = t1.hi;
     this.asidMask = (tcrHi & TCRH_AS) !== 0 ? 0xffff : 0xff;
     this.asid = (((tcrLo & TCR_A1) !== 0 ? t1.hi : t0.hi) >>> 16) & this.asidMask;
+    this.ready = true;
+  }
+
+  /** flush() for the EL2 regime: TCR_EL2 is loaded in TCR_EL1's layout (T0SZ, TTBR1's range disabled by
+   * EPD1, PS as IPS, TBI as TBI0), so that walk() serves both regimes. */
+  private flushEl2(c: Cpu): void {
+    const s = c.sys;
+    const sctlr = s.sctlrEl2, tcr = s.tcrEl2, mairLo = s.mairEl2Lo, mairHi = s.mairEl2Hi;
+    const tcrLo = (tcr & 63) | TCR_EPD1;
+    const tcrHi = ((tcr >>> TCR2_PS_SHIFT) & 7) | ((tcr & TCR2_TBI) !== 0 ? TCRH_TBI0 : 0);
+    if (!this.ready || ((sctlr ^ this.sctlr) & (SCTLR_M | SCTLR_WXN | SCTLR_EE)) !== 0 ||
+        tcrLo !== this.tcrLo || tcrHi !== this.tcrHi || mairLo !== this.mairLo || mairHi !== this.mairHi) {
+      this.invalidateAll();
+    }
+    this.sctlr = sctlr; this.tcrLo = tcrLo; this.tcrHi = tcrHi; this.mairLo = mairLo; this.mairHi = mairHi;
+    const t0 = s.ttbr0El2();
+    // A TTBR0_EL2 write needs no invalidation: the architecture requires a TLBI after changing it.
+    this.ttbr0Lo = t0.lo; this.ttbr0Hi = t0.hi;
+    this.ttbr1Lo = 0; this.ttbr1Hi = 0;
+    this.asidMask = 0xff;
+    this.asid = 0;
     this.ready = true;
   }
 

@@ -125,8 +125,20 @@ defineSysReg('CONTEXTIDR_EL1', [3, 0, 13, 0, 1], 1);
 // Identification: a Cortex-A57-like ARMv8.0 core plus LSE atomics (values as QEMU 7.2's cortex-a57,
 // with ID_AA64ISAR0_EL1.Atomic = 2 because we implement LSE, and LRCPC in ID_AA64ISAR1_EL1).
 const ro = (lo: number, hi = 0): Partial<SysRegDef> => ({ readOnly: true, reset: [lo | 0, hi | 0] });
-defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, ro(0x411fd070));
-defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, { readOnly: true, read: (c) => { R[LO] = c.mpidr | 0; R[HI] = 0; } });
+// With EL2, EL1 reads VPIDR_EL2 and VMPIDR_EL2 instead (as the Arm ARM: the hypervisor's view).
+export const MIDR_VALUE = 0x411fd070;
+defineSysReg('MIDR_EL1', [3, 0, 0, 0, 0], 1, {
+  readOnly: true,
+  read: (c) => {
+    if (c.el === 1 && c.hasEl2) { const s = SLOT('VPIDR_EL2'); R[LO] = c.sys.get(s); R[HI] = 0; } else { R[LO] = MIDR_VALUE; R[HI] = 0; }
+  },
+});
+defineSysReg('MPIDR_EL1', [3, 0, 0, 0, 5], 1, {
+  readOnly: true,
+  read: (c) => {
+    if (c.el === 1 && c.hasEl2) { const s = SLOT('VMPIDR_EL2'); R[LO] = c.sys.get(s); R[HI] = c.sys.getHi(s); } else { R[LO] = c.mpidr | 0; R[HI] = 0; }
+  },
+});
 defineSysReg('REVIDR_EL1', [3, 0, 0, 0, 6], 1, ro(0));
 // EL0 and EL1 AArch64 only (1), EL2 when the board implements it, no EL3; FP and AdvSIMD implemented
 // (0, no half-precision arithmetic); GIC system registers (1) with a GICv3, none (0) with a GICv2
@@ -235,15 +247,30 @@ defineSysReg('DBGAUTHSTATUS_EL1', [2, 0, 7, 14, 6], 1, ro(0)); // no debug authe
 defineSysReg('MDCCSR_EL0', [2, 3, 0, 1, 0], 0, ro(0));
 
 // EL2 registers that entry, HVC/SMC routing and ERET need.
-defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0] });
+// The EL2 translation regime (without VHE): SCTLR_EL2.M/A/WXN/EE, TTBR0_EL2, TCR_EL2, MAIR_EL2.
+// Writes reload the regime's Mmu (SysRegs.mmu2), as the EL1 registers do theirs.
+const el2Translation = (name: string): Partial<SysRegDef> => ({
+  write: (c, lo, hi) => { c.sys.store(SLOT(name), lo, hi); c.sys.onTranslationChange(c); },
+});
+defineSysReg('SCTLR_EL2', [3, 4, 1, 0, 0], 2, { reset: [0x30c50830, 0], ...el2Translation('SCTLR_EL2') });
 defineSysReg('ACTLR_EL2', [3, 4, 1, 0, 1], 2);
-defineDebugCtl('HCR_EL2', [3, 4, 1, 1, 0], 2); // TGE routes debug exceptions to EL2
-defineDebugCtl('MDCR_EL2', [3, 4, 1, 1, 1], 2); // TDE, likewise
+// HCR_EL2: RW, FMO/IMO (interrupt routing), TGE (EL0 interrupts and timer traps; debug exceptions
+// to EL2), TSC, TWI/TWE, FB act; the rest is stored. Stage 2 (VM) is not modelled: a run that turns
+// it on (a KVM guest) stops with a message rather than run the guest untranslated.
+defineSysReg('HCR_EL2', [3, 4, 1, 1, 0], 2, {
+  write: (c, lo, hi) => {
+    c.sys.store(HCR_EL2, lo, hi);
+    c.debug.configChanged(c);
+    if ((lo & 1) !== 0) c.env.fatal(c, 'HCR_EL2.VM = 1: stage 2 translation (running a virtual machine) is not modelled');
+  },
+});
+defineDebugCtl('MDCR_EL2', [3, 4, 1, 1, 1], 2); // TDE routes debug exceptions to EL2
 const CPTR_EL2_SLOT = defineSysReg('CPTR_EL2', [3, 4, 1, 1, 2], 2, { reset: [0x33ff, 0] });
 defineSysReg('HSTR_EL2', [3, 4, 1, 1, 3], 2);
 defineSysReg('HACR_EL2', [3, 4, 1, 1, 7], 2);
-defineSysReg('TTBR0_EL2', [3, 4, 2, 0, 0], 2);
-defineSysReg('TCR_EL2', [3, 4, 2, 0, 2], 2);
+defineSysReg('TTBR0_EL2', [3, 4, 2, 0, 0], 2, el2Translation('TTBR0_EL2'));
+// TCR_EL2 bits 31 and 23 are RES1 (QEMU 7.2 stores them as written).
+defineSysReg('TCR_EL2', [3, 4, 2, 0, 2], 2, el2Translation('TCR_EL2'));
 defineSysReg('VTTBR_EL2', [3, 4, 2, 1, 0], 2);
 defineSysReg('VTCR_EL2', [3, 4, 2, 1, 2], 2);
 defineSysReg('SPSR_EL2', [3, 4, 4, 0, 0], 2);
@@ -251,9 +278,10 @@ defineSysReg('ELR_EL2', [3, 4, 4, 0, 1], 2);
 defineSysReg('ESR_EL2', [3, 4, 5, 2, 0], 2);
 defineSysReg('FAR_EL2', [3, 4, 6, 0, 0], 2);
 defineSysReg('HPFAR_EL2', [3, 4, 6, 0, 4], 2);
-defineSysReg('MAIR_EL2', [3, 4, 10, 2, 0], 2);
+defineSysReg('MAIR_EL2', [3, 4, 10, 2, 0], 2, el2Translation('MAIR_EL2'));
 defineSysReg('VBAR_EL2', [3, 4, 12, 0, 0], 2);
-defineSysReg('VPIDR_EL2', [3, 4, 0, 0, 0], 2, { reset: [0x411fd070, 0] });
+// Reset to MIDR_EL1 and MPIDR_EL1 (UNKNOWN in the Arm ARM; QEMU's values): see SysRegs.reset.
+defineSysReg('VPIDR_EL2', [3, 4, 0, 0, 0], 2, { reset: [MIDR_VALUE, 0] });
 defineSysReg('VMPIDR_EL2', [3, 4, 0, 0, 5], 2);
 
 // PMUv3: PMCR_EL0, the counters and their controls (pmu/pmu.ts).
@@ -274,6 +302,10 @@ const ELR = [-1, SLOT('ELR_EL1'), SLOT('ELR_EL2')];
 const SPSR = [-1, SLOT('SPSR_EL1'), SLOT('SPSR_EL2')];
 const VBAR = [-1, SLOT('VBAR_EL1'), SLOT('VBAR_EL2')];
 const HCR_EL2 = SLOT('HCR_EL2');
+const SCTLR_EL2 = SLOT('SCTLR_EL2');
+const TTBR0_EL2 = SLOT('TTBR0_EL2');
+const TCR_EL2 = SLOT('TCR_EL2');
+const MAIR_EL2 = SLOT('MAIR_EL2');
 
 /** Board extensions (GIC CPU interface, timers) add registers through this before cores are made. */
 export { defs as SYSREG_DEFS };
@@ -281,7 +313,11 @@ export { defs as SYSREG_DEFS };
 export class SysRegs {
   /** Two int32 halves per register, indexed by slot. */
   readonly vals: Int32Array;
-  readonly mmu: Mmu;
+  /** The Mmu of the current translation regime (mmu1 at EL0/EL1, mmu2 at EL2), switched on EL change. */
+  mmu: Mmu;
+  /** Stage 1 of the EL1&0 regime, and of the EL2 regime. */
+  readonly mmu1: Mmu;
+  readonly mmu2: Mmu;
   private readonly vbarOut = { lo: 0, hi: 0 };
   private readonly elrOut = { lo: 0, hi: 0 };
   /** Board hooks (set by the board): interrupt state changes and EL transitions. */
@@ -289,7 +325,9 @@ export class SysRegs {
 
   constructor(c: Cpu) {
     this.vals = new Int32Array(2 * Math.max(64, slotOf.size + 64));
-    this.mmu = new Mmu();
+    this.mmu1 = new Mmu(1);
+    this.mmu2 = new Mmu(2);
+    this.mmu = this.mmu1;
     this.reset(c);
   }
 
@@ -298,7 +336,9 @@ export class SysRegs {
     for (const [key, d] of defs) {
       if (d.reset) { const s = slotOf.get(key)!; this.vals[2 * s] = d.reset[0]; this.vals[2 * s + 1] = d.reset[1]; }
     }
-    this.mmu?.reset(); // undefined only while the constructor runs
+    this.store(SLOT('VMPIDR_EL2'), c.mpidr | 0, 0);
+    this.mmu1?.reset(); // undefined only while the constructor runs
+    this.mmu2?.reset();
     c.debug.reset(c);
     c.pmu.reset(c);
   }
@@ -388,11 +428,14 @@ export class SysRegs {
         return true;
       }
       if (crm === 5 || crm === 1) return c.el >= 1 || op1 === 3; // IC IALLU(IS), IC IVAU: code cache is coherent
-      if (crm === 8) return this.mmu.at(c, op1, op2, rt); // AT S1E1R/W, S1E0R/W
+      if (crm === 8) { // AT S1E1R/W, S1E0R/W (EL1&0 regime, from EL1 or EL2); AT S1E2R/W at EL2
+        if (op1 === 4 && op2 <= 1) return c.el >= 2 && this.mmu2.at(c, 0, op2, rt);
+        return this.mmu1.at(c, op1, op2, rt);
+      }
       if (crm === 6 || crm === 10 || crm === 11 || crm === 14 || crm === 2) return c.el >= 1 || op1 === 3; // DC maintenance: caches are not modelled
       return false;
     }
-    if (crn === 8 && c.el >= 1) return this.mmu.tlbi(c, op1, crm, op2, rt);
+    if (crn === 8 && c.el >= 1) return this.mmu1.tlbi(c, op1, crm, op2, rt);
     return false;
   }
 
@@ -420,15 +463,25 @@ export class SysRegs {
     const s = n === 0 ? TTBR0_EL1 : TTBR1_EL1;
     return { lo: this.get(s), hi: this.getHi(s) };
   }
+  get sctlrEl2(): number { return this.get(SCTLR_EL2); }
+  get tcrEl2(): number { return this.get(TCR_EL2); }
+  ttbr0El2(): { lo: number; hi: number } { return { lo: this.get(TTBR0_EL2), hi: this.getHi(TTBR0_EL2) }; }
+  get mairEl2Lo(): number { return this.get(MAIR_EL2); }
+  get mairEl2Hi(): number { return this.getHi(MAIR_EL2); }
   get mairLo(): number { return this.get(MAIR_EL1); }
   get mairHi(): number { return this.getHi(MAIR_EL1); }
 
   /** SCTLR, TCR, TTBR or MAIR changed, or the EL did: recompute whether translation is on. */
   onTranslationChange(c: Cpu): void {
-    c.mmuOn = c.el <= 1 && (this.get(SCTLR_EL1) & 1) !== 0;
-    c.alignCheck = c.el <= 1 && (this.get(SCTLR_EL1) & 2) !== 0;
+    const sctlr = this.get(c.el === 2 ? SCTLR_EL2 : SCTLR_EL1);
+    this.mmu = c.el === 2 ? this.mmu2 : this.mmu1;
+    c.mmuOn = (sctlr & 1) !== 0;
+    c.alignCheck = (sctlr & 2) !== 0;
     c.resetFetch();
-    this.mmu.flush(c);
+    // Either regime's registers may have changed (EL2 writes EL1's too): reload both (cheap when
+    // nothing changed; the TLB is dropped only when a register it was built from changed).
+    this.mmu1.flush(c);
+    if (c.hasEl2) this.mmu2.flush(c);
   }
 
   onDaifChange(c: Cpu): void { c.debug.update(c); this.hooks.daifChanged(c); }
@@ -446,9 +499,13 @@ export class SysRegs {
     this.hooks.exceptionReturn(c, fromEl, toEl);
   }
   private onElChange(c: Cpu): void {
-    c.alignCheck = c.el <= 1 && (this.get(SCTLR_EL1) & 2) !== 0;
-    const on = c.el <= 1 && (this.get(SCTLR_EL1) & 1) !== 0;
-    if (on !== c.mmuOn) { c.mmuOn = on; c.resetFetch(); }
+    const el2 = c.el === 2;
+    const sctlr = this.get(el2 ? SCTLR_EL2 : SCTLR_EL1);
+    c.alignCheck = (sctlr & 2) !== 0;
+    const on = (sctlr & 1) !== 0;
+    const m = el2 ? this.mmu2 : this.mmu1;
+    if (m !== this.mmu) { this.mmu = m; c.mmuOn = on; c.resetFetch(); } // another regime
+    else if (on !== c.mmuOn) { c.mmuOn = on; c.resetFetch(); }
     else if (on) c.resetFetch(); // privilege changed: recheck execute permission on the next fetch
   }
 }

@@ -60,8 +60,12 @@
 // - ICC_EOIR<n>_EL1: ignored unless the highest active priority belongs to group n (then the priority
 //   drops and, with EOImode = 0, the written INTID is deactivated). INTIDs >= numIrqs (1020-1023 too)
 //   are ignored. ICC_DIR_EL1 deactivates only when EOImode = 1 (QEMU).
-// - Not modelled: LPIs/ITS, message-based SPIs, the virtual CPU interface (ICH_*/ICV_*: only
-//   ICH_HCR_EL2 exists, as a plain register, because Linux's EL2 setup writes it), GICR_CTLR.DPG* (RAZ).
+// - Not modelled: LPIs/ITS, message-based SPIs, the virtual CPU interface's behaviour (ICV_*, virtual
+//   interrupts, maintenance interrupts), GICR_CTLR.DPG* (RAZ). Its EL2 registers exist as storage
+//   with QEMU 7.2's reset values and write masks, since KVM's EL2 set-up probes and clears them:
+//   ICH_VTR_EL2 (4 list registers, 5 priority and preemption bits, as QEMU's cortex-a57), ICH_HCR_EL2,
+//   ICH_VMCR_EL2, ICH_LR0-3_EL2, ICH_AP0R0/AP1R0_EL2, and ICH_ELRSR/EISR_EL2 computed from the list
+//   registers; ICH_MISR_EL2 reads 0 (no maintenance conditions are evaluated).
 //   ICC_SRE_EL1 reads 0x7 and ICC_SRE_EL2 0xF, writes ignored (system-register interface only).
 
 import type { MmioDevice } from '../mem/bus.js';
@@ -77,6 +81,14 @@ export const INTID_SPURIOUS = 1023;
 
 const G0 = 0, G1 = 1;
 const PRI_BITS = 5;
+/** The virtual CPU interface as QEMU 7.2's cortex-a57: 4 list registers; ICH_VTR_EL2 = PRIbits 4 and
+ * PREbits 4 (5 bits each), IDbits 1 (24), A3V, nV4, TDS, ListRegs 3. */
+const ICH_LRS = 4;
+const ICH_VTR = 0x90b80003 | 0;
+/** ICH_VMCR_EL2: VPMR [31:24], VBPR0 [23:21], VBPR1 [20:18], VEOIM 9, VCBPR 4, VFIQEn 3 (RES1 with
+ * system registers), VENG1 1, VENG0 0; the binary points at least their minimum (2 and 3). */
+const ICH_VMCR_MASK = 0xfffc021b | 0;
+const ICH_VMCR_RESET = (2 << 21) | (3 << 18) | (1 << 3);
 const PRI_MASK = (0xff << (8 - PRI_BITS)) & 0xff; // 0xF8
 const MIN_BPR0 = 7 - PRI_BITS;                   // 2
 const MIN_BPR1 = MIN_BPR0 + 1;                   // 3
@@ -133,9 +145,13 @@ export class GicCpuInterface {
   /** Active priorities, one bit per group priority (priority >> 3). */
   apr0 = 0;
   apr1 = 0;
-  /** ICH_HCR_EL2, stored only. */
+  /** ICH_HCR_EL2, ICH_VMCR_EL2, ICH_AP0R0/AP1R0_EL2 and ICH_LR<n>_EL2 (two halves each), stored only. */
   ichHcrLo = 0;
   ichHcrHi = 0;
+  ichVmcr = ICH_VMCR_RESET;
+  ichAp0r = 0;
+  ichAp1r = 0;
+  readonly ichLr = new Int32Array(2 * ICH_LRS);
   // --- derived, kept current by GicV3.updateCore ---
   hppiId = INTID_SPURIOUS;
   hppiPrio = 0xff;
@@ -160,6 +176,7 @@ export class GicCpuInterface {
     this.pmr = 0; this.bpr0 = MIN_BPR0; this.bpr1 = MIN_BPR1; this.ctlr = 0;
     this.igrpen0 = 0; this.igrpen1 = 0; this.apr0 = 0; this.apr1 = 0;
     this.ichHcrLo = 0; this.ichHcrHi = 0;
+    this.ichVmcr = ICH_VMCR_RESET; this.ichAp0r = 0; this.ichAp1r = 0; this.ichLr.fill(0);
     this.gic.cpuInterfaceChanged(this.core, true);
   }
 
@@ -829,8 +846,45 @@ def('ICC_SGI1R_EL1', 1, { writeOnly: true, write: sgiWrite('ICC_SGI1R_EL1', G1) 
 def('ICC_SGI0R_EL1', 1, { writeOnly: true, write: sgiWrite('ICC_SGI0R_EL1', G0) });
 def('ICC_ASGI1R_EL1', 1, { writeOnly: true, write: sgiWrite('ICC_ASGI1R_EL1', G0) });
 
-// ICH_HCR_EL2: the virtual CPU interface is not modelled; the register holds what is written.
+// The virtual CPU interface's EL2 registers: storage (see the notes at the top).
 def('ICH_HCR_EL2', 2, {
   read: (c) => { const g = cpuif(c); R[LO] = g.ichHcrLo; R[HI] = g.ichHcrHi; },
   write: (c, lo, hi) => { const g = cpuif(c); g.ichHcrLo = lo; g.ichHcrHi = hi; },
 });
+const ichDef = (name: string, enc: Enc, opts: Parameters<typeof defineSysReg>[3]): void => { defineSysReg(name, enc, 2, opts); };
+ichDef('ICH_VTR_EL2', [3, 4, 12, 11, 1], { readOnly: true, read: (c) => { cpuif(c); ret(ICH_VTR); } });
+ichDef('ICH_MISR_EL2', [3, 4, 12, 11, 2], { readOnly: true, read: (c) => { cpuif(c); ret(0); } });
+/** ICH_EISR_EL2 (eoi true): list registers with State 0, HW 0 and EOI (bit 41) set; ICH_ELRSR_EL2:
+ * the empty ones, State 0 and not such an EOI. */
+function lrStatus(g: GicCpuInterface, eoi: boolean): number {
+  let v = 0;
+  for (let n = 0; n < ICH_LRS; n++) {
+    const hi = g.ichLr[2 * n + 1];
+    if ((hi >>> 30) !== 0) continue;
+    const e = (hi & (1 << 29)) === 0 && (hi & (1 << 9)) !== 0;
+    if (e === eoi) v |= 1 << n;
+  }
+  return v;
+}
+ichDef('ICH_EISR_EL2', [3, 4, 12, 11, 3], { readOnly: true, read: (c) => ret(lrStatus(cpuif(c), true)) });
+ichDef('ICH_ELRSR_EL2', [3, 4, 12, 11, 5], { readOnly: true, read: (c) => ret(lrStatus(cpuif(c), false)) });
+ichDef('ICH_VMCR_EL2', [3, 4, 12, 11, 7], {
+  read: (c) => ret(cpuif(c).ichVmcr),
+  write: (c, lo) => {
+    const g = cpuif(c);
+    let v = (lo & ICH_VMCR_MASK) | (1 << 3);
+    if (((v >>> 21) & 7) < 2) v = (v & ~(7 << 21)) | (2 << 21);
+    if (((v >>> 18) & 7) < 3) v = (v & ~(7 << 18)) | (3 << 18);
+    g.ichVmcr = v;
+  },
+});
+// Only AP0R0/AP1R0: 5 preemption bits need 32 active-priority bits per group.
+ichDef('ICH_AP0R0_EL2', [3, 4, 12, 8, 0], { read: (c) => ret(cpuif(c).ichAp0r), write: (c, lo) => { cpuif(c).ichAp0r = lo; } });
+ichDef('ICH_AP1R0_EL2', [3, 4, 12, 9, 0], { read: (c) => ret(cpuif(c).ichAp1r), write: (c, lo) => { cpuif(c).ichAp1r = lo; } });
+for (let n = 0; n < ICH_LRS; n++) {
+  ichDef(`ICH_LR${n}_EL2`, [3, 4, 12, 12 + (n >>> 3), n & 7], {
+    read: (c) => { const g = cpuif(c); R[LO] = g.ichLr[2 * n]; R[HI] = g.ichLr[2 * n + 1]; },
+    // Priority [55:48] keeps its top 5 bits (as QEMU: the rest of the register is stored as written).
+    write: (c, lo, hi) => { const g = cpuif(c); g.ichLr[2 * n] = lo; g.ichLr[2 * n + 1] = hi & ~(7 << 16); },
+  });
+}

@@ -69,3 +69,19 @@ describe('/chosen seeds', () => {
     expect(seeds(0)).toBe(seeds(0));
   });
 });
+
+describeWithTools('device tree with --el2: the GIC maintenance interrupt as QEMU virtualization=on writes it', ['dtc', 'qemu-system-aarch64'], () => {
+  const f = join(dir, 'qemu-el2.dtb');
+  const q = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=3,virtualization=on,dumpdtb=${f}`, '-cpu', 'cortex-a57',
+    '-m', '256', '-nographic', '-nic', 'none'], { stdio: 'ignore', timeout: 30_000 });
+  /** The interrupts property lines of the GIC node itself (its ITS child has none). */
+  const gicIrqs = (t: string): string[] => (/^\tintc@8000000 \{\n((?:\t\t[^\n]*\n|\n)*?)\t\};/m.exec(t)?.[1] ?? '')
+    .split('\n').filter((l) => /^\t\tinterrupts = /.test(l));
+  it('QEMU dumped its device tree', () => expect(q.status).toBe(0));
+  it('the GIC node has the maintenance interrupt (PPI 9, level) with --el2 only', () => {
+    const theirs = gicIrqs(dts(readFileSync(f), 'qemu-el2b.dtb'));
+    expect(theirs).toEqual(['\t\tinterrupts = <0x01 0x09 0x04>;']);
+    expect(gicIrqs(dts(new Machine({ ramMiB: 256, startEl: 2, stdout: () => {} }).dtb, 'ours-el2.dtb'))).toEqual(theirs);
+    expect(gicIrqs(dts(new Machine({ ramMiB: 256, stdout: () => {} }).dtb, 'ours-el1.dtb'))).toEqual([]);
+  });
+});

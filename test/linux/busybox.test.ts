@@ -8,7 +8,9 @@
 //
 // Gated like the oracle tests: skipped (with a notice) when the kernel has not been fetched or QEMU
 // or mke2fs is missing; with REQUIRE_ORACLES=1 (CI, which runs tools/fetch-linux.sh) a failure.
-// LINUX_SMP=1,4 runs only those core counts (default: 1,2,4,8).
+// LINUX_SMP=1,4 runs only those core counts (default: 1,2,4,8). The same script also runs booted at
+// EL2 (a64emu --el2, QEMU virtualization=on: KVM initialises its nVHE hypervisor) on LINUX_EL2_SMP
+// cores (default: 1,4; empty for none).
 
 import { describe, it, expect } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -28,7 +30,10 @@ const APPEND = 'console=ttyAMA0 loglevel=1';
 /** In load order: each after the ones it depends on (tools/fetch-linux.sh unpacks them). */
 const MODULES = ['crc16', 'crc32c_generic', 'mbcache', 'jbd2', 'ext4', 'virtio_mmio', 'virtio_blk'];
 const MARKER = '=== a64emu busybox test ===';
-const SMP = (process.env.LINUX_SMP ?? '1,2,4,8').split(',').map(Number);
+const cores = (v: string) => v.split(',').filter((x) => x !== '').map(Number);
+const SMP = cores(process.env.LINUX_SMP ?? '1,2,4,8');
+const EL2_SMP = cores(process.env.LINUX_EL2_SMP ?? '1,4');
+const RUNS = [...SMP.map((n) => ({ n, el2: false })), ...EL2_SMP.map((n) => ({ n, el2: true }))];
 
 const haveKernel = existsSync(KERNEL) && existsSync(join(CACHE, 'busybox')) && MODULES.every((m) => existsSync(join(CACHE, 'modules', `${m}.ko`)));
 if (!haveKernel && !oraclesRequired()) console.warn('[oracle] skipping the busybox boot test: no kernel, busybox or modules in .cache/linux (run tools/fetch-linux.sh as root)');
@@ -76,11 +81,11 @@ suite(() => {
     return images;
   };
 
-  for (const n of SMP) {
-    it(`on ${n} core${n > 1 ? 's' : ''}: the /init script prints what it prints on QEMU`, async () => {
+  for (const { n, el2 } of RUNS) {
+    it(`on ${n} core${n > 1 ? 's' : ''}${el2 ? ' at EL2' : ''}: the /init script prints what it prints on QEMU`, async () => {
       const { initrd, disk } = makeImages();
       // QEMU first: snapshot=on keeps its writes off the image, as a64emu's overlay does.
-      const qemu = await run('qemu-system-aarch64', ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57', '-smp', String(n), '-m', '512', '-nographic',
+      const qemu = await run('qemu-system-aarch64', ['-M', `virt,gic-version=3${el2 ? ',virtualization=on' : ''}`, '-cpu', 'cortex-a57', '-smp', String(n), '-m', '512', '-nographic',
         '-no-reboot', '-nic', 'none', '-global', 'virtio-mmio.force-legacy=false',
         '-drive', `file=${disk},format=raw,if=none,id=d0,snapshot=on`, '-device', 'virtio-blk-device,drive=d0',
         '-kernel', KERNEL, '-initrd', initrd, '-append', APPEND], 300_000);
@@ -90,10 +95,10 @@ suite(() => {
       expect(want).toContain('copy: same');
 
       const t0 = Date.now();
-      const ours = await run(process.execPath, [BIN, 'run', '--smp', String(n), '-m', '512', '--append', APPEND, '--initrd', initrd,
+      const ours = await run(process.execPath, [BIN, 'run', ...(el2 ? ['--el2'] : []), '--smp', String(n), '-m', '512', '--append', APPEND, '--initrd', initrd,
         '--drive', `file=${disk},format=raw`, '--max-insns', '2e10', '--stats', KERNEL], 3_000_000);
       const insns = /stats: (\d+) instructions/.exec(ours.stderr)?.[1];
-      console.log(`[linux] busybox on ${n} cores: a64emu ${insns} instructions, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(`[linux] busybox on ${n} cores${el2 ? ' at EL2' : ''}: a64emu ${insns} instructions, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       expect(tail(ours.stdout), ours.stdout.slice(-3000) + ours.stderr).toEqual(want);
       expect(ours.status, ours.stderr).toBe(0);
     }, 3_600_000);

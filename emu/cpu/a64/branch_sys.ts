@@ -125,11 +125,15 @@ function HLT(c: Cpu, i: Insn): void {
 
 function NOP(): void {}
 
-/** WFE/WFI at EL0 trap to EL1 when SCTLR_EL1.nTWE (bit 18) / nTWI (bit 16) is 0: EC 0x01, ISS with
- * CV = 1, COND = 0b1110 and TI = 1 for WFE. */
+/** WFE/WFI at EL0 trap to EL1 when SCTLR_EL1.nTWE (bit 18) / nTWI (bit 16) is 0, and at EL0 or EL1
+ * to EL2 when HCR_EL2.TWE (bit 14) / TWI (bit 13) is 1: EC 0x01, ISS with CV = 1, COND = 0b1110 and
+ * TI = 1 for WFE. */
 function wfxTrapped(c: Cpu, wfe: boolean): boolean {
-  if (c.el !== 0 || (c.sys.sctlrEl1 & (wfe ? 1 << 18 : 1 << 16)) !== 0) return false;
-  c.takeSync(1, EC.WFx, 0x1e00000 | (wfe ? 1 : 0), false);
+  let target = 0;
+  if (c.el === 0 && (c.sys.sctlrEl1 & (wfe ? 1 << 18 : 1 << 16)) === 0) target = 1;
+  else if (c.el <= 1 && c.hasEl2 && (c.sys.hcrEl2Lo & (wfe ? 1 << 14 : 1 << 13)) !== 0) target = 2;
+  if (target === 0) return false;
+  c.takeSync(target, EC.WFx, 0x1e00000 | (wfe ? 1 : 0), false);
   return true;
 }
 
