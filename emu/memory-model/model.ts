@@ -236,9 +236,6 @@ export class ThreadModel implements InsnHook {
   /** The core sleeps with writes in its buffer (MemoryModel.parked counts these). */
   isParked = false;
   private readonly scratch = new DataView(new ArrayBuffer(16));
-  /** The last stale read (for the tracer): the message's timestamp and writer core, -1 for none. */
-  lastStaleTs = -1;
-  lastStaleWho = -1;
 
   constructor(readonly m: MemoryModel, readonly cpu: Cpu) {
     this.id = cpu.id;
@@ -269,7 +266,6 @@ export class ThreadModel implements InsnHook {
     this.vsrc = v;
     this.loadV = 0;
     this.nzcv0 = c.nzcv;
-    this.lastStaleTs = -1;
     if (this.isParked) this.unpark();
     if (k >= K_DMB_FULL) this.barrier(k);
     return false;
@@ -357,11 +353,20 @@ export class ThreadModel implements InsnHook {
         }
       }
       const t = m.mts[base + pick];
-      if (pick !== h) { m.staleReads++; this.lastStaleTs = t; this.lastStaleWho = m.mwho[base + pick]; }
+      if (pick !== h) {
+        m.staleReads++;
+        const tr = this.cpu.tracer;
+        if (tr !== null) tr.staleRead(this.cpu, b * 8 + this.cpu.ramBase, t, m.mwho[base + pick], m.mts[base + h]);
+      }
       if (t > vpost) vpost = t;
       const p = (b - b0) * 8;
-      sc.setInt32(p, m.mlo[base + pick], true);
-      sc.setInt32(p + 4, m.mhi[base + pick], true);
+      if (pick === h) { // the newest value is RAM's (which also has what DMA and the debugger wrote)
+        sc.setInt32(p, m.dv.getInt32(b * 8, true), true);
+        sc.setInt32(p + 4, m.dv.getInt32(b * 8 + 4, true), true);
+      } else {
+        sc.setInt32(p, m.mlo[base + pick], true);
+        sc.setInt32(p + 4, m.mhi[base + pick], true);
+      }
     }
     for (let b = b0; b <= b1; b++) {
       const cohIdx = m.slot(b) * m.ncores + this.id;
