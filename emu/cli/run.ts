@@ -25,6 +25,7 @@ export const BUILTIN_IMAGES: Record<string, string> = {
   'smp-selftest': 'the Haiku-style SMP layer\'s self-tests (default): locks, ICIs, calls, TLB shootdown',
   'smp-selftest-lse': 'the same with LSE atomics (CAS, LDADD, SWP) instead of LDAXR/STLXR loops',
   'smp-selftest-debug': 'the same with lock contention statistics, printed at the end',
+  'smp-selftest-x86barriers': 'the same with x86-style compiler-only barriers: passes under sc, fails under --memory-model arm',
   'smp-idle': 'boots every core into the idle loop, serving ICIs (for the TypeScript API)',
   'deadlock': 'two cores take two spinlocks in opposite order; the layer detects it and panics (exit 3)',
 };
