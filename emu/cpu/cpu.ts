@@ -449,12 +449,12 @@ export class Cpu {
 
   /** A SPLIT load of size bytes, byte by byte, little-endian, into R. */
   private splitLoad(vlo: number, vhi: number, size: number): void {
-    if (this.mm !== null) this.mm.opaque();
     let lo = 0, hi = 0;
     for (let k = 0; k < size; k++) {
       const pa = this.splitByte(k);
       const off = pa - this.ramBase;
-      const b = off >= 0 && off < this.ramSize ? this.dv.getUint8(off) : this.mmioRead(vlo, vhi, pa, 1);
+      // Under the memory model byte by byte too (an unaligned access is single-copy atomic per byte).
+      const b = off >= 0 && off < this.ramSize ? (this.mm === null ? this.dv.getUint8(off) : this.mm.load(off, 1)) : this.mmioRead(vlo, vhi, pa, 1);
       if (k < 4) lo |= b << (8 * k); else hi |= b << (8 * (k - 4));
     }
     R[LO] = lo; R[HI] = hi;
@@ -462,12 +462,14 @@ export class Cpu {
 
   /** A SPLIT store of size bytes (value lo, hi), byte by byte, little-endian. */
   private splitStore(vlo: number, vhi: number, size: number, lo: number, hi: number): void {
-    if (this.mm !== null) this.mm.opaque();
     for (let k = 0; k < size; k++) {
       const pa = this.splitByte(k);
       const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
       const off = pa - this.ramBase;
-      if (off >= 0 && off < this.ramSize) { this.dv.setUint8(off, b); this.stored(pa, off, 1); }
+      if (off >= 0 && off < this.ramSize) {
+        if (this.mm !== null) this.mm.store(off, 1, b, 0);
+        else { this.dv.setUint8(off, b); this.stored(pa, off, 1); }
+      }
       else this.mmioWrite(vlo, vhi, pa, 1, b);
     }
   }

@@ -406,8 +406,8 @@ export class ThreadModel implements InsnHook {
     this.pDue[j] = this.clock() + this.m.rand(DRAIN_MAX);
   }
 
-  /** Memory outside the model (MMIO, a page-crossing access): commit everything, and give the
-   * result the newest view (an over-approximation: it orders more). */
+  /** Memory outside the model (MMIO): commit everything, and give the result the newest view (an
+   * over-approximation: it orders more). */
   opaque(): void {
     this.flushAll();
     if (this.m.now > this.loadV) this.loadV = this.m.now;
