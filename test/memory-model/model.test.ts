@@ -1,8 +1,9 @@
 // The weak memory model (--memory-model arm): classic litmus shapes run on real cores over many
 // seeds. Allowed relaxed outcomes must appear under 'arm' and never under 'sc'; outcomes the Armv8
 // model forbids must never appear. Verdicts: herd7's aarch64.cat (Armv8 other-multi-copy-atomic
-// model, as in the Arm ARM B2.3) -- SB, MP, MP+dmb.sy+po, MP+po+dmb.sy and 2+2W are allowed; the same
-// shapes with barriers, acquire/release or dependencies on both sides, and CoRR, are forbidden.
+// model, as in the Arm ARM B2.3) -- SB, MP, MP+dmb.sy+po, MP+po+dmb.sy, 2+2W, IRIW and WRC are
+// allowed; the same shapes with barriers, acquire/release or dependencies on both sides (IRIW+dmbs:
+// the model is other-multi-copy atomic), and CoRR/CoWR, are forbidden.
 // Each forbidden test is the allowed shape plus the ordering, so it could fail if the ordering
 // were ignored.
 
@@ -35,6 +36,15 @@ describe('memory model: allowed relaxed behaviours appear under arm, never under
     ['MP+dmb.sy+po (the writer\'s barrier only: load->load)', mp('mov x0, #1\n str x0, [x1]\n dmb sy\n str x0, [x2]', R_YX), MP_RELAXED],
     ['MP+po+dmb.sy (the reader\'s barrier only: store->store)', mp(W_XY, 'ldr x5, [x2]\n dmb sy\n ldr x6, [x1]'), MP_RELAXED],
     ['2+2W', W22, 'x=1 y=1'],
+    // The shapes of the forbidden IRIW+dmb.sy+dmb.sy and WRC+data+addr below, without the ordering:
+    ['IRIW (no barriers: the readers\' loads reorder)', {
+      threads: ['mov x0, #1\n str x0, [x1]', 'ldr x5, [x1]\n ldr x6, [x2]', 'mov x0, #1\n str x0, [x2]', 'ldr x5, [x2]\n ldr x6, [x1]'],
+      observe: ['1:X5', '1:X6', '3:X5', '3:X6'],
+    }, '1:X5=1 1:X6=0 3:X5=1 3:X6=0'],
+    ['WRC (no dependencies)', {
+      threads: ['mov x0, #1\n str x0, [x1]', 'ldr x5, [x1]\n str x5, [x2]', 'ldr x5, [x2]\n ldr x6, [x1]'],
+      observe: ['1:X5', '2:X5', '2:X6'],
+    }, '1:X5=1 2:X5=1 2:X6=0'],
   ];
   for (const [name, t, relaxed] of cases) {
     it(name, async () => {
@@ -68,6 +78,18 @@ describe('memory model: forbidden outcomes never appear under arm', () => {
   });
   it('2+2W+dmb.st+dmb.st', async () => {
     await check({ threads: ['mov x0, #1\n mov x7, #2\n str x0, [x1]\n dmb st\n str x7, [x2]', 'mov x0, #1\n mov x7, #2\n str x0, [x2]\n dmb st\n str x7, [x1]'], observe: ['x', 'y'] }, 'x=1 y=1', false);
+  });
+  it('IRIW+dmb.sy+dmb.sy (other-multi-copy atomic: readers agree on the order of two writes)', async () => {
+    await check({
+      threads: ['mov x0, #1\n str x0, [x1]', 'ldr x5, [x1]\n dmb sy\n ldr x6, [x2]', 'mov x0, #1\n str x0, [x2]', 'ldr x5, [x2]\n dmb sy\n ldr x6, [x1]'],
+      observe: ['1:X5', '1:X6', '3:X5', '3:X6'],
+    }, '1:X5=1 1:X6=0 3:X5=1 3:X6=0', false);
+  });
+  it('WRC+data+addr (a write seen by one core, passed on by a dependency, is seen by the next)', async () => {
+    await check({
+      threads: ['mov x0, #1\n str x0, [x1]', 'ldr x5, [x1]\n str x5, [x2]', 'ldr x5, [x2]\n eor x7, x5, x5\n ldr x6, [x1, x7]'],
+      observe: ['1:X5', '2:X5', '2:X6'],
+    }, '1:X5=1 2:X5=1 2:X6=0', false);
   });
   it('CoRR (coherence: a later read never sees an older write)', async () => {
     await check({ threads: ['mov x0, #1\n str x0, [x1]\n mov x0, #2\n str x0, [x1]', 'ldr x5, [x1]\n ldr x6, [x1]'], observe: ['1:X5', '1:X6'] }, '1:X5=2 1:X6=1', false);
