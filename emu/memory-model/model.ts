@@ -92,8 +92,8 @@ function classify(i: Insn, decoder: Decoder): InsnClass {
     else if ((crm & 3) === 2) k |= K_DMB_ST;
     else k |= K_DMB_FULL; // 11: full; 00 is reserved and behaves as SY
   } else if (n === 'ISB') k |= K_ISB;
-  else if ((k & K_BRANCH) !== 0 && !/^(B|BL|B\.cond|CBZ|CBNZ|TBZ|TBNZ|BR|BLR|RET|NOP|HINT|YIELD|SEV|SEVL|WFE|WFI|CLREX)$/.test(n)) {
-    k |= K_SYNC; // SVC/HVC/SMC/HLT/BRK, MSR/MRS/SYS, ERET: let the host and devices see RAM
+  else if ((k & K_BRANCH) !== 0 && !/^(B|BL|B\.cond|CBZ|CBNZ|TBZ|TBNZ|BR|BLR|RET|NOP|HINT|YIELD|SEV|SEVL|WFE|WFI|CLREX|SVC|HVC|SMC)$/.test(n)) {
+    k |= K_SYNC; // HLT (semihosting), BRK, MSR/MRS/SYS, ERET: let the host and devices see RAM (PSCI calls need not)
   }
   const regs = new Set<number>();
   const enc = decoder.lookup(i.word);

@@ -23,10 +23,7 @@ function passes(image: string, opts: MachineOptions): void {
 describe('SMP self-test under --memory-model arm', () => {
   for (const seed of [1, 2, 3]) it(`normal build, seed ${seed}`, () => { passes('smp-selftest', { memoryModel: 'arm', seed }); });
   it('LSE build, seed 1', () => { passes('smp-selftest-lse', { memoryModel: 'arm', seed: 1 }); });
-  it('x86-barriers build passes under sc', () => {
-    passes('smp-selftest-x86barriers', { memoryModel: 'sc' });
-    passes('smp-selftest-x86barriers', { memoryModel: 'sc', seed: 4 });
-  });
+  for (const seed of [0, 4]) it(`x86-barriers build passes under sc, seed ${seed}`, () => { passes('smp-selftest-x86barriers', { memoryModel: 'sc', seed }); });
   it('x86-barriers build, seed 4: the seqlock and the rendezvous fail', () => {
     const r = run('smp-selftest-x86barriers', { memoryModel: 'arm', seed: 4 });
     // seqlock: the reader's loads of the data and of the sequence number are reordered (no DMB LD),
