@@ -17,9 +17,10 @@
 //    view is max(vpre, ts(m)). This is Promising-ARM's read rule.
 //  - A write executes in program order but waits in the core's store buffer and commits (takes the
 //    next timestamp) later: after a random delay of its own core's instructions, earlier when its
-//    location is read or written again by this core, at barriers, releases, exclusives, atomics,
-//    MMIO, system instructions and sleep. Pending writes to the same block commit in program order;
-//    others in any order. Committing at the end of memory is Promising's promise of that write at
+//    location is read by this core, at full and store barriers, releases, exclusives, atomics, MMIO,
+//    semihosting and system instructions. A sleeping core's writes are committed by the running cores
+//    now and then, and all at once when every core sleeps (Machine.stepChecked). Pending writes to
+//    the same block commit in program order; others in any order. Committing at the end of memory is Promising's promise of that write at
 //    that moment: its views (address, data, vwNew, vCAP, vCTRL) are all below the new timestamp, so
 //    the promise is always fulfillable; and nothing the core did in between depended on the write's
 //    timestamp (reads of the location, barriers and releases commit it first).
