@@ -5,6 +5,7 @@ export {
 } from './guest.js';
 export type { Addr, Arg, CallOptions, CoreState, GuestOptions, RunOutcome, RunReason, SleepReason } from './guest.js';
 export type { MachineOptions, RunResult } from '../board/machine.js';
+export type { MemoryModelName } from '../memory-model/model.js';
 // Disks for the virtio-blk devices of GuestOptions.virtio: a file (copy-on-write unless snapshot is
 // false) or bytes in memory.
 export { Disk, fileStore, memoryStore } from '../devices/virtio/disk.js';

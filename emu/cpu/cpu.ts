@@ -19,6 +19,7 @@ import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
 import { SelfHostedDebug } from './debug/debug.js';
 import { Pmu } from './pmu/pmu.js';
+import type { ThreadModel } from '../memory-model/model.js';
 
 // The SIMD&FP register views (Cpu.vb/vh/vw/vs/vd) share one buffer in host byte order; lanes are
 // little-endian only on a little-endian host (every platform Node runs on today).
@@ -169,6 +170,9 @@ export class Cpu {
   /** Per-instruction observers of the checked loop, and data-access observers (see addHook). */
   hooks: InsnHook[] = [];
   dataHooks: DataHook[] = [];
+  /** Under --memory-model arm, this core's side of the weak memory model: RAM data accesses go
+   * through it. null (the default, 'sc'): straight to RAM. */
+  mm: ThreadModel | null = null;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -331,7 +335,7 @@ export class Cpu {
   read8(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 1);
     const off = pa - this.ramBase;
-    const v = off >= 0 && off < this.ramSize ? this.dv.getUint8(off) : this.mmioRead(vlo, vhi, pa, 1);
+    const v = off >= 0 && off < this.ramSize ? (this.mm === null ? this.dv.getUint8(off) : this.mm.load(off, 1)) : this.mmioRead(vlo, vhi, pa, 1);
     if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 1, v, 0);
     return v;
   }
@@ -339,7 +343,7 @@ export class Cpu {
   read16(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 2);
     const off = pa - this.ramBase;
-    const v = off >= 0 && off <= this.ramSize - 2 ? this.dv.getUint16(off, true) : this.mmioRead(vlo, vhi, pa, 2);
+    const v = off >= 0 && off <= this.ramSize - 2 ? (this.mm === null ? this.dv.getUint16(off, true) : this.mm.load(off, 2)) : this.mmioRead(vlo, vhi, pa, 2);
     if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 2, v, 0);
     return v;
   }
@@ -348,7 +352,7 @@ export class Cpu {
   read32(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 4);
     const off = pa - this.ramBase;
-    const v = off >= 0 && off <= this.ramSize - 4 ? this.dv.getInt32(off, true) : this.mmioRead(vlo, vhi, pa, 4) | 0;
+    const v = off >= 0 && off <= this.ramSize - 4 ? (this.mm === null ? this.dv.getInt32(off, true) : this.mm.load(off, 4)) : this.mmioRead(vlo, vhi, pa, 4) | 0;
     if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 4, v, 0);
     return v;
   }
@@ -358,8 +362,11 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Read, 8);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 8) {
-      R[LO] = this.dv.getInt32(off, true);
-      R[HI] = this.dv.getInt32(off + 4, true);
+      if (this.mm !== null) this.mm.load(off, 8);
+      else {
+        R[LO] = this.dv.getInt32(off, true);
+        R[HI] = this.dv.getInt32(off + 4, true);
+      }
     } else if (pa === SPLIT) {
       this.splitLoad(vlo, vhi, 8);
     } else {
@@ -374,8 +381,11 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 1);
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
-      this.stored(pa, off, 1);
-      this.dv.setUint8(off, v);
+      if (this.mm !== null) this.mm.store(off, 1, v & 0xff, 0);
+      else {
+        this.stored(pa, off, 1); // first: a snapshot saves the page before it changes
+        this.dv.setUint8(off, v);
+      }
     } else this.mmioWrite(vlo, vhi, pa, 1, v & 0xff);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 1, v & 0xff, 0);
   }
@@ -384,8 +394,11 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 2);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 2) {
-      this.stored(pa, off, 2);
-      this.dv.setUint16(off, v, true);
+      if (this.mm !== null) this.mm.store(off, 2, v & 0xffff, 0);
+      else {
+        this.stored(pa, off, 2); // first: a snapshot saves the page before it changes
+        this.dv.setUint16(off, v, true);
+      }
     } else this.mmioWrite(vlo, vhi, pa, 2, v & 0xffff);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 2, v & 0xffff, 0);
   }
@@ -394,8 +407,11 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 4);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 4) {
-      this.stored(pa, off, 4);
-      this.dv.setInt32(off, v, true);
+      if (this.mm !== null) this.mm.store(off, 4, v, 0);
+      else {
+        this.stored(pa, off, 4); // first: a snapshot saves the page before it changes
+        this.dv.setInt32(off, v, true);
+      }
     } else this.mmioWrite(vlo, vhi, pa, 4, v >>> 0);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 4, v, 0);
   }
@@ -404,9 +420,12 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 8);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 8) {
-      this.stored(pa, off, 8);
-      this.dv.setInt32(off, lo, true);
-      this.dv.setInt32(off + 4, hi, true);
+      if (this.mm !== null) this.mm.store(off, 8, lo, hi);
+      else {
+        this.stored(pa, off, 8); // first: a snapshot saves the page before it changes
+        this.dv.setInt32(off, lo, true);
+        this.dv.setInt32(off + 4, hi, true);
+      }
     } else if (pa === SPLIT) {
       this.splitStore(vlo, vhi, 8, lo, hi);
     } else {
@@ -425,6 +444,7 @@ export class Cpu {
   }
 
   private mmioRead(vlo: number, vhi: number, pa: number, size: number): number {
+    if (this.mm !== null) this.mm.opaque(); // outside the memory model: see every committed write
     if (pa === SPLIT) { this.splitLoad(vlo, vhi, size); return R[LO] >>> 0; }
     const r = this.bus.find(pa);
     if (r === undefined) this.busError(vlo, vhi, Access.Read, pa);
@@ -432,6 +452,7 @@ export class Cpu {
   }
 
   private mmioWrite(vlo: number, vhi: number, pa: number, size: number, v: number): void {
+    if (this.mm !== null) this.mm.opaque();
     if (pa === SPLIT) { this.splitStore(vlo, vhi, size, v, 0); return; }
     const r = this.bus.find(pa);
     if (r === undefined) this.busError(vlo, vhi, Access.Write, pa);
@@ -452,7 +473,8 @@ export class Cpu {
     for (let k = 0; k < size; k++) {
       const pa = this.splitByte(k);
       const off = pa - this.ramBase;
-      const b = off >= 0 && off < this.ramSize ? this.dv.getUint8(off) : this.mmioRead(vlo, vhi, pa, 1);
+      // Under the memory model byte by byte too (an unaligned access is single-copy atomic per byte).
+      const b = off >= 0 && off < this.ramSize ? (this.mm === null ? this.dv.getUint8(off) : this.mm.load(off, 1)) : this.mmioRead(vlo, vhi, pa, 1);
       if (k < 4) lo |= b << (8 * k); else hi |= b << (8 * (k - 4));
     }
     R[LO] = lo; R[HI] = hi;
@@ -464,7 +486,10 @@ export class Cpu {
       const pa = this.splitByte(k);
       const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
       const off = pa - this.ramBase;
-      if (off >= 0 && off < this.ramSize) { this.stored(pa, off, 1); this.dv.setUint8(off, b); }
+      if (off >= 0 && off < this.ramSize) {
+        if (this.mm !== null) this.mm.store(off, 1, b, 0);
+        else { this.stored(pa, off, 1); this.dv.setUint8(off, b); }
+      }
       else this.mmioWrite(vlo, vhi, pa, 1, b);
     }
   }

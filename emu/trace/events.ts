@@ -20,6 +20,7 @@
 // | `sleep` | `why` (`wfe`/`wfi`/`psci`/`off`) | the core stopped running |
 // | `wake` | `cause` (`event`/`monitor`/`irq`/`timer`/`psci`/`sev`), `by` (the core whose SEV, store or CPU_ON woke it, when known) | the core runs again |
 // | `excl` | `op` (`set`/`clear`/`fail`), `pa` (absent on a fail with the monitor open), `by` (for `clear`: the core whose store cleared it) | exclusive monitor |
+// | `stale` | `seq`, `pa` (the 8-byte block), `w` (the timestamp of the write it read), `by` (the core that wrote it; absent for the value the model's history started from), `newest` (the timestamp of the newest write to the block) | under `--memory-model arm`: a load returned an older write than the newest (before its `mem` event) |
 // | `psci` | `fn` (function id), `ret` (result, signed) | a PSCI call |
 // | `uart` | `byte` | a byte written to the PL011's data register |
 //
@@ -29,7 +30,7 @@
 //   {"t":"sgi","core":0,"time":1300,"targets":[1,2],"intid":0,"val":"0x0000000000010006"}
 
 /** Event kinds, as in the `t` field. */
-export const EVENT_KINDS = ['insn', 'reg', 'mem', 'exc', 'eret', 'ack', 'sgi', 'sleep', 'wake', 'excl', 'psci', 'uart'] as const;
+export const EVENT_KINDS = ['insn', 'reg', 'mem', 'exc', 'eret', 'ack', 'sgi', 'sleep', 'wake', 'excl', 'psci', 'uart', 'stale'] as const;
 export type EventKind = typeof EVENT_KINDS[number];
 
 export const WAKE_CAUSES = ['event', 'monitor', 'irq', 'timer', 'psci', 'sev'] as const;
@@ -69,7 +70,8 @@ export type OtherEvent =
   | { t: 'wake'; core: number; time: number; cause: WakeCause; by?: number }
   | { t: 'excl'; core: number; time: number; op: 'set' | 'clear' | 'fail'; pa?: number; by?: number }
   | { t: 'psci'; core: number; time: number; fn: number; ret: number }
-  | { t: 'uart'; core: number; time: number; byte: number };
+  | { t: 'uart'; core: number; time: number; byte: number }
+  | { t: 'stale'; core: number; seq: number; time: number; pa: number; w: number; by?: number; newest: number };
 
 /** What a trace format implements. Addresses and 64-bit values come as (lo, hi) int32 halves. */
 export interface TraceWriter {
@@ -111,6 +113,7 @@ export function otherJson(e: OtherEvent): string {
     case 'excl': body = `,"op":"${e.op}"` + (e.pa !== undefined ? `,"pa":"0x${e.pa.toString(16)}"` : '') + (e.by !== undefined ? `,"by":${e.by}` : ''); break;
     case 'psci': body = `,"fn":"0x${(e.fn >>> 0).toString(16)}","ret":${e.ret | 0}`; break;
     case 'uart': body = `,"byte":${e.byte}`; break;
+    case 'stale': body = `,"pa":"0x${e.pa.toString(16)}","w":${e.w}` + (e.by !== undefined ? `,"by":${e.by}` : '') + `,"newest":${e.newest}`; break;
   }
   return head + seq + time + body + '}';
 }
@@ -167,6 +170,7 @@ export function otherFromJson(text: string): OtherEvent {
     }
     case 'psci': return { t: 'psci', core, time, fn: parseInt(hex('fn'), 16), ret: num('ret') };
     case 'uart': return { t: 'uart', core, time, byte: num('byte') };
+    case 'stale': return { t: 'stale', core, seq: seq ?? 0, time, pa: parseInt(hex('pa'), 16), w: num('w'), ...(o.by !== undefined ? { by: num('by') } : {}), newest: num('newest') };
     default: throw new Error(`unknown event type ${JSON.stringify(o.t)}`);
   }
 }

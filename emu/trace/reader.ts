@@ -14,7 +14,7 @@ import { CodeLocation, OtherEvent, TraceWriter, REG_NAMES, V_NAMES, MAX_TRACE_CO
 
 /** One trace event. Fields beyond these depend on `t` (see the README); unknown fields are kept. */
 export interface TraceEvent {
-  /** Event type: insn, reg, mem, exc, eret, ack, sgi, sleep, wake, excl, psci, uart (others are allowed). */
+  /** Event type: insn, reg, mem, exc, eret, ack, sgi, sleep, wake, excl, psci, uart, stale (others are allowed). */
   t: string;
   core: number;
   /** Virtual counter ticks. */
@@ -25,7 +25,7 @@ export interface TraceEvent {
 }
 
 /** The event types this package knows; others are passed through and ignored by show/stats/timeline. */
-export const KNOWN_KINDS = ['insn', 'reg', 'mem', 'exc', 'eret', 'ack', 'sgi', 'sleep', 'wake', 'excl', 'psci', 'uart'] as const;
+export const KNOWN_KINDS = ['insn', 'reg', 'mem', 'exc', 'eret', 'ack', 'sgi', 'sleep', 'wake', 'excl', 'psci', 'uart', 'stale'] as const;
 
 export class TraceFormatError extends Error {
   constructor(readonly file: string, readonly line: number, readonly reason: string) {

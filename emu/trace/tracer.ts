@@ -485,6 +485,14 @@ export class Tracer {
     this.other({ t: 'excl', core, time, op: 'clear', pa, by }, el);
   }
 
+  /** Under --memory-model arm: the executing core's load of block pa read the write with timestamp w
+   * (by core `by`, -1: the history's starting value), not the newest (timestamp newest). */
+  staleRead(c: Cpu, pa: number, w: number, by: number, newest: number): void {
+    if (this.cur !== c) return;
+    this.other(by < 0 ? { t: 'stale', core: c.id, seq: this.seq, time: this.time, pa, w, newest }
+      : { t: 'stale', core: c.id, seq: this.seq, time: this.time, pa, w, by, newest }, c.el);
+  }
+
   psci(core: number, fn: number, ret: number, el: number): void {
     this.other({ t: 'psci', core, time: this.now(), fn, ret }, el);
   }
