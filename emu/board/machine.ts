@@ -181,11 +181,11 @@ export class Machine {
   private stopResult: RunResult | null = null;
   private readonly out: (b: Uint8Array) => void;
   private readonly err: (b: Uint8Array) => void;
-  private rng: number;
+  private rng = 1;
   /** The high half of the xorshift64 state, used when `wide` (a seed from 2^32; below, xorshift32). */
-  private rngHi: number;
-  private readonly wide: boolean;
-  private readonly seeded: boolean;
+  private rngHi = 0;
+  private wide = false;
+  private seeded = false;
   private readonly order: number[];
 
   constructor(opts: MachineOptions = {}) {
@@ -212,13 +212,7 @@ export class Machine {
     this.maxInsns = this.opts.maxInsns;
     const seed = opts.seed ?? 0;
     if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
-    this.seeded = seed != 0; // eslint-disable-line eqeqeq -- 0 or 0n
-    // Seeds below 2^32 keep the xorshift32 sequence they always had; larger ones use xorshift64 on
-    // the whole seed, so that no two seeds share a sequence.
-    const big = BigInt(seed);
-    this.rngHi = Number(big >> 32n) | 0;
-    this.wide = this.rngHi !== 0;
-    this.rng = this.wide ? Number(big & 0xffff_ffffn) : Number(big) || 1;
+    this.seedScheduler(seed);
     this.order = Array.from({ length: smp }, (_, k) => k);
     this.out = opts.stdout ?? ((b) => process.stdout.write(b));
     this.err = opts.stderr ?? ((b) => process.stderr.write(b));
@@ -533,6 +527,43 @@ export class Machine {
 
   get stopped(): boolean { return this.stopResult !== null; }
   get result(): RunResult | null { return this.stopResult && { ...this.stopResult, instructions: this.instructions }; }
+
+  private seedScheduler(seed: number | bigint): void {
+    this.seeded = seed != 0; // eslint-disable-line eqeqeq -- 0 or 0n
+    // Seeds below 2^32 keep the xorshift32 sequence they always had; larger ones use xorshift64 on
+    // the whole seed, so that no two seeds share a sequence.
+    const big = BigInt(seed);
+    this.rngHi = Number(big >> 32n) | 0;
+    this.wide = this.rngHi !== 0;
+    this.rng = this.wide ? Number(big & 0xffff_ffffn) : Number(big) || 1;
+  }
+
+  /** Start over with another scheduler seed without building a new board (the litmus runner's many
+   * short runs): as a fresh machine, core 0 reset and running, the others reset and off, time and the
+   * instruction count at 0, no stop, devices reset. RAM keeps its contents. Not with a memory model
+   * (its own seeded state would carry over): build a new machine for that. */
+  restart(seed: number | bigint): void {
+    if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
+    this.seedScheduler(seed);
+    for (let k = 0; k < this.order.length; k++) this.order[k] = k;
+    this.stopResult = null;
+    this.instructions = 0;
+    this.time = 0;
+    this.roundClock.fill(0);
+    this.resetPending = false;
+    this.gic.systemReset();
+    this.uart.reset();
+    for (const c of this.cores) {
+      this.resetCore(c);
+      this.timers[c.id].reset();
+      c.sleep = c.id === 0 ? Sleep.Running : Sleep.Off;
+      c.irqPending = false;
+      c.halt = false;
+      c.resetFetch();
+    }
+    this.excLoop.reset();
+    for (const c of this.cores) this.interruptLinesChanged(c);
+  }
 
   /** xorshift32 (or xorshift64 for seeds from 2^32, returning its high half): small, fast and
    * identical on every host. */
