@@ -40,6 +40,7 @@ import { ParsedDtb, parseDtb, patchForBoot, serialize, virtDeviceTree } from './
 import { ExceptionLoopDetector } from './excloop.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 import type { Tracer } from '../trace/tracer.js';
+import { MemoryModel, MemoryModelName } from '../memory-model/model.js';
 import type { WakeCause } from '../trace/events.js';
 
 export const RAM_BASE = 0x4000_0000;
@@ -70,6 +71,10 @@ export interface MachineOptions {
   seed?: number | bigint;
   /** Stop after this many instructions in total (exit status 124). */
   maxInsns?: number;
+  /** 'sc' (default): sequential consistency. 'arm': RAM accesses follow the weak Armv8 memory model
+   * (emu/memory-model/), the seed choosing which allowed behaviour happens; the default quantum is
+   * then 100. */
+  memoryModel?: MemoryModelName;
   /** Start the boot core at EL2 with PSCI over SMC, as QEMU's virtualization=on. */
   startEl?: 1 | 2;
   bootargs?: string;
@@ -140,6 +145,8 @@ export class Machine {
   readonly bus: Bus;
   readonly code: CodeCache;
   readonly monitor: GlobalMonitor;
+  /** The weak memory model under --memory-model arm, else null. */
+  readonly memModel: MemoryModel | null = null;
   readonly cores: Cpu[] = [];
   readonly uart: Pl011;
   readonly gic: GicV3 | GicV2;
@@ -198,7 +205,8 @@ export class Machine {
     this.opts = {
       smp, clusters, ramMiB,
       semihosting: opts.semihosting ?? true,
-      quantum: opts.quantum ?? 1000,
+      quantum: opts.quantum ?? (opts.memoryModel === 'arm' ? 100 : 1000),
+      memoryModel: opts.memoryModel ?? 'sc',
       seed: opts.seed ?? 0,
       maxInsns: opts.maxInsns ?? Infinity,
       startEl: opts.startEl ?? 1,
@@ -209,6 +217,7 @@ export class Machine {
     if (this.opts.gicVersion !== 2 && this.opts.gicVersion !== 3) throw new RangeError('--gic-version must be 2 or 3');
     if (this.opts.gicVersion === 2 && smp > GICV2_MAX_CPUS) throw new RangeError(`--smp ${smp}: a GICv2 serves at most ${GICV2_MAX_CPUS} cores`);
     if (!(this.opts.quantum >= 1)) throw new RangeError('--quantum must be at least 1');
+    if (this.opts.memoryModel !== 'sc' && this.opts.memoryModel !== 'arm') throw new RangeError('--memory-model must be sc or arm');
     this.maxInsns = this.opts.maxInsns;
     const seed = opts.seed ?? 0;
     if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
@@ -247,6 +256,10 @@ export class Machine {
       this.code.cores.push(c);
     }
     for (const c of this.cores) c.peers = this.cores;
+    if (this.opts.memoryModel === 'arm') {
+      this.memModel = new MemoryModel(this.ram.dv, this.cores, seed);
+      this.memModel.attach();
+    }
     this.monitor.onClear = (core, by, pa) => {
       const at = this.touch(this.cores[core]);
       if (this.tracer !== null) this.tracer.exclClear(core, pa, by, this.cores[core].el, at);
@@ -415,6 +428,7 @@ export class Machine {
    * at the entry point again while the others stay off until CPU_ON. Virtual time goes on. */
   private systemReset(): void {
     this.resetPending = false;
+    if (this.memModel !== null) this.memModel.reset();
     for (const b of this.rom) this.ram.load(b.addr, b.bytes);
     this.gic.systemReset();
     this.uart.reset();
@@ -522,6 +536,7 @@ export class Machine {
   /** End the run with this status (first caller wins). */
   stop(status: number, reason: string, cause: StopCause = 'guest'): void {
     if (this.stopResult === null) this.stopResult = { status, cause, reason, instructions: 0 };
+    if (this.memModel !== null) this.memModel.flushAll(); // the final memory holds every write
     for (const c of this.cores) { c.flow = Flow.Exit; c.halt = true; } // leave the inner loop at once, and run()
   }
 

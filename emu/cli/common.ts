@@ -153,6 +153,12 @@ export function intOption(min: number, max: number, suffixes = false): (value: s
   };
 }
 
+/** --memory-model: sc or arm (emu/memory-model/). Shared by run and litmus. */
+export function memoryModelOption(value: string): 'sc' | 'arm' {
+  if (value !== 'sc' && value !== 'arm') throw new InvalidArgumentError('must be sc or arm.');
+  return value;
+}
+
 /** A scheduler seed: any integer in [0, 2^64), decimal or 0x hex, kept exact (a bigint). */
 export function seedOption(value: string): bigint {
   const v = parseInteger(value);

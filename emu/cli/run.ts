@@ -15,7 +15,7 @@ import { FilterError } from '../trace/filter.js';
 import { TraceWriteError } from '../trace/output.js';
 import { asGiven } from './trace.js';
 import { TarmacWriter } from '../trace/tarmac.js';
-import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryModelOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
@@ -41,6 +41,7 @@ export interface RunOptions {
   maxInsns?: number;
   quantum?: number;
   seed?: bigint;
+  memoryModel?: 'sc' | 'arm';
   semihosting: boolean;
   load: string[];
   stats?: boolean;
@@ -78,6 +79,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--max-insns <n>', 'stop after n instructions in total, exit status 124 (3000000000, 3G or 3e9)', intOption(1, Number.MAX_SAFE_INTEGER, true))
     .option('--quantum <n>', 'instructions a core runs before the scheduler moves on', intOption(1, 0x7fff_ffff, true))
     .option('--seed <s>', 'seed, 0 to 2^64-1, for the scheduler (varies quantum lengths and order reproducibly), virtio-rng and /chosen\'s rng-seed and kaslr-seed', seedOption)
+    .option('--memory-model <m>', 'sc (default): sequential consistency; arm: the weak Armv8 memory model, the seed choosing the behaviour (see README "Weak memory")', memoryModelOption)
     .option('--no-semihosting', 'make HLT #0xF000 an ordinary (undefined) HLT instead of a semihosting call')
     .option('--initrd <file>', 'initial RAM disk for a Linux kernel, announced in /chosen (QEMU\'s -initrd)')
     .option('--dtb <file>', 'boot with this device tree blob instead of the generated one; RAM and /chosen are patched as QEMU\'s -dtb does')
@@ -144,6 +146,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.quantum !== undefined) machineOpts.quantum = opts.quantum;
   if (opts.maxInsns !== undefined) machineOpts.maxInsns = opts.maxInsns;
   if (opts.seed !== undefined) machineOpts.seed = opts.seed;
+  if (opts.memoryModel !== undefined) machineOpts.memoryModel = opts.memoryModel;
   if (opts.clusters !== undefined) machineOpts.clusters = opts.clusters;
   if (opts.el2) machineOpts.startEl = 2;
   if (opts.gicVersion !== undefined) machineOpts.gicVersion = opts.gicVersion as 2 | 3;

@@ -17,6 +17,7 @@ import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
 import type { Tracer, CodeInfo } from '../trace/tracer.js';
+import type { ThreadModel } from '../memory-model/model.js';
 
 // The SIMD&FP register views (Cpu.vb/vh/vw/vs/vd) share one buffer in host byte order; lanes are
 // little-endian only on a little-endian host (every platform Node runs on today).
@@ -160,6 +161,9 @@ export class Cpu {
   /** Per-instruction observers of the checked loop, and data-access observers (see addHook). */
   hooks: InsnHook[] = [];
   dataHooks: DataHook[] = [];
+  /** Under --memory-model arm, this core's side of the weak memory model: RAM data accesses go
+   * through it. null (the default, 'sc'): straight to RAM. */
+  mm: ThreadModel | null = null;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -322,7 +326,7 @@ export class Cpu {
   read8(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 1);
     const off = pa - this.ramBase;
-    const v = off >= 0 && off < this.ramSize ? this.dv.getUint8(off) : this.mmioRead(vlo, vhi, pa, 1);
+    const v = off >= 0 && off < this.ramSize ? (this.mm === null ? this.dv.getUint8(off) : this.mm.load(off, 1)) : this.mmioRead(vlo, vhi, pa, 1);
     if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 1, v, 0);
     return v;
   }
@@ -330,7 +334,7 @@ export class Cpu {
   read16(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 2);
     const off = pa - this.ramBase;
-    const v = off >= 0 && off <= this.ramSize - 2 ? this.dv.getUint16(off, true) : this.mmioRead(vlo, vhi, pa, 2);
+    const v = off >= 0 && off <= this.ramSize - 2 ? (this.mm === null ? this.dv.getUint16(off, true) : this.mm.load(off, 2)) : this.mmioRead(vlo, vhi, pa, 2);
     if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 2, v, 0);
     return v;
   }
@@ -339,7 +343,7 @@ export class Cpu {
   read32(vlo: number, vhi: number): number {
     const pa = this.translate(vlo, vhi, Access.Read, 4);
     const off = pa - this.ramBase;
-    const v = off >= 0 && off <= this.ramSize - 4 ? this.dv.getInt32(off, true) : this.mmioRead(vlo, vhi, pa, 4) | 0;
+    const v = off >= 0 && off <= this.ramSize - 4 ? (this.mm === null ? this.dv.getInt32(off, true) : this.mm.load(off, 4)) : this.mmioRead(vlo, vhi, pa, 4) | 0;
     if (this.tracer !== null) this.tracer.mem(this, false, vlo, vhi, pa, 4, v, 0);
     return v;
   }
@@ -349,8 +353,11 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Read, 8);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 8) {
-      R[LO] = this.dv.getInt32(off, true);
-      R[HI] = this.dv.getInt32(off + 4, true);
+      if (this.mm !== null) this.mm.load(off, 8);
+      else {
+        R[LO] = this.dv.getInt32(off, true);
+        R[HI] = this.dv.getInt32(off + 4, true);
+      }
     } else if (pa === SPLIT) {
       this.splitLoad(vlo, vhi, 8);
     } else {
@@ -365,8 +372,8 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 1);
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
-      this.dv.setUint8(off, v);
-      this.stored(pa, off, 1);
+      if (this.mm !== null) this.mm.store(off, 1, v & 0xff, 0);
+      else { this.dv.setUint8(off, v); this.stored(pa, off, 1); }
     } else this.mmioWrite(vlo, vhi, pa, 1, v & 0xff);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 1, v & 0xff, 0);
   }
@@ -375,8 +382,8 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 2);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 2) {
-      this.dv.setUint16(off, v, true);
-      this.stored(pa, off, 2);
+      if (this.mm !== null) this.mm.store(off, 2, v & 0xffff, 0);
+      else { this.dv.setUint16(off, v, true); this.stored(pa, off, 2); }
     } else this.mmioWrite(vlo, vhi, pa, 2, v & 0xffff);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 2, v & 0xffff, 0);
   }
@@ -385,8 +392,8 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 4);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 4) {
-      this.dv.setInt32(off, v, true);
-      this.stored(pa, off, 4);
+      if (this.mm !== null) this.mm.store(off, 4, v, 0);
+      else { this.dv.setInt32(off, v, true); this.stored(pa, off, 4); }
     } else this.mmioWrite(vlo, vhi, pa, 4, v >>> 0);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 4, v, 0);
   }
@@ -395,9 +402,12 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 8);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 8) {
-      this.dv.setInt32(off, lo, true);
-      this.dv.setInt32(off + 4, hi, true);
-      this.stored(pa, off, 8);
+      if (this.mm !== null) this.mm.store(off, 8, lo, hi);
+      else {
+        this.dv.setInt32(off, lo, true);
+        this.dv.setInt32(off + 4, hi, true);
+        this.stored(pa, off, 8);
+      }
     } else if (pa === SPLIT) {
       this.splitStore(vlo, vhi, 8, lo, hi);
     } else {
@@ -414,6 +424,7 @@ export class Cpu {
   }
 
   private mmioRead(vlo: number, vhi: number, pa: number, size: number): number {
+    if (this.mm !== null) this.mm.opaque(); // outside the memory model: see every committed write
     if (pa === SPLIT) { this.splitLoad(vlo, vhi, size); return R[LO] >>> 0; }
     const r = this.bus.find(pa);
     if (r === undefined) this.busError(vlo, vhi, Access.Read, pa);
@@ -421,6 +432,7 @@ export class Cpu {
   }
 
   private mmioWrite(vlo: number, vhi: number, pa: number, size: number, v: number): void {
+    if (this.mm !== null) this.mm.opaque();
     if (pa === SPLIT) { this.splitStore(vlo, vhi, size, v, 0); return; }
     const r = this.bus.find(pa);
     if (r === undefined) this.busError(vlo, vhi, Access.Write, pa);
@@ -437,6 +449,7 @@ export class Cpu {
 
   /** A SPLIT load of size bytes, byte by byte, little-endian, into R. */
   private splitLoad(vlo: number, vhi: number, size: number): void {
+    if (this.mm !== null) this.mm.opaque();
     let lo = 0, hi = 0;
     for (let k = 0; k < size; k++) {
       const pa = this.splitByte(k);
@@ -449,6 +462,7 @@ export class Cpu {
 
   /** A SPLIT store of size bytes (value lo, hi), byte by byte, little-endian. */
   private splitStore(vlo: number, vhi: number, size: number, lo: number, hi: number): void {
+    if (this.mm !== null) this.mm.opaque();
     for (let k = 0; k < size; k++) {
       const pa = this.splitByte(k);
       const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;

@@ -23,6 +23,9 @@ export class Insn {
   /** The tracer's notes on this instruction (trace/tracer.ts CodeInfo), made the first time it is
    * traced; always null when tracing is off. */
   trace: object | null = null;
+  /** The memory model's class of this instruction (memory-model/model.ts), made the first time it
+   * runs under --memory-model arm; always null otherwise. */
+  mm: object | null = null;
 
   constructor(exec: Handler, name: string) {
     this.exec = exec;
