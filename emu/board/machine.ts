@@ -40,7 +40,7 @@ import { ParsedDtb, parseDtb, patchForBoot, serialize, virtDeviceTree } from './
 import { ExceptionLoopDetector } from './excloop.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 import type { Tracer } from '../trace/tracer.js';
-import { MemoryModel, MemoryModelName } from '../memory-model/model.js';
+import { MemoryModel, MemoryModelName, PRNG_STREAM_MEMMODEL } from '../memory-model/model.js';
 import type { WakeCause } from '../trace/events.js';
 
 export const RAM_BASE = 0x4000_0000;
@@ -555,11 +555,17 @@ export class Machine {
 
   /** Start over with another scheduler seed without building a new board (the litmus runner's many
    * short runs): as a fresh machine, core 0 reset and running, the others reset and off, time and the
-   * instruction count at 0, no stop, devices reset. RAM keeps its contents. Not with a memory model
-   * (its own seeded state would carry over): build a new machine for that. */
+   * instruction count at 0, no stop, devices reset, the memory model (if any) empty and reseeded.
+   * RAM keeps its contents (the memory model's buffered writes are committed to it first). */
   restart(seed: number | bigint): void {
     if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
     this.seedScheduler(seed);
+    const mm = this.memModel;
+    if (mm !== null) {
+      mm.reset();
+      mm.now = 0; mm.floor = 0; mm.staleReads = 0; // as a new model: timestamps from 0
+      mm.rng.reseed(seed, PRNG_STREAM_MEMMODEL);
+    }
     for (let k = 0; k < this.order.length; k++) this.order[k] = k;
     this.stopResult = null;
     this.instructions = 0;
@@ -575,6 +581,7 @@ export class Machine {
       c.irqPending = false;
       c.halt = false;
       c.resetFetch();
+      c.icount = 0;
     }
     this.excLoop.reset();
     for (const c of this.cores) this.interruptLinesChanged(c);

@@ -46,6 +46,8 @@ export interface LitmusRunOptions {
   only?: number;
   /** Mean scheduling quantum in instructions (default 2: threads interleave finely). */
   quantum?: number;
+  /** Most rounds a thread's start may be delayed by (default: its longest thread's length in quanta). */
+  skew?: number;
   /** Instructions a run may take in total before it is declared endless. */
   maxInsnsPerRun?: number;
 }
@@ -190,8 +192,10 @@ export function runLitmus(ct: CompiledTest, opts: LitmusRunOptions = {}): Litmus
   const evalCache = new Map<string, boolean>();
   let pos = 0, neg = 0;
   const machines = new Machines(ct, model, quantum);
+  const longest = Math.max(...ct.code.map((c) => c.length / 4));
+  const skew = opts.skew ?? Math.ceil(longest / quantum);
   for (let k = first; k < first + count; k++) {
-    const values = runOnce(ct, machines, runSeed(seed, k), cap, k);
+    const values = runOnce(ct, machines, runSeed(seed, k), cap, k, skew);
     const key = stateKey(ct, values);
     let e = table.get(key);
     if (e === undefined) {
@@ -212,15 +216,15 @@ type Values = Map<string, bigint>;
 
 const sink = (): void => {};
 
-/** Under sc one machine serves every run (Machine.restart reseeds it: building a board costs more
- * than a run). A memory model has its own seeded state, so under arm each run gets a new machine. */
+/** One machine serves every run: Machine.restart reseeds it and empties the memory model (building a
+ * board costs more than a run). */
 class Machines {
   private m: Machine | null = null;
   constructor(private readonly ct: CompiledTest, private readonly model: MemoryModelName, private readonly quantum: number) {}
 
   get(seed: bigint): Machine {
     const ct = this.ct;
-    if (this.m !== null && this.model === 'sc') {
+    if (this.m !== null) {
       this.m.restart(seed);
       this.m.ram.load(DATA_BASE, ct.data);
       return this.m;
@@ -237,18 +241,31 @@ class Machines {
   }
 }
 
-function runOnce(ct: CompiledTest, machines: Machines, seed: bigint, cap: number, k: number): Values {
+function runOnce(ct: CompiledTest, machines: Machines, seed: bigint, cap: number, k: number, skew: number): Values {
   const n = ct.code.length;
   const m = machines.get(seed);
   for (let t = 0; t < n; t++) {
     const c = m.cores[t];
     c.pcLo = codeAddr(t) | 0; c.pcHi = 0;
     for (const [r, v] of ct.regs[t]) { c.lo[r] = Number(v & 0xffff_ffffn) | 0; c.hi[r] = Number(v >> 32n) | 0; }
-    c.sleep = Sleep.Running;
+    c.sleep = Sleep.Off; // until its start round
   }
-  for (;;) {
+  // Each thread starts after a random number of rounds (0 to about its length), drawn from the run's
+  // seed: as litmus7's start skew, it lets one thread run well before or after another, which is
+  // what many relaxed outcomes need (a reader after the writer's stores are visible).
+  let x = Number(seed & 0xffff_ffffn) | 1;
+  const start = new Array<number>(n);
+  for (let t = 0; t < n; t++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    start[t] = (x >>> 0) % (skew + 1);
+  }
+  for (let round = 0; ; round++) {
     let running = false;
-    for (const c of m.cores) if (c.sleep === Sleep.Running) running = true;
+    for (let t = 0; t < n; t++) {
+      const c = m.cores[t];
+      if (start[t] === round) c.sleep = Sleep.Running;
+      if (c.sleep === Sleep.Running || start[t] > round) running = true;
+    }
     if (!running || m.stopped) break;
     m.step();
     if (m.instructions > cap) {
