@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLitmus } from '../../emu/litmus/parse.js';
 import { CompiledTest, compileLitmus, runLitmus } from '../../emu/litmus/run.js';
+import { cliIn } from '../cli/run-cli.js';
 
 const DIR = import.meta.dirname;
 const catalogue = readdirSync(DIR).filter((f) => f.endsWith('.litmus')).sort();
@@ -38,6 +39,17 @@ describe('litmus catalogue under --model arm', () => {
       expect(runLitmus(ct, { runs: 2000, seed: 1n, model: 'sc' }).pos, name).toBe(0);
     });
   }
+
+  it('names the first witness on the Seed line, and --run repeats it alone', async () => {
+    const cli = cliIn(DIR);
+    const r = await cli('litmus', '--model', 'arm', '--runs', '500', '--seed', '99', 'SB.litmus');
+    expect(r.status).toBe(0);
+    const m = /^Seed SB 99 model arm, runs 0\.\.499; first witness run ([0-9]+) \(one run alone: --seed 99 --run K\)$/m.exec(r.out);
+    expect(m).not.toBeNull();
+    const one = await cli('litmus', '--model', 'arm', '--seed', '99', '--run', m![1], 'SB.litmus');
+    expect(one.out).toMatch(/^Test SB Allowed\nStates 1\n1     \*>0:X2=0; 1:X2=0;\nOk\n/);
+    expect(one.out).toContain(`Seed SB 99 model arm, run ${m![1]}; first witness run ${m![1]}`);
+  });
 
   it('repeats any run alone: a batch and its runs one by one give the same histogram', async () => {
     const ct = await load('SB.litmus');
