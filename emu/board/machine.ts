@@ -690,6 +690,7 @@ export class Machine {
       return true;
     }
     if (ran !== 0 || this.cores.some((c) => c.sleep === Sleep.Running)) return true;
+    if (this.memModel !== null && this.memModel.flushParked()) return true; // buffered writes may wake a core
     if (this.uart.rxPending || this.skipToNextDeadline()) return true;
     if (this.rtc.hostAlarmArmed) { this.rtc.update(); return true; } // the host clock will get there
     return this.inputOpen && this.uart.rxInterruptEnabled; // a keystroke can still wake the guest

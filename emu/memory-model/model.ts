@@ -35,6 +35,7 @@
 
 import { Cpu, Slow, InsnHook, Sleep } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
+import type { Decoder } from '../cpu/decoder.js';
 import { R, LO, HI } from '../cpu/int64.js';
 import { Prng } from '../devices/prng.js';
 
@@ -50,16 +51,22 @@ const K = 4;
 /** Store-buffer entries per core. */
 const NPEND = 8;
 /** A buffered write commits within this many of its core's instructions (random below it). */
-const DRAIN_MAX = 48;
+const DRAIN_MAX = 8;
 
 // Instruction classes, cached per decoded instruction (Insn.mm).
 const K_ACQ = 1, K_ACQPC = 2, K_REL = 4, K_ATOMIC = 8, K_BRANCH = 16, K_FLAGS_R = 32, K_FLAGS_W = 64,
   K_DMB_FULL = 128, K_DMB_LD = 256, K_DMB_ST = 512, K_DSB = 1024, K_ISB = 2048, K_SYNC = 4096,
   K_LINK = 8192, K_MULTI = 16384;
 
-class InsnClass { constructor(readonly k: number) {} }
+class InsnClass {
+  /** The registers this instruction's encoding names (its register fields' values; X and V share an
+   * index, SP is 32), each a possible source and destination. */
+  constructor(readonly k: number, readonly regs: Int32Array) {}
+}
 
-function classify(i: Insn): InsnClass {
+const REG_FIELDS = new Set(['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs']);
+
+function classify(i: Insn, decoder: Decoder): InsnClass {
   const n = i.name;
   let k = 0;
   if (/^(LDAR|LDAXR|LDAXP)/.test(n)) k |= K_ACQ;
@@ -85,10 +92,18 @@ function classify(i: Insn): InsnClass {
     else if ((crm & 3) === 2) k |= K_DMB_ST;
     else k |= K_DMB_FULL; // 11: full; 00 is reserved and behaves as SY
   } else if (n === 'ISB') k |= K_ISB;
-  else if ((k & K_BRANCH) !== 0 && !/^(B|BL|B\.cond|CBZ|CBNZ|TBZ|TBNZ|BR|BLR|RET|NOP|HINT|YIELD|SEVL|CLREX)$/.test(n)) {
-    k |= K_SYNC; // SVC/HVC/SMC/HLT/BRK, MSR/MRS/SYS, WFE/WFI, ERET, SEV: let the host and devices see RAM
+  else if ((k & K_BRANCH) !== 0 && !/^(B|BL|B\.cond|CBZ|CBNZ|TBZ|TBNZ|BR|BLR|RET|NOP|HINT|YIELD|SEV|SEVL|WFE|WFI|CLREX)$/.test(n)) {
+    k |= K_SYNC; // SVC/HVC/SMC/HLT/BRK, MSR/MRS/SYS, ERET: let the host and devices see RAM
   }
-  return new InsnClass(k);
+  const regs = new Set<number>();
+  const enc = decoder.lookup(i.word);
+  if (enc !== undefined && n !== 'UNDEFINED') {
+    const rec = i as unknown as Record<string, number>;
+    for (const f of enc.fields) if (REG_FIELDS.has(f.field)) regs.add(rec[f.field]);
+  }
+  if ((k & K_MULTI) !== 0) for (let j = 1; j < 4; j++) regs.add((i.rt + j) & 31);
+  if ((k & K_LINK) !== 0) regs.add(30);
+  return new InsnClass(k, Int32Array.from(regs));
 }
 
 /** The machine-wide state: message histories and the global clock. */
@@ -136,6 +151,26 @@ export class MemoryModel {
     this.coh.fill(0);
     this.floor = this.now;
     for (const t of this.threads) t.resetViews();
+  }
+
+  /** Sleeping cores with buffered writes: the running cores commit those now and then. */
+  parked = 0;
+
+  /** Commit one buffered write of a random parked (sleeping) core. */
+  drainParked(): void {
+    let k = this.rand(this.threads.length);
+    for (let j = 0; j < this.threads.length; j++, k = (k + 1) % this.threads.length) {
+      const t = this.threads[k];
+      if (t.isParked) { t.commitRandom(); return; }
+    }
+  }
+
+  /** Every core sleeps: commit every buffered write (it may wake a core through the global monitor).
+   * Returns whether there was any. */
+  flushParked(): boolean {
+    if (this.parked === 0) return false;
+    this.flushAll();
+    return true;
   }
 
   /** A random integer in [0, n). */
@@ -187,6 +222,7 @@ export class ThreadModel implements InsnHook {
   flagsV = 0;
   // The instruction being executed.
   private cls = 0;
+  private regs: Int32Array = new Int32Array(0);
   private vsrc = 0;
   private loadV = 0;
   private nzcv0 = 0;
@@ -197,6 +233,8 @@ export class ThreadModel implements InsnHook {
   private readonly pHi = new Int32Array(NPEND);
   private readonly pDue = new Float64Array(NPEND);
   pCount = 0;
+  /** The core sleeps with writes in its buffer (MemoryModel.parked counts these). */
+  isParked = false;
   private readonly scratch = new DataView(new ArrayBuffer(16));
   /** The last stale read (for the tracer): the message's timestamp and writer core, -1 for none. */
   lastStaleTs = -1;
@@ -220,25 +258,19 @@ export class ThreadModel implements InsnHook {
 
   before(c: Cpu, insn: Insn): boolean {
     let ic = insn.mm as InsnClass | null;
-    if (ic === null) { ic = classify(insn); insn.mm = ic; }
+    if (ic === null) { ic = classify(insn, c.decoder); insn.mm = ic; }
     const k = ic.k;
     this.cls = k;
-    const rv = this.rv;
-    let v = rv[insn.rd];
-    if (rv[insn.rn] > v) v = rv[insn.rn];
-    if (rv[insn.rm] > v) v = rv[insn.rm];
-    if (rv[insn.ra] > v) v = rv[insn.ra];
-    if (rv[insn.rt] > v) v = rv[insn.rt];
-    if (rv[insn.rt2] > v) v = rv[insn.rt2];
-    if (rv[insn.rs] > v) v = rv[insn.rs];
-    if ((k & K_MULTI) !== 0) {
-      for (let j = 1; j < 4; j++) { const r = rv[(insn.rt + j) & 31]; if (r > v) v = r; }
-    }
+    this.regs = ic.regs;
+    const rv = this.rv, regs = ic.regs;
+    let v = 0;
+    for (let j = 0; j < regs.length; j++) { const r = rv[regs[j]]; if (r > v) v = r; }
     if ((k & K_FLAGS_R) !== 0 && this.flagsV > v) v = this.flagsV;
     this.vsrc = v;
     this.loadV = 0;
     this.nzcv0 = c.nzcv;
     this.lastStaleTs = -1;
+    if (this.isParked) this.unpark();
     if (k >= K_DMB_FULL) this.barrier(k);
     return false;
   }
@@ -247,21 +279,30 @@ export class ThreadModel implements InsnHook {
     const k = this.cls;
     const v = this.loadV > this.vsrc ? this.loadV : this.vsrc;
     if (v > 0) {
-      const rv = this.rv;
-      rv[insn.rd] = Math.max(rv[insn.rd], v);
-      rv[insn.rn] = Math.max(rv[insn.rn], v); // write-back
-      rv[insn.rt] = Math.max(rv[insn.rt], v);
-      rv[insn.rt2] = Math.max(rv[insn.rt2], v);
-      rv[insn.rs] = Math.max(rv[insn.rs], v);
-      if ((k & K_MULTI) !== 0) for (let j = 1; j < 4; j++) rv[(insn.rt + j) & 31] = Math.max(rv[(insn.rt + j) & 31], v);
-      if ((k & K_LINK) !== 0) rv[30] = Math.max(rv[30], v);
+      const rv = this.rv, regs = this.regs;
+      for (let j = 0; j < regs.length; j++) {
+        const r = regs[j];
+        if (r !== 31 && v > rv[r]) rv[r] = v; // XZR is never written (as SP, r is 32)
+      }
       if ((k & K_FLAGS_W) !== 0 || c.nzcv !== this.nzcv0) this.flagsV = Math.max(this.flagsV, v);
     }
     if ((k & K_BRANCH) !== 0 && this.vsrc > this.vCTRL) this.vCTRL = this.vsrc;
     if (this.pCount !== 0) {
-      if (c.sleep !== Sleep.Running) this.flushAll(); // a sleeping core would never drain
-      else this.drain();
+      if (c.sleep === Sleep.Running) this.drain();
+      else if (!this.isParked) { this.isParked = true; this.m.parked++; } // the other cores drain it
     }
+    if (this.m.parked !== 0 && this.m.rand(2) === 0) this.m.drainParked();
+  }
+
+  private unpark(): void {
+    this.isParked = false;
+    this.m.parked--;
+  }
+
+  /** Commit one buffered write, chosen at random (commitAt keeps same-block order). */
+  commitRandom(): void {
+    this.commitAt(this.m.rand(this.pCount));
+    if (this.pCount === 0 && this.isParked) this.unpark();
   }
 
   private barrier(k: number): void {
@@ -371,6 +412,7 @@ export class ThreadModel implements InsnHook {
 
   flushAll(): void {
     while (this.pCount !== 0) this.commitAt(0);
+    if (this.isParked) this.unpark();
   }
 
   private drain(): void {
