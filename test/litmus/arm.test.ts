@@ -30,7 +30,7 @@ describe('litmus catalogue: forbidden outcomes never appear', () => {
 describe('litmus catalogue under --model arm', () => {
   // Fixed seeds: each run is deterministic, so these counts are too; the thresholds leave room for a
   // model that changes which allowed behaviour a seed picks.
-  for (const name of ['MP', 'SB', '2+2W']) {
+  for (const name of ['MP', 'SB', '2+2W', 'MP+dmb.sy+po']) {
     it(`shows ${name}'s relaxed outcome, which sc never shows`, async () => {
       const ct = await load(`${name}.litmus`);
       expect(verdict(ct)).toBe('Allowed');
