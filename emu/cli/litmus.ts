@@ -7,7 +7,7 @@ import { LitmusSyntaxError, parseLitmus } from '../litmus/parse.js';
 import { CompiledTest, LitmusRunError, MemoryModelName, compileLitmus, formatResult, runLitmus } from '../litmus/run.js';
 import { CliError, CliIo, intOption, readInput, seedOption } from './common.js';
 
-interface LitmusCliOptions { runs: number; model: MemoryModelName; seed: bigint; run?: number; quantum: number }
+interface LitmusCliOptions { runs: number; model: MemoryModelName; seed: bigint; run?: number; quantum: number; skew?: number }
 
 export function addLitmusCommand(program: Command, io: CliIo, done: (status: number) => void): void {
   program
@@ -19,6 +19,7 @@ export function addLitmusCommand(program: Command, io: CliIo, done: (status: num
     .option('--seed <s>', 'seed, 0 to 2^64-1: run k uses a machine seed derived from it and k', seedOption, 0n)
     .option('--run <k>', 'only run k of --seed (to repeat one run)', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--quantum <n>', 'mean scheduling quantum in instructions', intOption(1, 1_000_000), 2)
+    .option('--skew <rounds>', 'most scheduling rounds a thread\'s start is delayed by (default: the longest thread\'s length in quanta; 0: all start together)', intOption(0, 1_000_000))
     .action(async (files: string[], opts: LitmusCliOptions) => { done(await litmus(files, opts, io)); });
 }
 
@@ -41,7 +42,7 @@ export async function litmus(files: string[], opts: LitmusCliOptions, io: CliIo)
   for (const ct of compiled) {
     let r;
     try {
-      r = runLitmus(ct, { runs: opts.runs, model: opts.model, seed: opts.seed, only: opts.run, quantum: opts.quantum });
+      r = runLitmus(ct, { runs: opts.runs, model: opts.model, seed: opts.seed, only: opts.run, quantum: opts.quantum, skew: opts.skew });
     } catch (e) {
       if (e instanceof LitmusRunError) throw new CliError(EXIT_USAGE, e.message);
       throw e;

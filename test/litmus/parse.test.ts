@@ -164,7 +164,7 @@ describe('a64emu litmus: bad input', () => {
   });
 
   it('exits with status 2 for an unknown option, a bad value and a missing file', async () => {
-    for (const args of [['--frob'], ['--model', 'tso'], ['--runs', '0'], ['--seed', '-1']]) {
+    for (const args of [['--frob'], ['--model', 'tso'], ['--runs', '0'], ['--seed', '-1'], ['--skew', 'x'], ['--quantum', '0']]) {
       const r = await cli('litmus', ...args, join(DIR, 'SB.litmus'));
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.err).toMatch(/^a64emu: /);
