@@ -82,6 +82,8 @@ build() {
 build smp-selftest.elf kernel/selftest.c -march=armv8-a
 build smp-selftest-lse.elf kernel/selftest.c -march=armv8.1-a -DUSE_LSE
 build smp-selftest-debug.elf kernel/selftest.c -march=armv8-a -DB_DEBUG_SPINLOCK_CONTENTION=1
+# Compiler-only barriers, plain acquire/release accesses (x86 habits): fails under --memory-model arm.
+build smp-selftest-x86barriers.elf kernel/selftest.c -march=armv8-a -DX86_BARRIERS
 build deadlock.elf kernel/deadlock_demo.c -march=armv8-a
 build smp-idle.elf kernel/idle.c -march=armv8-a
 

@@ -9,28 +9,43 @@
 
 #include "../../types.h"
 
+/* X86_BARRIERS (the smp-selftest-x86barriers.elf variant): the ordering an
+ * x86 port would assume -- plain loads and stores instead of LDAR/STLR, and
+ * exclusives without acquire/release (x86's locked RMWs need no barriers). */
+#ifdef X86_BARRIERS
+#define ATOMIC_LOAD_ACQ "ldr"
+#define ATOMIC_STORE_REL "str"
+#define ATOMIC_LDX "ldxr"
+#define ATOMIC_STX "stxr"
+#else
+#define ATOMIC_LOAD_ACQ "ldar"
+#define ATOMIC_STORE_REL "stlr"
+#define ATOMIC_LDX "ldaxr"
+#define ATOMIC_STX "stlxr"
+#endif
+
 static inline int32 atomic_get(vint32 *value)
 {
 	int32 v;
-	__asm__ volatile("ldar %w0, %1" : "=r"(v) : "Q"(*value) : "memory");
+	__asm__ volatile(ATOMIC_LOAD_ACQ " %w0, %1" : "=r"(v) : "Q"(*value) : "memory");
 	return v;
 }
 
 static inline void atomic_set(vint32 *value, int32 newValue)
 {
-	__asm__ volatile("stlr %w1, %0" : "=Q"(*value) : "r"(newValue) : "memory");
+	__asm__ volatile(ATOMIC_STORE_REL " %w1, %0" : "=Q"(*value) : "r"(newValue) : "memory");
 }
 
 static inline void *atomic_pointer_get(void *volatile *value)
 {
 	void *v;
-	__asm__ volatile("ldar %0, %1" : "=r"(v) : "Q"(*value) : "memory");
+	__asm__ volatile(ATOMIC_LOAD_ACQ " %0, %1" : "=r"(v) : "Q"(*value) : "memory");
 	return v;
 }
 
 static inline void atomic_pointer_set(void *volatile *value, void *newValue)
 {
-	__asm__ volatile("stlr %1, %0" : "=Q"(*value) : "r"(newValue) : "memory");
+	__asm__ volatile(ATOMIC_STORE_REL " %1, %0" : "=Q"(*value) : "r"(newValue) : "memory");
 }
 
 #ifdef USE_LSE
@@ -86,8 +101,8 @@ static inline int32 atomic_get_and_set(vint32 *value, int32 newValue)
 	int32 old;
 	uint32 fail;
 	__asm__ volatile(
-		"1:	ldaxr	%w0, %2\n"
-		"	stlxr	%w1, %w3, %2\n"
+		"1:	" ATOMIC_LDX "	%w0, %2\n"
+		"	" ATOMIC_STX "	%w1, %w3, %2\n"
 		"	cbnz	%w1, 1b\n"
 		: "=&r"(old), "=&r"(fail), "+Q"(*value)
 		: "r"(newValue)
@@ -101,9 +116,9 @@ static inline int32 atomic_get_and_set(vint32 *value, int32 newValue)
 		int32 old, result;                                           \
 		uint32 fail;                                                 \
 		__asm__ volatile(                                            \
-			"1:	ldaxr	%w0, %3\n"                                   \
+			"1:	" ATOMIC_LDX "	%w0, %3\n"                                   \
 			"	" insn "	%w1, %w0, %w4\n"                            \
-			"	stlxr	%w2, %w1, %3\n"                              \
+			"	" ATOMIC_STX "	%w2, %w1, %3\n"                              \
 			"	cbnz	%w2, 1b\n"                                   \
 			: "=&r"(old), "=&r"(result), "=&r"(fail), "+Q"(*value) \
 			: "r"(operand)                                       \
@@ -120,10 +135,10 @@ static inline int32 atomic_test_and_set(vint32 *value, int32 newValue, int32 tes
 	int32 old;
 	uint32 fail;
 	__asm__ volatile(
-		"1:	ldaxr	%w0, %2\n"
+		"1:	" ATOMIC_LDX "	%w0, %2\n"
 		"	cmp	%w0, %w4\n"
 		"	b.ne	2f\n"
-		"	stlxr	%w1, %w3, %2\n"
+		"	" ATOMIC_STX "	%w1, %w3, %2\n"
 		"	cbnz	%w1, 1b\n"
 		"	b	3f\n"
 		"2:	clrex\n"
@@ -139,10 +154,10 @@ static inline void *atomic_pointer_test_and_set(void *volatile *value, void *new
 	void *old;
 	uint32 fail;
 	__asm__ volatile(
-		"1:	ldaxr	%0, %2\n"
+		"1:	" ATOMIC_LDX "	%0, %2\n"
 		"	cmp	%0, %4\n"
 		"	b.ne	2f\n"
-		"	stlxr	%w1, %3, %2\n"
+		"	" ATOMIC_STX "	%w1, %3, %2\n"
 		"	cbnz	%w1, 1b\n"
 		"	b	3f\n"
 		"2:	clrex\n"
