@@ -41,7 +41,7 @@ import { ParsedDtb, parseDtb, patchForBoot, serialize, virtDeviceTree } from './
 import { ExceptionLoopDetector } from './excloop.js';
 import { EXIT_DEADLOCK, EXIT_GUEST_FAULT, EXIT_MAX_INSNS } from './exit.js';
 import type { Tracer } from '../trace/tracer.js';
-import { MemoryModel, MemoryModelName } from '../memory-model/model.js';
+import { MemoryModel, MemoryModelName, PRNG_STREAM_MEMMODEL } from '../memory-model/model.js';
 import type { WakeCause } from '../trace/events.js';
 
 export const RAM_BASE = 0x4000_0000;
@@ -189,11 +189,11 @@ export class Machine {
   private stopResult: RunResult | null = null;
   private readonly out: (b: Uint8Array) => void;
   private readonly err: (b: Uint8Array) => void;
-  private rng: number;
+  private rng = 1;
   /** The high half of the xorshift64 state, used when `wide` (a seed from 2^32; below, xorshift32). */
-  private rngHi: number;
-  private readonly wide: boolean;
-  private readonly seeded: boolean;
+  private rngHi = 0;
+  private wide = false;
+  private seeded = false;
   private readonly order: number[];
 
   constructor(opts: MachineOptions = {}) {
@@ -222,13 +222,7 @@ export class Machine {
     this.maxInsns = this.opts.maxInsns;
     const seed = opts.seed ?? 0;
     if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
-    this.seeded = seed != 0; // eslint-disable-line eqeqeq -- 0 or 0n
-    // Seeds below 2^32 keep the xorshift32 sequence they always had; larger ones use xorshift64 on
-    // the whole seed, so that no two seeds share a sequence.
-    const big = BigInt(seed);
-    this.rngHi = Number(big >> 32n) | 0;
-    this.wide = this.rngHi !== 0;
-    this.rng = this.wide ? Number(big & 0xffff_ffffn) : Number(big) || 1;
+    this.seedScheduler(seed);
     this.order = Array.from({ length: smp }, (_, k) => k);
     this.out = opts.stdout ?? ((b) => process.stdout.write(b));
     this.err = opts.stderr ?? ((b) => process.stderr.write(b));
@@ -551,6 +545,50 @@ export class Machine {
 
   get stopped(): boolean { return this.stopResult !== null; }
   get result(): RunResult | null { return this.stopResult && { ...this.stopResult, instructions: this.instructions }; }
+
+  private seedScheduler(seed: number | bigint): void {
+    this.seeded = seed != 0; // eslint-disable-line eqeqeq -- 0 or 0n
+    // Seeds below 2^32 keep the xorshift32 sequence they always had; larger ones use xorshift64 on
+    // the whole seed, so that no two seeds share a sequence.
+    const big = BigInt(seed);
+    this.rngHi = Number(big >> 32n) | 0;
+    this.wide = this.rngHi !== 0;
+    this.rng = this.wide ? Number(big & 0xffff_ffffn) : Number(big) || 1;
+  }
+
+  /** Start over with another scheduler seed without building a new board (the litmus runner's many
+   * short runs): as a fresh machine, core 0 reset and running, the others reset and off, time and the
+   * instruction count at 0, no stop, devices reset, the memory model (if any) empty and reseeded.
+   * RAM keeps its contents (the memory model's buffered writes are committed to it first). */
+  restart(seed: number | bigint): void {
+    if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : seed < 0n || seed >= 1n << 64n) throw new RangeError('--seed must be an integer from 0 to 2^64-1');
+    this.seedScheduler(seed);
+    const mm = this.memModel;
+    if (mm !== null) {
+      mm.reset();
+      mm.now = 0; mm.floor = 0; mm.staleReads = 0; // as a new model: timestamps from 0
+      mm.rng.reseed(seed, PRNG_STREAM_MEMMODEL);
+    }
+    for (let k = 0; k < this.order.length; k++) this.order[k] = k;
+    this.stopResult = null;
+    this.instructions = 0;
+    this.time = 0;
+    this.roundClock.fill(0);
+    this.resetPending = false;
+    this.gic.systemReset();
+    this.uart.reset();
+    for (const c of this.cores) {
+      this.resetCore(c);
+      this.timers[c.id].reset();
+      c.sleep = c.id === 0 ? Sleep.Running : Sleep.Off;
+      c.irqPending = false;
+      c.halt = false;
+      c.resetFetch();
+      c.icount = 0;
+    }
+    this.excLoop.reset();
+    for (const c of this.cores) this.interruptLinesChanged(c);
+  }
 
   /** xorshift32 (or xorshift64 for seeds from 2^32, returning its high half): small, fast and
    * identical on every host. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The a64emu command line: `run`, `asm` and `disasm` (one file each in this directory).
+// The a64emu command line: `run`, `asm`, `disasm`, `litmus` (one file each in this directory).
 //
 // main() takes its arguments and I/O as parameters and returns the exit status, so tests run it in
 // process. Exit statuses: 0 success (and --help, --version); the guest's own status from `run`;
@@ -15,6 +15,7 @@ import { addDisasmCommand } from './disasm.js';
 import { addRunCommand } from './run.js';
 import { addDtbCommand } from './dtb.js';
 import { addTraceCommand } from './trace.js';
+import { addLitmusCommand } from './litmus.js';
 import { CliError, CliIo, EXIT_INTERNAL, errorMessage, fsErrorMessage, oneLine, packageVersion, processIo } from './common.js';
 
 export { EXIT_INTERNAL } from './common.js';
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   addDisasmCommand(program, io, done);
   addDtbCommand(program, io, done);
   addTraceCommand(program, io, done);
+  addLitmusCommand(program, io, done);
   program.addHelpText('after', `
 Exit status: 0 success; the guest's status for run; 2 bad usage, input or unwritable output; 123 guest fault;
 124 --max-insns reached; 125 deadlock; 70 internal error.`);

@@ -8,9 +8,14 @@ export const PRNG_STREAM_CHOSEN = 1;
 export const PRNG_STREAM_VIRTIO_RNG = 2;
 
 export class Prng {
-  private s0: number; private s1: number; private s2: number; private s3: number;
+  private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
 
   constructor(seed: number | bigint, stream: number) {
+    this.reseed(seed, stream);
+  }
+
+  /** Start over as a new Prng(seed, stream) would. */
+  reseed(seed: number | bigint, stream: number): void {
     // Both 32-bit halves of the seed (0 to 2^64-1) and the stream go into splitmix32.
     const big = BigInt(seed);
     const lo = Number(big & 0xffffffffn), hi = Number((big >> 32n) & 0xffffffffn);
