@@ -365,23 +365,24 @@ export class Guest {
 
   writeU32(a: Addr, v: number, offset = 0): void {
     const off = this.ramOffset(a, offset, 4);
-    this.machine.ram.dv.setUint32(off, v >>> 0, true);
     this.stored(off, 4);
+    this.machine.ram.dv.setUint32(off, v >>> 0, true);
   }
 
   writeU64(a: Addr, v: bigint | number, offset = 0): void {
     const off = this.ramOffset(a, offset, 8);
-    this.machine.ram.dv.setBigUint64(off, toU64(BigInt(v)), true);
     this.stored(off, 8);
+    this.machine.ram.dv.setBigUint64(off, toU64(BigInt(v)), true);
   }
 
   writeBytes(a: Addr, bytes: Uint8Array, offset = 0): void {
     const off = this.ramOffset(a, offset, bytes.length);
-    this.machine.ram.u8.set(bytes, off);
     this.stored(off, bytes.length);
+    this.machine.ram.u8.set(bytes, off);
   }
 
-  /** A host store: drop decoded code there, and clear exclusive reservations (waking WFE sleepers). */
+  /** A host store, before the bytes change: save the page for a snapshot, drop decoded code there,
+   * and clear exclusive reservations (waking WFE sleepers). */
   private stored(off: number, len: number): void {
     const m = this.machine;
     if (len === 0) return;
@@ -402,8 +403,8 @@ export class Guest {
   placeCode(words: readonly number[] | Uint32Array): number {
     const at = this.alloc(words.length * 4, 16);
     const dv = this.machine.ram.dv, base = this.machine.ram.base;
-    for (let k = 0; k < words.length; k++) dv.setUint32(at - base + 4 * k, words[k] >>> 0, true);
     this.stored(at - base, words.length * 4);
+    for (let k = 0; k < words.length; k++) dv.setUint32(at - base + 4 * k, words[k] >>> 0, true);
     return at;
   }
 

@@ -5,7 +5,7 @@
 
 import type { Insn } from './insn.js';
 import type { Ram } from '../mem/ram.js';
-import { PAGE_SHIFT } from '../mem/ram.js';
+import { PAGE_SHIFT, PAGE_CODE } from '../mem/ram.js';
 
 type Page = (Insn | undefined)[];
 
@@ -27,7 +27,7 @@ export class CodeCache {
     if (p === undefined) {
       p = new Array<Insn | undefined>(1 << (PAGE_SHIFT - 2)).fill(undefined);
       this.pages[pfn] = p;
-      this.ram.codePages[pfn] = 1;
+      this.ram.codePages[pfn] |= PAGE_CODE;
     }
     return p;
   }
@@ -45,10 +45,14 @@ export class CodeCache {
     }
   }
 
+  /** The decoded page for `pfn` if there is one (a fetch cache still pointing at it is valid). */
+  cached(pfn: number): Page | undefined { return this.pages[pfn]; }
+
   /** Drop everything (a new image). */
   clear(): void {
     this.pages.fill(undefined);
-    this.ram.codePages.fill(0);
+    const f = this.ram.codePages; // the other bits (PAGE_SAVE) belong to the snapshot store
+    for (let k = 0; k < f.length; k++) f[k] &= ~PAGE_CODE;
     for (const c of this.cores) c.resetFetch();
   }
 }

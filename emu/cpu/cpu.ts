@@ -368,8 +368,8 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 1);
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
-      this.dv.setUint8(off, v);
       this.stored(pa, off, 1);
+      this.dv.setUint8(off, v);
     } else this.mmioWrite(vlo, vhi, pa, 1, v & 0xff);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 1, v & 0xff, 0);
   }
@@ -378,8 +378,8 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 2);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 2) {
-      this.dv.setUint16(off, v, true);
       this.stored(pa, off, 2);
+      this.dv.setUint16(off, v, true);
     } else this.mmioWrite(vlo, vhi, pa, 2, v & 0xffff);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 2, v & 0xffff, 0);
   }
@@ -388,8 +388,8 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 4);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 4) {
-      this.dv.setInt32(off, v, true);
       this.stored(pa, off, 4);
+      this.dv.setInt32(off, v, true);
     } else this.mmioWrite(vlo, vhi, pa, 4, v >>> 0);
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 4, v, 0);
   }
@@ -398,9 +398,9 @@ export class Cpu {
     const pa = this.translate(vlo, vhi, Access.Write, 8);
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 8) {
+      this.stored(pa, off, 8);
       this.dv.setInt32(off, lo, true);
       this.dv.setInt32(off + 4, hi, true);
-      this.stored(pa, off, 8);
     } else if (pa === SPLIT) {
       this.splitStore(vlo, vhi, 8, lo, hi);
     } else {
@@ -410,10 +410,12 @@ export class Cpu {
     if (this.tracer !== null) this.tracer.mem(this, true, vlo, vhi, pa, 8, lo, hi);
   }
 
-  /** Bookkeeping after a RAM store: other cores' exclusive marks, and decoded code on that page. */
+  /** Bookkeeping for a RAM store, called BEFORE the bytes change: other cores' exclusive marks, and
+   * the page flags of the first and last page (decoded code there; a snapshot's copy-on-write). */
   stored(pa: number, off: number, size: number): void {
     if (this.monitor.active !== 0) this.monitor.store(pa, size, this.id);
-    if (this.ram.codePages[off >>> PAGE_SHIFT] !== 0) this.ram.touch(off, size);
+    const f = this.ram.codePages;
+    if ((f[off >>> PAGE_SHIFT] | f[(off + size - 1) >>> PAGE_SHIFT]) !== 0) this.ram.touch(off, size);
   }
 
   private mmioRead(vlo: number, vhi: number, pa: number, size: number): number {
@@ -456,7 +458,7 @@ export class Cpu {
       const pa = this.splitByte(k);
       const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
       const off = pa - this.ramBase;
-      if (off >= 0 && off < this.ramSize) { this.dv.setUint8(off, b); this.stored(pa, off, 1); }
+      if (off >= 0 && off < this.ramSize) { this.stored(pa, off, 1); this.dv.setUint8(off, b); }
       else this.mmioWrite(vlo, vhi, pa, 1, b);
     }
   }

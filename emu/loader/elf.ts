@@ -344,8 +344,8 @@ export function loadElf(ram: RamTarget, elf: ElfFile, bytes: Uint8Array): Loaded
     const bss = memsz - s.filesz;
     if (bss > 0) {
       const off = pa - ram.base + s.filesz;
+      ram.touch(off, bss); // before the bytes change (snapshots save the old page)
       ram.u8.fill(0, off, off + bss);
-      ram.touch(off, bss);
     }
     regions.push({ start: pa, end: pa + memsz, what: `segment ${s.index}` });
   }

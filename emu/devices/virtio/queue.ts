@@ -39,11 +39,11 @@ export class GuestMemory {
     const off = this.offset(pa, 8);
     return this.ram.dv.getUint32(off + 4, true) * 4294967296 + this.ram.dv.getUint32(off, true);
   }
-  setU16(pa: number, v: number): void { const off = this.offset(pa, 2); this.ram.dv.setUint16(off, v, true); this.ram.touch(off, 2); }
-  setU32(pa: number, v: number): void { const off = this.offset(pa, 4); this.ram.dv.setUint32(off, v >>> 0, true); this.ram.touch(off, 4); }
+  setU16(pa: number, v: number): void { const off = this.offset(pa, 2); this.ram.touch(off, 2); this.ram.dv.setUint16(off, v, true); }
+  setU32(pa: number, v: number): void { const off = this.offset(pa, 4); this.ram.touch(off, 4); this.ram.dv.setUint32(off, v >>> 0, true); }
   /** A view of guest bytes (not a copy). */
   view(pa: number, len: number): Uint8Array { const off = this.offset(pa, len); return this.ram.u8.subarray(off, off + len); }
-  write(pa: number, data: Uint8Array): void { const off = this.offset(pa, data.length); this.ram.u8.set(data, off); this.ram.touch(off, data.length); }
+  write(pa: number, data: Uint8Array): void { const off = this.offset(pa, data.length); this.ram.touch(off, data.length); this.ram.u8.set(data, off); }
 }
 
 /** Copy up to out.length bytes out of a list of guest buffers, starting `skip` bytes in. */

@@ -1,0 +1,97 @@
+// Replay checks for snapshots: run a machine uninterrupted and record what it did; run it again taking
+// snapshots at many points and going back to earlier ones now and then, and require the same end: the
+// same console output, per-core instruction counts and registers, virtual time and RAM.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Machine, MachineOptions } from '../../emu/board/machine.js';
+import { loadImage } from '../../emu/loader/image.js';
+import { Snapshot, SnapshotStore } from '../../emu/snapshot/index.js';
+
+export interface Rig {
+  m: Machine;
+  /** Console bytes so far (host side: truncated by the test when it goes back). */
+  out: number[];
+  /** Host-side action between rounds, a function of the round number only (device drivers in tests). */
+  between?: (round: number) => void;
+}
+
+export function bootImage(path: string, opts: MachineOptions = {}, extra?: (m: Machine) => void): Rig {
+  const out: number[] = [];
+  const sink = (b: Uint8Array): void => { for (const x of b) out.push(x); };
+  const m = new Machine({ ramMiB: 16, ...opts, stdout: sink, stderr: sink });
+  const img = loadImage(m, readFileSync(path), { path });
+  m.boot(Number(img.entry), img.linuxBoot, img.regions);
+  extra?.(m);
+  return { m, out };
+}
+
+/** What a run must reproduce: registers and counts of every core, time, scheduler, RAM. */
+export function fingerprint(r: Rig): string {
+  const m = r.m;
+  const h = createHash('sha1');
+  h.update(m.ram.u8);
+  const cores = m.cores.map((c) => [c.icount, c.pcLo, c.pcHi, c.el, c.sleep, c.nzcv, c.daif, [...c.lo], [...c.hi], [...c.spLo], [...c.spHi],
+    Buffer.from(c.vb).toString('hex'), c.fpcr, c.fpsr, [...c.sys.vals], c.event, c.exclPa, c.irqPending]);
+  return JSON.stringify({ ram: h.digest('hex'), out: Buffer.from(r.out).toString('latin1'), insns: m.instructions, time: m.time, cores, result: m.result });
+}
+
+/** Step until the machine stops or `limit` instructions ran. Returns rounds run. */
+function runTo(r: Rig, limit: number, round0: number, each?: (round: number) => boolean): number {
+  const m = r.m;
+  let round = round0;
+  while (!m.stopped && m.instructions < limit) {
+    if (each !== undefined && each(round)) break;
+    r.between?.(round);
+    if (!m.stepChecked()) break;
+    round++;
+  }
+  return round;
+}
+
+export interface ReplayResult { reference: string; replayed: string; takes: number; restores: number; store: SnapshotStore }
+
+/** Run `make()` to the end (or `limit` instructions) once plainly, and once with a snapshot every
+ * `every` rounds and, every `backEvery` rounds, a restore to an earlier snapshot (chosen by a fixed
+ * pattern) followed by re-execution; `check` also compares the fingerprint right after each restore
+ * with the one recorded at take(). */
+export function replay(make: () => Rig, opts: { limit?: number; every: number; backEvery: number; budgetBytes?: number; maxRestores?: number }): ReplayResult {
+  const limit = opts.limit ?? Infinity;
+  const ref = make();
+  runTo(ref, limit, 0);
+  const reference = fingerprint(ref);
+
+  const r = make();
+  const store = new SnapshotStore(r.m, { budgetBytes: opts.budgetBytes });
+  const meta = new Map<Snapshot, { round: number; out: number; fp: string }>();
+  let takes = 0, restores = 0, pick = 0;
+  const maxRestores = opts.maxRestores ?? 20;
+  let round = 0;
+  const backDone = new Set<number>();
+  for (;;) {
+    round = runTo(r, limit, round, (rd) => {
+      const newest = store.newest();
+      if (rd % opts.every === 0 && (newest === undefined || meta.get(newest)!.round !== rd)) {
+        const s = store.take();
+        takes++;
+        meta.set(s, { round: rd, out: r.out.length, fp: fingerprint(r) });
+      }
+      return rd % opts.backEvery === opts.backEvery - 1 && !backDone.has(rd) && restores < maxRestores;
+    });
+    if (r.m.stopped || r.m.instructions >= limit) {
+      // One more trip back from the very end, then on to the end again.
+      if (restores >= maxRestores || backDone.has(-1)) break;
+      backDone.add(-1);
+    } else backDone.add(round);
+    const live = store.snapshots;
+    const s = live[(pick++ * 7) % live.length];
+    const info = meta.get(s)!;
+    store.restore(s);
+    restores++;
+    r.out.length = info.out;
+    const now = fingerprint(r);
+    if (now !== info.fp) throw new Error(`after restoring snapshot ${s.seq} (round ${info.round}) the machine differs from when it was taken`);
+    round = info.round;
+  }
+  return { reference, replayed: fingerprint(r), takes, restores, store };
+}
