@@ -190,6 +190,8 @@ export class Machine {
   /** Set by an instruction hook (gdb) just before its before() returns true: step() then keeps its
    * place in the round (roundPos) and returns, and the next step() resumes exactly there. */
   pauseRequested = false;
+  /** Guest output is dropped (gdb re-running recorded history: it was shown the first time). */
+  quiet = false;
   /** Mid-round position while paused: index in `order`, that core's remaining budget, and the round's
    * tally so far; roundPos -1: between rounds. */
   private roundPos = -1;
@@ -239,11 +241,11 @@ export class Machine {
     this.monitor = new GlobalMonitor(smp);
     this.uart = new Pl011((b) => {
       if (this.tracer !== null) { const c = this.tracer.cur ?? this.cores[0]; this.tracer.uart(c.id, b, c.el); }
-      this.out(Uint8Array.of(b));
+      if (!this.quiet) this.out(Uint8Array.of(b));
     });
     this.bus.map(UART0_BASE, 0x1000, this.uart);
     this.semihosting = new Semihosting({
-      write: (bytes, stream) => (stream === 2 ? this.err : this.out)(bytes),
+      write: (bytes, stream) => { if (!this.quiet) (stream === 2 ? this.err : this.out)(bytes); },
       readChar: () => -1,
       exit: (status, reason) => this.stop(status, reason),
       clock: () => Math.floor(this.time / (CNTFRQ / 100)),
@@ -335,7 +337,7 @@ export class Machine {
     specs.forEach((s, k) => {
       devs[VIRTIO_MMIO_COUNT - 1 - k] = s.type === 'blk' ? new VirtioBlk(s.disk)
         : s.type === 'rng' ? new VirtioRng(rng ??= new Prng(this.opts.seed, PRNG_STREAM_VIRTIO_RNG))
-          : new VirtioConsole((b) => this.out(b));
+          : new VirtioConsole((b) => { if (!this.quiet) this.out(b); });
     });
     devs.forEach((d, n) => {
       const t = new VirtioMmio(this.ram, d, n);

@@ -57,6 +57,7 @@ export interface RunOptions {
   dtb?: string;
   reboot?: boolean;
   gdb?: string;
+  gdbHistory?: number;
   /** -s: --gdb 1234. */
   s?: boolean;
   /** -S: wait for the debugger before the first instruction. */
@@ -94,6 +95,7 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--drive <spec>', 'virtio-blk disk: file=IMG[,format=raw][,readonly=on][,snapshot=off][,serial=S] (repeatable); writes stay in memory unless snapshot=off', collect, [])
     .option('--device <name>', 'virtio device after the drives: virtio-rng-device or virtio-console-device (repeatable)', collect, [])
     .option('--gdb <[host:]port>', 'serve the GDB remote protocol on this TCP port (127.0.0.1 unless a host is given; port 0: any free port)')
+    .option('--gdb-history <MiB>', 'memory for the snapshots behind reverse execution under gdb (default 256; 0: off)', intOption(0, 65536))
     .option('-s', 'shorthand for --gdb 1234, as QEMU')
     .option('-S', 'with --gdb or -s: wait for the debugger before the first instruction, as QEMU')
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
@@ -126,6 +128,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     if (opts.gdb !== undefined && opts.s) throw new CliError(EXIT_USAGE, 'give --gdb PORT or -s (= --gdb 1234), not both');
     gdbAt = parseGdbAddress(opts.gdb ?? '1234');
     if (gdbAt === undefined) throw new CliError(EXIT_USAGE, `bad --gdb ${opts.gdb}: give [HOST:]PORT, PORT 0 to 65535`);
+  } else if (opts.gdbHistory !== undefined) {
+    throw new CliError(EXIT_USAGE, '--gdb-history is for --gdb or -s');
   } else if (opts.S) {
     throw new CliError(EXIT_USAGE, '-S waits for a debugger: give --gdb PORT or -s too');
   }
@@ -247,7 +251,9 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   let gdb: GdbStub | undefined;
   if (gdbAt !== undefined) {
     try {
-      gdb = await GdbStub.listen(m, { ...gdbAt, wait: opts.S ?? false, log: (t) => io.stderr(t) });
+      // Reverse execution re-runs history, which a trace would record twice: off with --trace.
+      const historyBytes = tracer !== undefined ? 0 : (opts.gdbHistory ?? 256) * 1024 * 1024;
+      gdb = await GdbStub.listen(m, { ...gdbAt, wait: opts.S ?? false, log: (t) => io.stderr(t), historyBytes });
     } catch (e) {
       closeDisks(virtio);
       try { tracer?.close(); } catch { /* the listen error is the one to report */ }
@@ -264,7 +270,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   const escape = new ConsoleEscape();
   const onData = (b: Buffer) => {
     const r = escape.feed(b);
-    if (r.data.length > 0) m.uart.receive(r.data);
+    if (r.data.length > 0) { if (gdb !== undefined) gdb.hostInput(r.data); else m.uart.receive(r.data); }
     if (r.help) { out.flush(); io.stdout(CONSOLE_HELP); }
     if (r.quit) { out.flush(); io.stdout('a64emu: Terminated\r\n'); m.stop(0, 'Ctrl-A x typed at the console', 'user'); }
   };

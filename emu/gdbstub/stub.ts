@@ -14,12 +14,12 @@
 
 import { createServer, Server, Socket } from 'node:net';
 import { Access, Cpu, DataHook, InsnHook, Sleep, Slow } from '../cpu/cpu.js';
-import { PAGE_SHIFT } from '../mem/ram.js';
 import { GRANULE_SHIFT } from '../cpu/monitor.js';
 import { toBigInt } from '../cpu/int64.js';
 import { CNTFRQ, Machine, RunResult } from '../board/machine.js';
 import { FrameReader, MAX_PACKET, framePacket, fromHex, parseHexBig, toHex } from './packets.js';
 import { G_REGS, readReg, targetXml, writeReg } from './target.js';
+import { Snapshot, SnapshotStore, notStateFields } from '../snapshot/index.js';
 
 export interface GdbOptions {
   host: string;
@@ -28,7 +28,37 @@ export interface GdbOptions {
   wait: boolean;
   /** Messages for the user (stderr). */
   log: (s: string) => void;
+  /** Reverse execution: the snapshot memory budget in bytes (0: no reverse execution). */
+  historyBytes?: number;
+  /** Instructions between periodic snapshots (default SNAPSHOT_INTERVAL). */
+  snapshotInterval?: number;
 }
+
+/** Instructions between two periodic snapshots while the machine runs under gdb: a reverse step
+ * re-runs at most about twice this many. */
+export const SNAPSHOT_INTERVAL = 1_000_000;
+
+/** Something gdb (or the host) did to the machine that its own schedule does not repeat: running one
+ * core alone, or changing registers, memory or input. Re-running history applies these at the same
+ * place: instruction count n, stopped mid-round or not, and virtual time (between rounds). */
+type Entry = { n: number; paused: boolean; time: number } & ({ kind: 'alone'; core: number; count: number } | { kind: 'write'; apply: () => void });
+
+/** While history is re-run: where to stop, and what to watch for on the way. */
+interface Replay {
+  stopAt: number;
+  /** Instructions below this count are observed. */
+  limit: number;
+  /** The last instruction (count) core `core` started below limit, or -1. */
+  core: number;
+  lastOfCore: number;
+  /** The last breakpoint or watchpoint hit below limit. */
+  hits: boolean;
+  lastHit: number;
+  hitInfo: StopInfo | null;
+}
+
+// The stub's flag, not machine state: a snapshot restore must not turn output back on mid-replay.
+notStateFields(Machine, 'quiet', 'pauseRequested');
 
 /** The port cannot be listened on (in use, no permission, bad host). */
 export class GdbListenError extends Error {}
@@ -91,11 +121,19 @@ export class GdbStub implements InsnHook, DataHook {
   private dataHooked = false;
   private readonly host: string;
   port = 0;
+  /** Reverse execution: the snapshots, and for each the length of `log` when it was taken. */
+  private store: SnapshotStore | null = null;
+  private readonly logAt = new WeakMap<Snapshot, number>();
+  private log: Entry[] = [];
+  private replay: Replay | null = null;
+  private readonly interval: number;
 
   private constructor(readonly m: Machine, private readonly opts: GdbOptions) {
     this.running = !opts.wait;
     this.host = opts.host;
     this.lastStop = { core: 0, signal: SIGTRAP, reason: '' };
+    this.interval = opts.snapshotInterval ?? SNAPSHOT_INTERVAL;
+    if ((opts.historyBytes ?? 0) > 0) this.store = new SnapshotStore(m, { budgetBytes: opts.historyBytes });
   }
 
   /** Listen on host:port; rejects with GdbListenError (port in use...). */
@@ -184,6 +222,7 @@ export class GdbStub implements InsnHook, DataHook {
   /** Run the machine to its end, serving gdb; closes the server when done. */
   async run(): Promise<RunResult> {
     const m = this.m;
+    this.snapshot();
     try {
       while (!m.stopped) {
         if (!this.running) { await new Promise<void>((r) => { this.wake = r; }); continue; }
@@ -198,6 +237,7 @@ export class GdbStub implements InsnHook, DataHook {
         this.sock = null;
       }
       this.server.close();
+      this.store?.dispose();
     }
     return m.result!;
   }
@@ -210,13 +250,15 @@ export class GdbStub implements InsnHook, DataHook {
       const n0 = m.instructions, time0 = m.time;
       if (this.alone !== null) {
         if (this.alone.sleep !== Sleep.Running && this.pending === null) this.pending = { core: this.alone.id, signal: SIGTRAP, reason: '' };
-        else m.runAlone(this.alone, m.opts.quantum);
+        else this.runAlone(this.alone, m.opts.quantum);
       } else if (!m.stepChecked()) {
         m.stopDeadlocked();
       }
       if (m.stopped) return false;
       if (this.checkStop()) return false;
       if (m.instructions === n0 && m.time === time0) return true;
+      const newest = this.store?.newest();
+      if (newest !== undefined && m.instructions - newest.instructions >= this.interval) this.snapshot();
     } while (Date.now() - t0 < 20);
     return false;
   }
@@ -252,7 +294,7 @@ export class GdbStub implements InsnHook, DataHook {
   /** Install the instruction hook while breakpoints or a step need it, the data hook while
    * watchpoints do; otherwise neither (no cost). */
   private syncHooks(): void {
-    const need = this.bpCount > 0 || this.stepCore >= 0 || (this.running && this.interrupt);
+    const need = this.bpCount > 0 || this.stepCore >= 0 || (this.running && this.interrupt) || this.replay !== null;
     if (need !== this.hooked) {
       for (const c of this.m.cores) { if (need) c.addHook(this, Slow.Gdb); else c.removeHook(this, Slow.Gdb); }
       this.hooked = need;
@@ -271,6 +313,7 @@ export class GdbStub implements InsnHook, DataHook {
 
   /** InsnHook: stop before this instruction? */
   before(c: Cpu): boolean {
+    if (this.replay !== null) return this.replayBefore(c);
     if (this.pending !== null) return this.pause();
     if (this.interrupt) { this.pending = { core: c.id, signal: SIGINT, reason: '' }; return this.pause(); }
     if (this.stepCore >= 0) {
@@ -292,7 +335,8 @@ export class GdbStub implements InsnHook, DataHook {
 
   /** DataHook: a watched access stops the machine after the instruction (before the next one). */
   access(c: Cpu, vlo: number, vhi: number, acc: Access, size: number): void {
-    if (this.pending !== null) return;
+    const r = this.replay;
+    if (r !== null ? !r.hits || this.m.instructions + c.retiredInRun >= r.limit : this.pending !== null) return;
     const write = acc === Access.Write || acc === Access.WriteUnpriv;
     const a = vlo >>> 0;
     for (let k = 0; k < this.wps.length; k++) {
@@ -301,7 +345,8 @@ export class GdbStub implements InsnHook, DataHook {
       if (w.type === 2 ? !write : w.type === 3 ? write : false) continue;
       const name = w.type === 2 ? 'watch' : w.type === 3 ? 'rwatch' : 'awatch';
       const at = Math.max(a, w.lo);
-      this.pending = { core: c.id, signal: SIGTRAP, reason: `${name}:${toBigInt(at | 0, vhi).toString(16)};` };
+      const info = { core: c.id, signal: SIGTRAP, reason: `${name}:${toBigInt(at | 0, vhi).toString(16)};` };
+      if (r !== null) { r.lastHit = this.m.instructions + c.retiredInRun; r.hitInfo = info; } else this.pending = info;
       return;
     }
   }
@@ -321,7 +366,7 @@ export class GdbStub implements InsnHook, DataHook {
   private stepAlone(k: number): string {
     const c = this.m.cores[k];
     this.syncHooks();
-    this.m.runAlone(c, 1);
+    this.runAlone(c, 1);
     const p = this.pending ?? { core: k, signal: SIGTRAP, reason: '' };
     if (this.m.stopped) { const r = this.m.result!; this.pending = null; this.running = true; this.kick(); return `W${(r.status & 0xff).toString(16).padStart(2, '0')}`; }
     this.pending = null;
@@ -347,7 +392,7 @@ export class GdbStub implements InsnHook, DataHook {
     switch (p[0]) {
       case '?': return this.stopReply(this.lastStop);
       case 'g': return p.length === 1 ? Array.from({ length: G_REGS }, (_, n) => readReg(c, n)).join('') : 'E01';
-      case 'G': return this.writeAll(c, p.slice(1));
+      case 'G': { const h = p.slice(1), r = this.writeAll(c, h); if (r === 'OK') this.record(() => this.writeAll(c, h)); return r; }
       case 'p': {
         if (!/^p[0-9a-fA-F]+$/.test(p)) return 'E01';
         return readReg(c, parseInt(p.slice(1), 16)) ?? 'E00';
@@ -355,7 +400,10 @@ export class GdbStub implements InsnHook, DataHook {
       case 'P': {
         const r = /^P([0-9a-fA-F]+)=([0-9a-fA-F]*)$/.exec(p);
         if (r === null) return 'E01';
-        return writeReg(c, parseInt(r[1], 16), r[2]) ? 'OK' : 'E00';
+        const n = parseInt(r[1], 16), v = r[2];
+        if (!writeReg(c, n, v)) return 'E00';
+        this.record(() => writeReg(c, n, v));
+        return 'OK';
       }
       case 'm': {
         const r = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
@@ -371,7 +419,10 @@ export class GdbStub implements InsnHook, DataHook {
         let data: Buffer;
         if (p[0] === 'M') { if (r[3].length !== Number(n) * 2 || !/^[0-9a-fA-F]*$/.test(r[3])) return 'E01'; data = Buffer.from(r[3], 'hex'); }
         else { data = Buffer.from(r[3], 'latin1'); if (data.length !== Number(n)) return 'E01'; }
-        return this.writeMem(c, a, data) ? 'OK' : 'E14';
+        if (!this.writeMem(c, a, data)) return 'E14';
+        const phys = this.physical;
+        this.record(() => { const was = this.physical; this.physical = phys; this.writeMem(c, a, data); this.physical = was; });
+        return 'OK';
       }
       case 'H': {
         const t = this.thread(p.slice(2));
@@ -387,11 +438,20 @@ export class GdbStub implements InsnHook, DataHook {
         const addr = /^[cs](?:([0-9a-fA-F]+))?$|^[CS][0-9a-fA-F]{2}(?:;([0-9a-fA-F]+))?$/.exec(p);
         if (addr === null) return 'E01';
         const a = addr[1] ?? addr[2];
-        if (a !== undefined) { const v = parseHexBig(a); if (v === undefined) return 'E01'; const cc = m.cores[k]; cc.pcLo = Number(v & 0xffffffffn) | 0; cc.pcHi = Number(v >> 32n) | 0; }
+        if (a !== undefined) {
+          const v = parseHexBig(a);
+          if (v === undefined) return 'E01';
+          const cc = m.cores[k], lo = Number(v & 0xffffffffn) | 0, hi = Number(v >> 32n) | 0;
+          const set = () => { cc.pcLo = lo; cc.pcHi = hi; };
+          set(); this.record(set);
+        }
         if (p[0] === 'c' || p[0] === 'C') { this.resume(-1, null); return null; }
         return this.stepOne(k, false);
       }
       case 'v': return this.vPacket(p);
+      case 'b':
+        if (p === 'bs' || p === 'bc') return this.reverse(p[1] as 's' | 'c');
+        return '';
       case 'q': case 'Q': return this.query(p);
       case 'D': this.send('OK'); this.detach(); return null;
       case 'k': m.stop(0, 'killed from gdb', 'user'); this.sock?.end(); this.sock = null; this.running = true; this.kick(); return null;
@@ -464,7 +524,8 @@ export class GdbStub implements InsnHook, DataHook {
   private query(p: string): string | null {
     const m = this.m;
     if (p.startsWith('qSupported')) {
-      return `PacketSize=${MAX_PACKET.toString(16)};qXfer:features:read+;vContSupported+;swbreak+;hwbreak+;QStartNoAckMode+`;
+      return `PacketSize=${MAX_PACKET.toString(16)};qXfer:features:read+;vContSupported+;swbreak+;hwbreak+;QStartNoAckMode+` +
+        (this.store !== null ? ';ReverseStep+;ReverseContinue+' : '');
     }
     if (p === 'QStartNoAckMode') { this.send('OK'); this.noAck = true; return null; }
     if (p.startsWith('qXfer:features:read:')) {
@@ -532,10 +593,143 @@ export class GdbStub implements InsnHook, DataHook {
       offs.push(off);
     }
     offs.forEach((off, k) => {
+      ram.touch(off, 1); // before the write: snapshot copy-on-write, decoded code there
       ram.u8[off] = data[k];
-      if (ram.codePages[off >>> PAGE_SHIFT] !== 0) ram.touch(off, 1); // decoded code there is stale
     });
     return true;
+  }
+
+  // ------------------------------------------------------------------ history and reverse execution
+
+  /** Bytes from the host (the UART's receive line): recorded, so that re-running history gets them
+   * at the same place. */
+  hostInput(bytes: Uint8Array): void {
+    const copy = Uint8Array.from(bytes);
+    const put = () => this.m.uart.receive(copy);
+    put();
+    this.record(put);
+  }
+
+  /** Log a change gdb made (it is applied already). Changing the past forks history: what came after
+   * is forgotten first. */
+  private record(apply: () => void): void {
+    if (this.store === null || this.replay !== null) return;
+    const m = this.m;
+    this.log.push({ n: m.instructions, paused: m.paused, time: m.time, kind: 'write', apply });
+  }
+
+  private snapshot(): void {
+    if (this.store === null) return;
+    const s = this.store.take();
+    this.logAt.set(s, this.log.length);
+  }
+
+  /** Machine.runAlone, recorded. */
+  private runAlone(c: Cpu, budget: number): number {
+    const m = this.m, n0 = m.instructions, paused = m.paused, time = m.time;
+    const n = m.runAlone(c, budget);
+    if (this.store !== null && this.replay === null && n > 0) {
+      const last = this.log[this.log.length - 1];
+      if (last !== undefined && last.kind === 'alone' && last.core === c.id && last.n + last.count === n0) last.count += n;
+      else this.log.push({ n: n0, paused, time, kind: 'alone', core: c.id, count: n });
+    }
+    return n;
+  }
+
+  private replayBefore(c: Cpu): boolean {
+    const r = this.replay!, n = this.m.instructions + c.retiredInRun;
+    if (n < r.limit) {
+      if (c.id === r.core) r.lastOfCore = n;
+      if (r.hits && this.bpCount > 0) {
+        const l = this.bps.get(c.pcLo >>> 0);
+        if (l !== undefined) {
+          for (const b of l) if (b.hi === c.pcHi) { r.lastHit = n; r.hitInfo = { core: c.id, signal: SIGTRAP, reason: b.hw ? 'hwbreak:;' : 'swbreak:;' }; }
+        }
+      }
+    }
+    if (n >= r.stopAt) return this.pause();
+    return false;
+  }
+
+  /** Re-run the schedule to instruction count n: stopped before instruction n (paused), or between
+   * rounds at virtual time `time`. */
+  private runTo(n: number, paused: boolean, time: number): void {
+    const m = this.m, r = this.replay!;
+    r.stopAt = n;
+    for (;;) {
+      if (m.instructions === n && (paused ? m.paused : !m.paused && m.time >= time)) return;
+      if (m.instructions > n || m.stopped) return; // cannot happen when history repeats
+      const n0 = m.instructions, t0 = m.time;
+      if (!m.stepChecked()) return;
+      if (m.instructions === n0 && m.time === t0 && !m.paused) return; // waiting: as far as it goes
+    }
+  }
+
+  /** Restore snapshot s and re-run what happened after it up to just before instruction `target`,
+   * observing on the way (r), with guest output off. Returns the log entries still valid there. */
+  private replayTo(s: Snapshot, target: number, r: Replay): number {
+    const m = this.m;
+    this.store!.restore(s);
+    this.replay = r;
+    this.syncHooks();
+    m.quiet = true;
+    let k = this.logAt.get(s) ?? this.log.length;
+    try {
+      for (; k < this.log.length; k++) {
+        const e = this.log[k];
+        if (e.n > target) break;
+        this.runTo(e.n, e.paused, e.time);
+        if (e.kind === 'write') { e.apply(); continue; }
+        if (target < e.n + e.count) { // target inside this run alone
+          if (target > e.n) m.runAlone(m.cores[e.core], target - e.n);
+          return k + (target > e.n ? 1 : 0);
+        }
+        m.runAlone(m.cores[e.core], e.count);
+      }
+      this.runTo(target, true, 0);
+      return k;
+    } finally {
+      m.quiet = false;
+      this.replay = null;
+      this.syncHooks();
+    }
+  }
+
+  /** bs / bc: back to before the stepping core's previous instruction, or to the previous breakpoint
+   * or watchpoint hit; to the start of the recorded history when there is none. */
+  private reverse(kind: 's' | 'c'): string {
+    const store = this.store, m = this.m;
+    if (store === null) return 'E01';
+    const core = kind === 's' ? (this.cCore >= 0 ? this.cCore : this.gCore) : -1;
+    const here = m.instructions;
+    const snaps = [...store.snapshots];
+    for (let i = snaps.length - 1; i >= 0; i--) {
+      const s = snaps[i];
+      if (s.instructions >= here) continue;
+      const r: Replay = { stopAt: here, limit: here, core, lastOfCore: -1, hits: kind === 'c', lastHit: -1, hitInfo: null };
+      this.replayTo(s, here, r); // observe [s, here)
+      const found = kind === 's' ? r.lastOfCore : r.lastHit;
+      if (found < 0) continue;
+      const keep = this.replayTo(s, found, { ...r, stopAt: found, limit: -1 });
+      this.forkAt(keep, s);
+      const p: StopInfo = kind === 's' ? { core, signal: SIGTRAP, reason: '' } : r.hitInfo!;
+      this.lastStop = p; this.gCore = p.core;
+      return this.stopReply(p);
+    }
+    // Nothing earlier: the start of the recorded history.
+    const first = snaps[0];
+    if (first !== undefined && store.snapshots.includes(first)) { store.restore(first); this.forkAt(this.logAt.get(first) ?? 0, first); }
+    const p: StopInfo = { core: kind === 's' ? core : this.gCore, signal: SIGTRAP, reason: 'replaylog:begin;' };
+    this.lastStop = { ...p, reason: '' }; this.gCore = p.core;
+    return this.stopReply(p);
+  }
+
+  /** After going back: keep the first `keep` log entries (a run alone that the target cut short is
+   * shortened), since going forward from here may make a different future. */
+  private forkAt(keep: number, _s: Snapshot): void {
+    this.log.length = Math.min(keep, this.log.length);
+    const last = this.log[this.log.length - 1];
+    if (last !== undefined && last.kind === 'alone' && last.n + last.count > this.m.instructions) last.count = this.m.instructions - last.n;
   }
 
   // ------------------------------------------------------------------ monitor commands
@@ -551,6 +745,7 @@ export class GdbStub implements InsnHook, DataHook {
           '  exclusive       the local and global exclusive monitors\n' +
           '  time            virtual time and instruction counts\n' +
           '  memory-model    the memory model in use\n' +
+          '  history         snapshots kept for reverse execution, and where history starts\n' +
           '  phys on|off     m/M packets (x, set var...) address physical memory instead of virtual\n' +
           '  phys read ADDR [LEN]     hex dump of physical memory\n' +
           '  phys write ADDR HEXBYTES write physical memory\n';
@@ -570,6 +765,13 @@ export class GdbStub implements InsnHook, DataHook {
         return `memory model: ${mm}${mm === 'sc' ? ' (sequentially consistent: every store is visible to every core at once)' : ''}\n`;
       }
       case 'phys': return this.phys(args);
+      case 'history': {
+        const st = this.store;
+        if (st === null) return 'reverse execution is off (run --gdb-history MiB to turn it on)\n';
+        const o = st.oldest();
+        return `${st.snapshots.length} snapshots, ${(st.bytes / 1048576).toFixed(1)} MiB of ${(st.budgetBytes / 1048576).toFixed(0)} MiB; ` +
+          `history starts at instruction ${o?.instructions ?? '-'} (now ${m.instructions}); ${this.log.length} recorded gdb actions\n`;
+      }
       default: return `unknown monitor command '${word}' (try: monitor help)\n`;
     }
   }
@@ -597,8 +799,8 @@ export class GdbStub implements InsnHook, DataHook {
       if (h.length === 0 || h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) return 'usage: monitor phys write ADDR HEXBYTES\n';
       const data = Buffer.from(h, 'hex');
       if (off < 0 || off + data.length > ram.size) return `0x${a.toString(16)}: not RAM\n`;
-      ram.u8.set(data, off);
-      ram.touch(off, data.length);
+      const write = () => { ram.touch(off, data.length); ram.u8.set(data, off); };
+      write(); this.record(write);
       return `wrote ${data.length} bytes at PA 0x${a.toString(16)}\n`;
     }
     return 'usage: monitor phys on|off | phys read ADDR [LEN] | phys write ADDR HEXBYTES\n';
