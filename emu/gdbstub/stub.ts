@@ -126,7 +126,7 @@ export class GdbStub implements InsnHook, DataHook {
   private readonly logAt = new WeakMap<Snapshot, number>();
   private log: Entry[] = [];
   private replay: Replay | null = null;
-  private readonly interval: number;
+  private interval: number;
 
   private constructor(readonly m: Machine, private readonly opts: GdbOptions) {
     this.running = !opts.wait;
@@ -746,6 +746,7 @@ export class GdbStub implements InsnHook, DataHook {
           '  time            virtual time and instruction counts\n' +
           '  memory-model    the memory model in use\n' +
           '  history         snapshots kept for reverse execution, and where history starts\n' +
+          '  history interval N       take a snapshot every N instructions (default 1000000)\n' +
           '  phys on|off     m/M packets (x, set var...) address physical memory instead of virtual\n' +
           '  phys read ADDR [LEN]     hex dump of physical memory\n' +
           '  phys write ADDR HEXBYTES write physical memory\n';
@@ -768,6 +769,12 @@ export class GdbStub implements InsnHook, DataHook {
       case 'history': {
         const st = this.store;
         if (st === null) return 'reverse execution is off (run --gdb-history MiB to turn it on)\n';
+        if (args[0] === 'interval') {
+          const n = Number(args[1]);
+          if (!Number.isSafeInteger(n) || n < 1000) return 'usage: monitor history interval N (instructions between snapshots, at least 1000)\n';
+          this.interval = n;
+          return `a snapshot every ${n} instructions from now on\n`;
+        }
         const o = st.oldest();
         return `${st.snapshots.length} snapshots, ${(st.bytes / 1048576).toFixed(1)} MiB of ${(st.budgetBytes / 1048576).toFixed(0)} MiB; ` +
           `history starts at instruction ${o?.instructions ?? '-'} (now ${m.instructions}); ${this.log.length} recorded gdb actions\n`;

@@ -114,6 +114,27 @@ describeWithTools('gdbstub with gdb-multiarch (batch mode)', ['gdb-multiarch'], 
     expect(s).toMatch(/\$\d+ = 0x40200000/);
     expect(s).toMatch(/Thread 2 \(core 1, powered off\)/);
   });
+
+  it('reverse execution re-runs what gdb did (steps of one core alone, register and memory writes) across many snapshots', async () => {
+    const { gdb } = await session(['--smp', '4', '-S', '--seed', '3'], [
+      'monitor history interval 5000', 'break acquire_spinlock', 'continue', 'continue', 'continue',
+      'set scheduler-locking on', 'stepi', 'thread 2', 'stepi', 'stepi', 'set var $x5 = 0x1234', 'thread 1',
+      'set var *(unsigned int *)&g_test_counter = 77', 'stepi', 'set scheduler-locking off',
+      'continue',
+      ...mark('A', DUMP),
+      'continue', 'continue',
+      ...mark('D', [...DUMP, 'monitor history']),
+      'reverse-continue', 'reverse-continue',
+      ...mark('B', DUMP),
+      'kill',
+    ]);
+    const norm = (t: string) => t.replace(/^\$\d+ = /gm, '= ');
+    const a = norm(section(gdb, 'A')), b = norm(section(gdb, 'B')), d = section(gdb, 'D');
+    expect(a).toMatch(/<g_test_counter>:\s+0x000000000000004d/); // the write is there
+    expect(Number(/(\d+) snapshots/.exec(d)![1])).toBeGreaterThan(5);
+    expect(Number(/(\d+) recorded gdb actions/.exec(d)![1])).toBe(3); // core 1 alone (2 steps), 2 writes
+    expect(b).toBe(a);
+  });
 });
 
 describe('gdb test helpers', () => {
