@@ -30,6 +30,21 @@ class Client {
       await new Promise<void>((r) => this.waiters.push(r));
     }
   }
+  /** A monitor command: its output (O packets) up to the final OK. */
+  async monitor(cmd: string): Promise<string> {
+    this.sock.write(framePacket('qRcmd,' + Buffer.from(cmd).toString('hex')));
+    expect((await this.next()).kind).toBe('ack');
+    let text = '';
+    for (;;) {
+      const r = await this.next();
+      expect(r.kind).toBe('packet');
+      this.sock.write('+');
+      if (r.data === 'OK') return text;
+      expect(r.data![0]).toBe('O');
+      text += Buffer.from(r.data!.slice(1), 'hex').toString();
+    }
+  }
+
   /** Send a packet; expect '+', return the reply packet's payload. */
   async ask(payload: string): Promise<string> {
     this.sock.write(framePacket(payload));
@@ -112,6 +127,32 @@ describe('gdbstub protocol', () => {
       expect(await c.ask('D')).toBe('OK');
       expect(await emu.exit).toBe(0);
       expect(emu.out()).toMatch(/SUMMARY: \d+ passed, 0 failed/);
+    } finally {
+      if (emu.proc.exitCode === null) emu.proc.kill('SIGKILL');
+    }
+  });
+
+  it('Ctrl-C stops a running machine (T02), and continuing goes on', async () => {
+    const emu = await startEmu(['--smp', '4', '-S']);
+    try {
+      const c = await Client.open(emu.port);
+      c.sock.write(framePacket('vCont;c'));
+      expect((await c.next()).kind).toBe('ack');
+      await new Promise((r) => setTimeout(r, 300));
+      c.sock.write('\x03');
+      const stop = await c.next();
+      expect(stop.data).toMatch(/^T02thread:[1-4];core:[0-3];$/);
+      c.sock.write('+');
+      const count = async () => Number(/(\d+) in total/.exec(await c.monitor('time'))![1]);
+      const n1 = await count();
+      expect(n1).toBeGreaterThan(0);
+      c.sock.write(framePacket('vCont;c'));
+      expect((await c.next()).kind).toBe('ack');
+      await new Promise((r) => setTimeout(r, 300));
+      c.sock.write('\x03');
+      expect((await c.next()).data).toMatch(/^T02thread:[1-4];core:[0-3];$/);
+      c.sock.write('+');
+      expect(await count()).toBeGreaterThan(n1);
     } finally {
       if (emu.proc.exitCode === null) emu.proc.kill('SIGKILL');
     }
