@@ -115,6 +115,24 @@ describeWithTools('gdbstub with gdb-multiarch (batch mode)', ['gdb-multiarch'], 
     expect(s).toMatch(/Thread 2 \(core 1, powered off\)/);
   });
 
+  it('reverse-finish and reverse-step, which gdb builds on reverse-stepi and reverse-continue', async () => {
+    const { gdb } = await session(['--smp', '4', '-S'], [
+      'break acquire_spinlock_common', 'continue', 'continue', 'delete', 'stepi 6',
+      ...mark('F', ['reverse-finish', 'p $pc', 'reverse-step', 'p $pc']),
+      'kill',
+    ]);
+    const f = section(gdb, 'F');
+    // acquire_spinlock's `b acquire_spinlock_common` (a tail call) is where the function was entered
+    // from; one reverse-step further is the `bl acquire_spinlock` in kmalloc (the ELF's code says so).
+    const pcs = [...f.matchAll(/= \(void \(\*\)\(\)\) (0x[0-9a-f]+)/g)].map((m) => Number(m[1]));
+    expect(pcs).toEqual([0x40202f48, 0x402035cc]);
+    const b = elfBytes(SELFTEST, 0x40202f48, 4).readUInt32LE(0), bl = elfBytes(SELFTEST, 0x402035cc, 4).readUInt32LE(0);
+    expect(b >>> 26).toBe(0b000101); // B
+    expect(0x40202f48 + ((b << 6) >> 4)).toBe(0x40202f4c); // to acquire_spinlock_common
+    expect(bl >>> 26).toBe(0b100101); // BL
+    expect(0x402035cc + ((bl << 6) >> 4)).toBe(0x40202f44); // to acquire_spinlock
+  });
+
   it('reverse execution re-runs what gdb did (steps of one core alone, register and memory writes) across many snapshots', async () => {
     const { gdb } = await session(['--smp', '4', '-S', '--seed', '3'], [
       'monitor history interval 5000', 'break acquire_spinlock', 'continue', 'continue', 'continue',
