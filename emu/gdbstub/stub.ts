@@ -294,7 +294,8 @@ export class GdbStub implements InsnHook, DataHook {
   /** Install the instruction hook while breakpoints or a step need it, the data hook while
    * watchpoints do; otherwise neither (no cost). */
   private syncHooks(): void {
-    const need = this.bpCount > 0 || this.stepCore >= 0 || (this.running && this.interrupt) || this.replay !== null;
+    // (Watchpoints need it too: their stop comes before the next instruction of any core.)
+    const need = this.bpCount > 0 || this.wps.length > 0 || this.stepCore >= 0 || (this.running && this.interrupt) || this.replay !== null;
     if (need !== this.hooked) {
       for (const c of this.m.cores) { if (need) c.addHook(this, Slow.Gdb); else c.removeHook(this, Slow.Gdb); }
       this.hooked = need;
@@ -658,6 +659,7 @@ export class GdbStub implements InsnHook, DataHook {
     r.stopAt = n;
     for (;;) {
       if (m.instructions === n && (paused ? m.paused : !m.paused && m.time >= time)) return;
+      if (m.instructions === n && m.paused) return; // (between rounds in the original: the nearest place)
       if (m.instructions > n || m.stopped) return; // cannot happen when history repeats
       const n0 = m.instructions, t0 = m.time;
       if (!m.stepChecked()) return;
@@ -680,6 +682,7 @@ export class GdbStub implements InsnHook, DataHook {
         if (e.n > target) break;
         this.runTo(e.n, e.paused, e.time);
         if (e.kind === 'write') { e.apply(); continue; }
+        r.stopAt = target; // not before the core run alone, which is next
         if (target < e.n + e.count) { // target inside this run alone
           if (target > e.n) m.runAlone(m.cores[e.core], target - e.n);
           return k + (target > e.n ? 1 : 0);
@@ -708,8 +711,11 @@ export class GdbStub implements InsnHook, DataHook {
       if (s.instructions >= here) continue;
       const r: Replay = { stopAt: here, limit: here, core, lastOfCore: -1, hits: kind === 'c', lastHit: -1, hitInfo: null };
       this.replayTo(s, here, r); // observe [s, here)
-      const found = kind === 's' ? r.lastOfCore : r.lastHit;
+      let found = kind === 's' ? r.lastOfCore : r.lastHit;
       if (found < 0) continue;
+      // A watchpoint going backwards stops just after the access (gdb then steps back over it, as
+      // its watchpoints are not steppable on aarch64), a breakpoint before the instruction.
+      if (kind === 'c' && !/break/.test(r.hitInfo!.reason)) found++;
       const keep = this.replayTo(s, found, { ...r, stopAt: found, limit: -1 });
       this.forkAt(keep, s);
       const p: StopInfo = kind === 's' ? { core, signal: SIGTRAP, reason: '' } : r.hitInfo!;

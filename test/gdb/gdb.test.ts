@@ -55,14 +55,14 @@ describeWithTools('gdbstub with gdb-multiarch (batch mode)', ['gdb-multiarch'], 
 
   it('stops on a watchpoint on a lock word at whichever core stores to it', async () => {
     const { gdb } = await session(['--smp', '4', '-S'], [
-      'watch *(unsigned int *)&g_test_lock', 'continue', 'continue', 'continue', 'continue', 'continue', 'continue', 'delete', 'kill',
+      'watch *(unsigned int *)&g_test_lock', ...new Array<string>(24).fill('continue'), 'delete', 'kill',
     ]);
     const hits = [...gdb.matchAll(/Thread (\d+) hit Hardware watchpoint 1/g)].map((m) => Number(m[1]));
-    expect(hits.length).toBe(6);
+    expect(hits.length).toBe(24);
     expect(new Set(hits).size).toBeGreaterThan(1); // several cores take the lock
     // Each stop shows the store: the value changed.
     const changes = [...gdb.matchAll(/Old value = (\d+)\s+New value = (\d+)/g)];
-    expect(changes.length).toBe(6);
+    expect(changes.length).toBe(24);
     for (const c of changes) expect(c[1]).not.toBe(c[2]);
   });
 
@@ -138,6 +138,8 @@ describeWithTools('gdbstub with gdb-multiarch (batch mode)', ['gdb-multiarch'], 
       'monitor history interval 5000', 'break acquire_spinlock', 'continue', 'continue', 'continue',
       'set scheduler-locking on', 'stepi', 'thread 2', 'stepi', 'stepi', 'set var $x5 = 0x1234', 'thread 1',
       'set var *(unsigned int *)&g_test_counter = 77', 'stepi', 'set scheduler-locking off',
+      // Back over gdb's own actions: the snapshot before them, then the log re-applied.
+      ...mark('R', DUMP), 'stepi', 'stepi', 'stepi', 'reverse-stepi', 'reverse-stepi', 'reverse-stepi', ...mark('R2', DUMP),
       'continue',
       ...mark('A', DUMP),
       'continue', 'continue',
@@ -152,6 +154,27 @@ describeWithTools('gdbstub with gdb-multiarch (batch mode)', ['gdb-multiarch'], 
     expect(Number(/(\d+) snapshots/.exec(d)![1])).toBeGreaterThan(5);
     expect(Number(/(\d+) recorded gdb actions/.exec(d)![1])).toBe(3); // core 1 alone (2 steps), 2 writes
     expect(b).toBe(a);
+    const r = norm(section(gdb, 'R')), r2 = norm(section(gdb, 'R2'));
+    expect(r).toMatch(/<g_test_counter>:\s+0x000000000000004d/);
+    expect(r2).toBe(r);
+  });
+
+  it('reverse-continue goes back to the store a watchpoint saw, on the core that made it', async () => {
+    const { gdb } = await session(['--smp', '4', '-S'], [
+      'watch *(unsigned int *)&g_test_lock', ...new Array<string>(14).fill('continue'),
+      ...mark('W', ['info threads', 'x/wx &g_test_lock']),
+      'reverse-continue',
+      ...mark('V', ['info threads', 'x/wx &g_test_lock', 'x/i $pc']),
+      'kill',
+    ]);
+    const w = section(gdb, 'W'), v = section(gdb, 'V');
+    const cur = (t: string) => Number(/^\*\s+(\d+)/m.exec(t)![1]);
+    const val = (t: string) => Number(/<g_test_lock>:\s+(0x[0-9a-f]+)/.exec(t)![1]);
+    expect(cur(w)).toBeGreaterThan(1);
+    // Stopped before the store: the lock word still holds the value before it, and the instruction
+    // at the PC of the thread reported is a store.
+    expect(val(v)).not.toBe(val(w));
+    expect(v).toMatch(/=> 0x[0-9a-f]+ <[^>]+>:\s+(str|stlr|stxr|stlxr|swp|cas|ldadd|stp)/);
   });
 });
 
