@@ -3,6 +3,8 @@
 
 import { spawn, ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,13 +34,16 @@ export async function startEmu(args: string[]): Promise<Emu> {
 export async function gdbBatch(port: number, cmds: string[], timeoutMs = 90_000): Promise<string> {
   const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `file ${SELFTEST}`,
     '-ex', `target remote 127.0.0.1:${port}`, ...cmds.flatMap((c) => ['-ex', c])];
-  const g = spawn('gdb-multiarch', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  g.stdout.on('data', (b: Buffer) => { text += b.toString(); });
-  g.stderr.on('data', (b: Buffer) => { text += b.toString(); });
+  // One file for stdout and stderr, so that the transcript keeps gdb's own order (two pipes would not).
+  const dir = mkdtempSync(join(tmpdir(), 'a64emu-gdb-')), file = join(dir, 'gdb.txt');
+  const fd = openSync(file, 'w');
+  const g = spawn('gdb-multiarch', args, { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
   const timer = setTimeout(() => g.kill('SIGKILL'), timeoutMs);
   await new Promise((r) => g.on('exit', r));
   clearTimeout(timer);
+  const text = readFileSync(file, 'utf8');
+  rmSync(dir, { recursive: true, force: true });
   return text;
 }
 
