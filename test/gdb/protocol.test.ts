@@ -172,6 +172,9 @@ describe('gdbstub protocol', () => {
     const bad = spawnSync(process.execPath, [BIN, 'run', '--gdb', 'nonsense'], { encoding: 'utf8', timeout: 30_000 });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^a64emu: bad --gdb nonsense[^\n]*\n$/);
+    const h = spawnSync(process.execPath, [BIN, 'run', '--gdb-history', '64'], { encoding: 'utf8', timeout: 30_000 });
+    expect(h.status).toBe(2);
+    expect(h.stderr).toMatch(/^a64emu: --gdb-history is for --gdb or -s\n$/);
     const s = spawnSync(process.execPath, [BIN, 'run', '-S'], { encoding: 'utf8', timeout: 30_000 });
     expect(s.status).toBe(2);
     expect(s.stderr).toMatch(/^a64emu: -S waits for a debugger[^\n]*\n$/);
