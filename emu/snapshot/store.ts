@@ -39,6 +39,10 @@ refOnlyFields(Machine, 'rom', 'dtb');
 export interface SnapshotStoreOptions {
   /** Memory the store may hold (undo pages and captured state), in bytes. Default 256 MiB. */
   budgetBytes?: number;
+  /** Debugging aid (tests): keep a full copy of RAM with every snapshot and, after each restore, check
+   * RAM against it; a difference means some writer changed RAM without calling Ram.touch() first.
+   * Costs a RAM-sized copy per snapshot (not counted in the budget). */
+  verify?: boolean;
 }
 
 export class Snapshot {
@@ -46,6 +50,8 @@ export class Snapshot {
   readonly pages = new Map<number, Uint8Array>();
   /** False once dropped (by drop(), the budget, restoring an older one, or dispose()). */
   valid = true;
+  /** With the verify option: RAM as it was at take(). */
+  ramCopy: Uint8Array | null = null;
   constructor(
     /** Taken in this order, from 1 (per store). */
     readonly seq: number,
@@ -61,6 +67,7 @@ export class Snapshot {
 
 export class SnapshotStore {
   readonly budgetBytes: number;
+  readonly verify: boolean;
   /** Oldest first. */
   private readonly list: Snapshot[] = [];
   private seq = 0;
@@ -70,6 +77,7 @@ export class SnapshotStore {
 
   constructor(readonly machine: Machine, opts: SnapshotStoreOptions = {}) {
     this.budgetBytes = opts.budgetBytes ?? 256 * 1024 * 1024;
+    this.verify = opts.verify ?? false;
     if (!(this.budgetBytes >= 0)) throw new RangeError('the snapshot budget must be a number of bytes, 0 or more');
     const ram = machine.ram;
     if (ram.onSave !== null) throw new Error('this machine already has a snapshot store (dispose it first)');
@@ -96,10 +104,10 @@ export class SnapshotStore {
     const m = this.machine;
     const prev = this.newest();
     const s = new Snapshot(++this.seq, StateCapture.take(m, prev?.state ?? null), m.instructions, m.time);
+    if (this.verify) s.ramCopy = m.ram.u8.slice();
     this.list.push(s);
     this.stateBytes += s.state.bytes;
-    const f = m.ram.codePages;
-    for (let p = 0; p < f.length; p++) f[p] |= PAGE_SAVE;
+    this.markAll(true);
     this.enforceBudget();
     return s;
   }
@@ -116,13 +124,14 @@ export class SnapshotStore {
       for (const [pfn, bytes] of t.pages) { ram.u8.set(bytes, pfn << PAGE_SHIFT); written.add(pfn); }
       this.pageBytes -= t.pages.size * PAGE;
       t.pages.clear();
-      if (k > at) { t.valid = false; this.stateBytes -= t.state.bytes; }
+      if (k > at) { t.valid = false; t.ramCopy = null; this.stateBytes -= t.state.bytes; }
     }
     this.list.length = at + 1;
     // Decoded code (and anything else on onCodeWrite, a translator) for the pages put back.
     for (const pfn of written) if ((f[pfn] & ~PAGE_SAVE) !== 0) ram.onCodeWrite(pfn << PAGE_SHIFT, PAGE);
-    for (let p = 0; p < f.length; p++) f[p] |= PAGE_SAVE;
+    this.markAll(true);
     s.state.restore();
+    if (s.ramCopy !== null) this.checkRam(s);
     // A core's fetch cache points at a decoded page; keep it if the code cache still holds that page.
     for (const c of m.cores) if (c.curPage !== null && m.code.cached(c.curPfn) !== c.curPage) c.resetFetch();
   }
@@ -133,6 +142,7 @@ export class SnapshotStore {
     if (at < 0) return;
     this.list.splice(at, 1);
     s.valid = false;
+    s.ramCopy = null;
     this.stateBytes -= s.state.bytes;
     if (at === 0) { this.pageBytes -= s.pages.size * PAGE; s.pages.clear(); return; }
     const older = this.list[at - 1];
@@ -150,11 +160,10 @@ export class SnapshotStore {
   /** Drop every snapshot and stop the copy-on-write tracking. */
   dispose(): void {
     if (this.disposed) return;
-    for (const s of [...this.list]) { s.valid = false; s.pages.clear(); }
+    for (const s of [...this.list]) { s.valid = false; s.pages.clear(); s.ramCopy = null; }
     this.list.length = 0;
     this.pageBytes = 0; this.stateBytes = 0;
-    const f = this.machine.ram.codePages;
-    for (let p = 0; p < f.length; p++) f[p] &= ~PAGE_SAVE;
+    this.markAll(false);
     this.machine.ram.onSave = null;
     this.disposed = true;
   }
@@ -168,6 +177,25 @@ export class SnapshotStore {
     s.pages.set(pfn, this.machine.ram.u8.slice(off, end));
     this.pageBytes += PAGE;
     if (this.bytes > this.budgetBytes) this.enforceBudget();
+  }
+
+  /** The verify option: RAM must now equal the copy made at take(). */
+  private checkRam(s: Snapshot): void {
+    const a = this.machine.ram.u8, b = s.ramCopy!;
+    if (Buffer.from(a.buffer, a.byteOffset, a.length).equals(b)) return;
+    let k = 0;
+    while (a[k] === b[k]) k++;
+    const pa = this.machine.ram.base + k;
+    throw new Error(`snapshot ${s.seq}: RAM at 0x${pa.toString(16)} (page ${k >>> PAGE_SHIFT}) differs after the restore: something wrote RAM without calling Ram.touch() before the write`);
+  }
+
+  /** Set or clear PAGE_SAVE on every page, four page flags at a time. */
+  private markAll(on: boolean): void {
+    const f = this.machine.ram.codePages;
+    const n4 = f.length >>> 2, w = new Uint32Array(f.buffer, f.byteOffset, n4);
+    const bits = PAGE_SAVE * 0x01010101;
+    if (on) { for (let k = 0; k < n4; k++) w[k] |= bits; for (let p = n4 << 2; p < f.length; p++) f[p] |= PAGE_SAVE; }
+    else { for (let k = 0; k < n4; k++) w[k] &= ~bits; for (let p = n4 << 2; p < f.length; p++) f[p] &= ~PAGE_SAVE; }
   }
 
   private enforceBudget(): void {
