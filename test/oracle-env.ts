@@ -50,7 +50,7 @@ export function describeWithTools(name: string, tools: readonly string[], body: 
   } else if (oraclesRequired()) {
     describe(name, () => {
       it(`requires ${tools.join(', ')}`, () => {
-        throw new Error(`REQUIRE_ORACLES=1 but ${chk.reason}: install them (Debian: qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross)`);
+        throw new Error(`REQUIRE_ORACLES=1 but ${chk.reason}: install them (Debian: qemu-user qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross gdb-multiarch)`);
       });
     });
   } else {

@@ -195,6 +195,17 @@ export class Machine {
   private wide = false;
   private seeded = false;
   private readonly order: number[];
+  /** Set by an instruction hook (gdb) just before its before() returns true: step() then keeps its
+   * place in the round (roundPos) and returns, and the next step() resumes exactly there. */
+  pauseRequested = false;
+  /** Guest output is dropped (gdb re-running recorded history: it was shown the first time). */
+  quiet = false;
+  /** Mid-round position while paused: index in `order`, that core's remaining budget, and the round's
+   * tally so far; roundPos -1: between rounds. */
+  private roundPos = -1;
+  private roundBudget = 0;
+  private roundRan = 0;
+  private roundLongest = 0;
 
   constructor(opts: MachineOptions = {}) {
     const smp = opts.smp ?? 1;
@@ -234,11 +245,11 @@ export class Machine {
     this.monitor = new GlobalMonitor(smp);
     this.uart = new Pl011((b) => {
       if (this.tracer !== null) { const c = this.tracer.cur ?? this.cores[0]; this.tracer.uart(c.id, b, c.el); }
-      this.out(Uint8Array.of(b));
+      if (!this.quiet) this.out(Uint8Array.of(b));
     });
     this.bus.map(UART0_BASE, 0x1000, this.uart);
     this.semihosting = new Semihosting({
-      write: (bytes, stream) => (stream === 2 ? this.err : this.out)(bytes),
+      write: (bytes, stream) => { if (!this.quiet) (stream === 2 ? this.err : this.out)(bytes); },
       readChar: () => -1,
       exit: (status, reason) => this.stop(status, reason),
       clock: () => Math.floor(this.time / (CNTFRQ / 100)),
@@ -336,7 +347,7 @@ export class Machine {
     specs.forEach((s, k) => {
       devs[VIRTIO_MMIO_COUNT - 1 - k] = s.type === 'blk' ? new VirtioBlk(s.disk)
         : s.type === 'rng' ? new VirtioRng(rng ??= new Prng(this.opts.seed, PRNG_STREAM_VIRTIO_RNG))
-          : new VirtioConsole((b) => this.out(b));
+          : new VirtioConsole((b) => { if (!this.quiet) this.out(b); });
     });
     devs.forEach((d, n) => {
       const t = new VirtioMmio(this.ram, d, n);
@@ -611,28 +622,42 @@ export class Machine {
   step(): number {
     const cores = this.cores, order = this.order, q = this.opts.quantum;
     const seeded = this.seeded;
-    if (seeded) {
+    let ran = 0, longest = 0, k = 0, resumeBudget = -1;
+    if (this.roundPos >= 0) { // resume a paused round where it stopped (no new shuffle or draws)
+      k = this.roundPos; resumeBudget = this.roundBudget; ran = this.roundRan; longest = this.roundLongest;
+      this.roundPos = -1;
+      cores[order[k]].resumeInBlock = true;
+    } else if (seeded) {
       for (let k = order.length - 1; k > 0; k--) { // Fisher-Yates with the run's PRNG
         const j = this.next() % (k + 1);
         const t = order[k]; order[k] = order[j]; order[j] = t;
       }
     }
-    let ran = 0, longest = 0;
-    for (let k = 0; k < order.length && this.stopResult === null; k++) {
+    for (; k < order.length && this.stopResult === null; k++) {
       const c = cores[order[k]];
-      if (c.sleep !== Sleep.Running) continue;
-      let budget = seeded ? 1 + (this.next() % (2 * q)) : q;
+      let budget: number;
+      if (resumeBudget >= 0) { budget = resumeBudget; resumeBudget = -1; }
+      else {
+        if (c.sleep !== Sleep.Running) continue;
+        budget = seeded ? 1 + (this.next() % (2 * q)) : q;
+      }
       budget = Math.min(budget, this.maxInsns - this.instructions);
       if (budget <= 0) break;
       this.runningCore = c;
       const n = c.run(budget);
       this.runningCore = null;
       c.retiredInRun = 0;
+      c.resumeInBlock = false;
       this.instructions += n;
       ran += n;
       const end = this.roundClock[c.id] + n;
       this.roundClock[c.id] = end;
       if (end > longest) longest = end;
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        this.roundPos = k; this.roundBudget = budget - n; this.roundRan = ran; this.roundLongest = longest;
+        return ran;
+      }
     }
     this.roundClock.fill(0);
     if (this.resetPending && this.stopResult === null) this.systemReset();
@@ -640,6 +665,32 @@ export class Machine {
     for (const t of this.timers) t.update(this.time);
     this.rtc.update();
     return ran;
+  }
+
+  /** Paused mid-round by a hook (gdb); the next step() continues the round. */
+  get paused(): boolean { return this.roundPos >= 0; }
+
+  /** The core the paused round will continue with, or null between rounds. */
+  get pausedCore(): Cpu | null { return this.roundPos >= 0 ? this.cores[this.order[this.roundPos]] : null; }
+
+  /** Run core c alone, out of the schedule, for up to `budget` instructions (gdb: stepping or
+   * continuing one core while the others stay stopped). Its clock in the round moves on as if it had
+   * run a quantum. Returns the instructions retired. */
+  runAlone(c: Cpu, budget: number): number {
+    if (this.stopResult !== null || c.sleep !== Sleep.Running) return 0;
+    budget = Math.min(budget, this.maxInsns - this.instructions);
+    if (budget <= 0) return 0;
+    this.runningCore = c;
+    const n = c.run(budget);
+    this.runningCore = null;
+    c.retiredInRun = 0;
+    c.resumeInBlock = false;
+    this.pauseRequested = false;
+    this.instructions += n;
+    const end = this.roundClock[c.id] + n;
+    this.roundClock[c.id] = end;
+    if (this.roundPos >= 0) { this.roundRan += n; if (end > this.roundLongest) this.roundLongest = end; }
+    return n;
   }
 
   /** Every core is asleep: jump virtual time to the next timer deadline or event-stream tick. Returns
@@ -687,7 +738,7 @@ export class Machine {
    * can wake one; the machine is left as it is, for the caller to report. */
   stepChecked(): boolean {
     const ran = this.step();
-    if (this.stopResult !== null) return true;
+    if (this.stopResult !== null || this.roundPos >= 0) return true;
     if (this.instructions >= this.maxInsns) {
       this.stop(EXIT_MAX_INSNS, `instruction limit of ${this.maxInsns} reached; ${this.corePcs()}`, 'max-insns');
       return true;
@@ -699,7 +750,7 @@ export class Machine {
     return this.inputOpen && this.uart.rxInterruptEnabled; // a keystroke can still wake the guest
   }
 
-  private stopDeadlocked(): void {
+  stopDeadlocked(): void {
     this.stop(EXIT_DEADLOCK, `deadlock: every core is asleep and nothing can wake one; ${this.corePcs()}`, 'deadlock');
   }
 

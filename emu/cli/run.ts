@@ -14,6 +14,7 @@ import { openTrace, Tracer } from '../trace/tracer.js';
 import { FilterError } from '../trace/filter.js';
 import { TraceWriteError } from '../trace/output.js';
 import { asGiven } from './trace.js';
+import { GdbListenError, GdbStub, parseGdbAddress } from '../gdbstub/stub.js';
 import { TarmacWriter } from '../trace/tarmac.js';
 import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryModelOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
 
@@ -57,6 +58,12 @@ export interface RunOptions {
   initrd?: string;
   dtb?: string;
   reboot?: boolean;
+  gdb?: string;
+  gdbHistory?: number;
+  /** -s: --gdb 1234. */
+  s?: boolean;
+  /** -S: wait for the debugger before the first instruction. */
+  S?: boolean;
 }
 
 /** --device values and the virtio device each adds. */
@@ -90,6 +97,10 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--rtc-base <date>', 'PL031 RTC time at the start of the run: seconds since 1970 or an ISO date (UTC), default 2024-01-01T00:00:00Z')
     .option('--drive <spec>', 'virtio-blk disk: file=IMG[,format=raw][,readonly=on][,snapshot=off][,serial=S] (repeatable); writes stay in memory unless snapshot=off', collect, [])
     .option('--device <name>', 'virtio device after the drives: virtio-rng-device or virtio-console-device (repeatable)', collect, [])
+    .option('--gdb <[host:]port>', 'serve the GDB remote protocol on this TCP port (127.0.0.1 unless a host is given; port 0: any free port)')
+    .option('--gdb-history <MiB>', 'memory for the snapshots behind reverse execution under gdb (default 256; 0: off)', intOption(0, 65536))
+    .option('-s', 'shorthand for --gdb 1234, as QEMU')
+    .option('-S', 'with --gdb or -s: wait for the debugger before the first instruction, as QEMU')
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
     .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models), jsonl, or binary (compact and fastest; `a64emu trace convert` makes Tarmac or JSON Lines of it). Default: jsonl for FILE.jsonl, binary for FILE.a64t, else tarmac')
@@ -114,6 +125,16 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     const root = packageRoot();
     if (root === undefined) throw new CliError(EXIT_USAGE, 'cannot find the package\'s firmware/images');
     imageArg = join(root, 'firmware', 'images', `${opts.image}.elf`);
+  }
+  let gdbAt: { host: string; port: number } | undefined;
+  if (opts.gdb !== undefined || opts.s) {
+    if (opts.gdb !== undefined && opts.s) throw new CliError(EXIT_USAGE, 'give --gdb PORT or -s (= --gdb 1234), not both');
+    gdbAt = parseGdbAddress(opts.gdb ?? '1234');
+    if (gdbAt === undefined) throw new CliError(EXIT_USAGE, `bad --gdb ${opts.gdb}: give [HOST:]PORT, PORT 0 to 65535`);
+  } else if (opts.gdbHistory !== undefined) {
+    throw new CliError(EXIT_USAGE, '--gdb-history is for --gdb or -s');
+  } else if (opts.S) {
+    throw new CliError(EXIT_USAGE, '-S waits for a debugger: give --gdb PORT or -s too');
   }
   if (opts.gicVersion === 2 && opts.smp > 8) throw new CliError(EXIT_USAGE, `--smp ${opts.smp}: a GICv2 (--gic-version 2) serves at most 8 cores`);
   if (opts.clusters !== undefined && opts.clusters > opts.smp) throw new CliError(EXIT_USAGE, `--clusters ${opts.clusters} is more than --smp ${opts.smp}`);
@@ -231,6 +252,20 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     throw new CliError(EXIT_USAGE, '--trace-format, --trace-filter and --trace-cores-inline need --trace FILE');
   }
 
+  let gdb: GdbStub | undefined;
+  if (gdbAt !== undefined) {
+    try {
+      // Reverse execution re-runs history, which a trace would record twice: off with --trace.
+      const historyBytes = tracer !== undefined ? 0 : (opts.gdbHistory ?? 256) * 1024 * 1024;
+      gdb = await GdbStub.listen(m, { ...gdbAt, wait: opts.S ?? false, log: (t) => io.stderr(t), historyBytes });
+    } catch (e) {
+      closeDisks(virtio);
+      try { tracer?.close(); } catch { /* the listen error is the one to report */ }
+      if (e instanceof GdbListenError) throw new CliError(EXIT_USAGE, e.message);
+      throw e;
+    }
+  }
+
   // The UART's receive line reads standard input without blocking the run: bytes go to the PL011 as
   // they arrive, and a guest waiting on a receive interrupt is not a deadlock until input ends.
   // Ctrl-A x quits and Ctrl-A Ctrl-A sends a Ctrl-A, as QEMU's -nographic (console.ts); a terminal
@@ -239,7 +274,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   const escape = new ConsoleEscape();
   const onData = (b: Buffer) => {
     const r = escape.feed(b);
-    if (r.data.length > 0) m.uart.receive(r.data);
+    if (r.data.length > 0) { if (gdb !== undefined) gdb.hostInput(r.data); else m.uart.receive(r.data); }
     if (r.help) { out.flush(); io.stdout(CONSOLE_HELP); }
     if (r.quit) { out.flush(); io.stdout('a64emu: Terminated\r\n'); m.stop(0, 'Ctrl-A x typed at the console', 'user'); }
   };
@@ -258,7 +293,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   let r;
   let writeError: TraceWriteError | undefined;
   try {
-    r = input === undefined ? m.run() : await m.runAsync();
+    r = gdb !== undefined ? await gdb.run() : input === undefined ? m.run() : await m.runAsync();
   } catch (e) {
     // The trace could not be written (a full disk): the run stops there, and says so below.
     if (e instanceof TraceWriteError) writeError = e;

@@ -165,6 +165,9 @@ export class Cpu {
   halt = false;
   /** The trace event stream, or null (tracing off: the untraced loop runs). Set with setTracer(). */
   tracer: Tracer | null = null;
+  /** Set by the board when run() resumes a quantum paused mid-block (gdb): the interrupt check at
+   * the top of run() is skipped once, as the unpaused run would not have made it there. */
+  resumeInBlock = false;
   /** Slow bits: while any is set, run() uses the checked loop (innerChecked). */
   slow = 0;
   /** Per-instruction observers of the checked loop, and data-access observers (see addHook). */
@@ -631,9 +634,11 @@ export class Cpu {
    * interrupt may be pending at a block boundary, or a handler asked to leave the loop. */
   run(budget: number): number {
     this.retiredInRun = 0;
+    let resumed = this.resumeInBlock;
     while (this.retiredInRun < budget && this.sleep === 0 && !this.halt) {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
-      if (this.irqPending && !this.env.takeInterrupt(this)) this.irqPending = false;
+      if (this.irqPending && !resumed && !this.env.takeInterrupt(this)) this.irqPending = false;
+      resumed = false;
       if (this.slow === 0) this.inner(budget);
       else this.innerChecked(budget);
     }

@@ -554,6 +554,14 @@ export class Mmu {
     this.ready = false;
   }
 
+  /** A debugger's (gdb's) stage-1 translation: the PA of (vlo, vhi), or -1 when it does not
+   * translate. No permission check, no fault taken, no TLB entry made. */
+  peek(c: Cpu, vlo: number, vhi: number): number {
+    if (!this.ready) this.flush(c);
+    if (this.walk(c, vlo | 0, vhi | 0) >= 0) return -1;
+    return this.wPa + (vlo & 0xfff);
+  }
+
   // ------------------------------------------------------------------ AT
 
   /** AT S1E1R, S1E1W, S1E0R, S1E0W (op1 = 0, CRm = 8, op2 = 0..3): translate Xt and write PAR_EL1,
