@@ -41,6 +41,7 @@ smps() {
         psci) echo 1 2 4 ;;
         virtio) echo 1 ;;
         gicv2) echo 1 4 ;;
+        its) echo 2 ;;
         *) echo 1 ;;
     esac
 }
