@@ -24,6 +24,8 @@
 //   gic.stats.{sgiWrites,sgisSent,sgisReceived,irqsAcked}[k]               // counters for --stats
 //   gic.onSgi = (sender, targets: number[], intid, raw: bigint) => ...      // tracing hooks (null = off)
 //   gic.onAck = (core, intid) => ...
+//   new GicV3Its(gic, ram)              // emu/gic/its.ts: the ITS, which gives the GIC LPIs (attachLpiMemory)
+//   gic.setLpiPending(core, intid, lvl) // an LPI's pending state in a redistributor (what the ITS does)
 //
 // ---------------------------------------------------------------- choices made (spec allows several)
 //

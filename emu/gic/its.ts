@@ -81,7 +81,7 @@ export class GicV3Its {
   private ct: Table = noTable();
   private cqBase = 0;
   private cqBytes = 0;
-  /** Commands processed, per command number (for tests and --stats). */
+  /** Commands processed, per command number (for tests). */
   readonly commands = new Array<number>(16).fill(0);
 
   constructor(readonly gic: GicV3, readonly ram: Ram) {
