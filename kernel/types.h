@@ -39,8 +39,9 @@ typedef struct kernel_args {
 	int32 psci_use_smc;		/* 1: PSCI through SMC, 0: through HVC */
 	int32 boot_el;			/* exception level the boot CPU was entered at */
 	addr_t gicd_base;
-	addr_t gicr_base;
+	addr_t gicr_base;		/* GICv2: the CPU interface (GICC) */
 	addr_t gicr_size;
+	int32 gic_version;		/* 3 or 2, from the device tree's GIC node */
 	addr_t dtb;
 	uint64 ram_base;
 	uint64 ram_size;

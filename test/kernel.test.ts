@@ -1,5 +1,5 @@
 // The default job: the Haiku-style SMP layer's self-test image (firmware/images) on our emulator and,
-// where installed, on qemu-system-aarch64 with the reference command.
+// where installed, on qemu-system-aarch64 with the reference command; on both GIC versions.
 
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -60,6 +60,26 @@ describe('SMP self-test image on a64emu', () => {
   });
 });
 
+// The GICv2 path (chosen from the device tree's arm,cortex-a15-gic node): ICIs through GICD_SGIR with a
+// CPU target list, at most 8 CPUs; the multicast is one write whatever the clusters.
+describe('SMP self-test image on a64emu with a GICv2 (--gic-version 2)', () => {
+  for (const smp of [1, 2, 3, 4, 8]) {
+    it(`--smp ${smp}`, () => {
+      const r = selftest({ smp, gicVersion: 2 });
+      expect(r.stdout).toMatch(/^INFO: GICv2: ICIs through GICD_SGIR$/m);
+    });
+  }
+  it('--smp 8 --clusters 2 (the target list knows no clusters: one write per multicast)', () => {
+    const r = selftest({ smp: 8, clusters: 2, gicVersion: 2 });
+    expect(r.stdout).toMatch(/^PASS: ici_multicast_all_clusters$/m);
+  });
+  for (const seed of [1, 2, 3]) it(`--smp 4 --seed ${seed}`, () => { selftest({ smp: 4, seed, gicVersion: 2 }); });
+  it('entered at EL2 (PSCI over SMC)', () => { selftest({ smp: 4, startEl: 2, gicVersion: 2 }); });
+  it('the GICv3 path says so', () => {
+    expect(selftest({ smp: 2 }).stdout).toMatch(/^INFO: GICv3: ICIs through ICC_SGI1R_EL1$/m);
+  });
+});
+
 describe('a64emu run with no image', () => {
   it('boots the default image on 4 cores and prints the self-test results', async () => {
     const out: Uint8Array[] = [], err: Uint8Array[] = [];
@@ -73,11 +93,12 @@ describe('a64emu run with no image', () => {
 });
 
 describeWithTools('SMP self-test image on qemu-system-aarch64 (reference command)', ['qemu-system-aarch64'], () => {
-  for (const smp of [1, 2, 4, 8]) {
-    it(`-smp ${smp}`, () => {
-      const q = spawnSync('qemu-system-aarch64', ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57', '-smp', String(smp), '-m', '256',
+  for (const [gic, smp] of [3, 2].flatMap((g) => [1, 2, 4, 8].map((n) => [g, n] as const))) {
+    it(`-M virt,gic-version=${gic} -smp ${smp}`, () => {
+      const q = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=${gic}`, '-cpu', 'cortex-a57', '-smp', String(smp), '-m', '256',
         '-nographic', '-semihosting', '-kernel', `${IMG}/smp-selftest.elf`], { encoding: 'latin1', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
       expect(q.stdout).toMatch(/^SUMMARY: \d+ passed, 0 failed$/m);
+      expect(q.stdout).toContain(`INFO: GICv${gic}: ICIs through`);
       expect(q.status).toBe(0);
     });
   }

@@ -1,6 +1,6 @@
 // Machine guests (test/machine-guests): multi-core programs for the board -- a spinlock with
 // LDAXR/STXR and WFE, SGIs (target list, broadcast, other cluster), the EL1 timers, EL0 system calls and
-// traps, page tables with faults and TLBI, PSCI, the PL031 RTC with virtio-blk and virtio-rng,
+// traps, page tables with faults and TLBI, PSCI, the GICv3 ITS and LPIs, the PL031 RTC with virtio-blk and virtio-rng,
 // breakpoints, watchpoints and software step, and the PMU. Each committed image must print exactly what QEMU
 // printed for it at each -smp (expected/NAME-smpN.txt, captured with the reference command) and exit
 // with the same status (0); where QEMU is installed, a live QEMU run of every (image, -smp) is compared
@@ -51,6 +51,7 @@ const SEEDED: { name: string; smp: number; seed: number; quantum?: number }[] = 
   { name: 'gicv2', smp: 4, seed: 19, quantum: 23 },
   { name: 'debug', smp: 1, seed: 29, quantum: 5 },
   { name: 'pmu', smp: 1, seed: 31, quantum: 3 },
+  { name: 'its', smp: 2, seed: 23, quantum: 13 },
 ];
 
 /** A program's devices beyond the board's, on fresh disk images (keep in step with
@@ -98,7 +99,7 @@ function qemu(name: string, smp: number): { stdout: string; status: number | nul
 
 describe('machine guests under a64emu', () => {
   it('every program has expected output, and every expected output an image', () => {
-    expect(images).toEqual(['abort', 'debug', 'el0', 'el2', 'gicv2', 'mmu', 'pmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
+    expect(images).toEqual(['abort', 'debug', 'el0', 'el2', 'gicv2', 'its', 'mmu', 'pmu', 'psci', 'sgi', 'spinlock', 'timer', 'virtio']);
     for (const n of images) expect(runs.some((r) => r.name === n)).toBe(true);
     for (const r of runs) expect(existsSync(image(r.name))).toBe(true);
     // the SGI program crosses clusters only with more than 16 cores (QEMU: Aff1 = core / 16)

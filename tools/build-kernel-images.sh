@@ -51,6 +51,7 @@ COMMON_SRCS=(
 	kernel/test_objects.c
 	kernel/arch/arm64/arch_smp.c
 	kernel/arch/arm64/gicv3.c
+	kernel/arch/arm64/gicv2.c
 	kernel/arch/arm64/timer.c
 	kernel/arch/arm64/psci.c
 	kernel/arch/arm64/uart.c

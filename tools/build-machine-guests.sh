@@ -42,6 +42,7 @@ smps() {
         virtio) echo 1 ;;
         gicv2) echo 1 4 ;;
         el2) echo 1 ;;
+        its) echo 2 ;;
         *) echo 1 ;;
     esac
 }

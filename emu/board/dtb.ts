@@ -217,6 +217,8 @@ export interface BoardDescription {
   /** 3 (default) or 2: GICv2 with its CPU interface at giccBase, as QEMU's gic-version=2. */
   gicVersion?: 2 | 3;
   giccBase?: number;
+  /** GICv3 ITS frame (an arm,gic-v3-its child of the GIC node, as QEMU writes it). */
+  itsBase?: number;
   uartBase: number;
   uartSpi: number;
   psciMethod: 'hvc' | 'smc';
@@ -243,7 +245,7 @@ const IRQ_TYPE_LEVEL_HIGH = 4;
 const IRQ_TYPE_EDGE_RISING = 1;
 
 export function virtDeviceTree(b: BoardDescription): DtNode {
-  const GIC_PHANDLE = 0x8001, CLK_PHANDLE = 0x8000;
+  const GIC_PHANDLE = 0x8001, CLK_PHANDLE = 0x8000, ITS_PHANDLE = 0x8002;
   const v2 = b.gicVersion === 2;
   // GICv2: the PPI specifiers name the cores they go to (bits [15:8]), as QEMU writes them
   const ppiFlags = IRQ_TYPE_LEVEL_HIGH | (v2 ? ((1 << b.mpidrs.length) - 1) << 8 : 0);
@@ -328,10 +330,20 @@ export function virtDeviceTree(b: BoardDescription): DtNode {
       ['reg', [...reg64(b.gicdBase, 0x10000), ...reg64(b.gicrBase, b.gicrStride * b.mpidrs.length)]],
       ['#redistributor-regions', [1]],
       ['compatible', 'arm,gic-v3'],
+      // QEMU's order; `ranges` maps the ITS child's addresses one to one
+      ['ranges', null],
+      ['#size-cells', [2]],
+      ['#address-cells', [2]],
       ['interrupt-controller', null],
       ['#interrupt-cells', [3]],
-      ['#address-cells', [2]],
-      ['#size-cells', [2]],
+    ], b.itsBase === undefined ? [] : [
+      node(`its@${b.itsBase.toString(16)}`, [
+        ['phandle', [ITS_PHANDLE]],
+        ['reg', reg64(b.itsBase, 0x20000)],
+        ['#msi-cells', [1]],
+        ['msi-controller', null],
+        ['compatible', 'arm,gic-v3-its'],
+      ]),
     ]),
     node('timer', [
       // Secure physical (PPI 29), non-secure physical (30), virtual (27), hypervisor (26).

@@ -27,6 +27,7 @@ import { Pl011 } from '../devices/pl011.js';
 import { Semihosting, SEMIHOSTING_HLT_IMM } from '../devices/semihosting.js';
 import { psciCall, PowerControl, affinity } from '../devices/psci.js';
 import { GicV3, GICD_SIZE, takeInterrupt, interruptTarget } from '../gic/gicv3.js';
+import { GicV3Its, ITS_SIZE } from '../gic/its.js';
 import { GicV2, GICV2_DIST_SIZE, GICV2_CPU_SIZE, GICV2_MAX_CPUS } from '../gic/gicv2.js';
 import { GenericTimer } from '../devices/timer.js';
 import { PMU_INTID } from '../cpu/pmu/pmu.js';
@@ -47,6 +48,8 @@ import type { WakeCause } from '../trace/events.js';
 export const RAM_BASE = 0x4000_0000;
 export const GICD_BASE = 0x0800_0000;
 export const GICR_BASE = 0x080a_0000;
+/** GICv3 ITS (QEMU virt: its=on with gic-version=3). */
+export const GITS_BASE = 0x0808_0000;
 /** GICv2 CPU interface (QEMU virt, gic-version=2). */
 export const GICC_BASE = 0x0801_0000;
 export const GICR_STRIDE = 0x2_0000;
@@ -151,6 +154,8 @@ export class Machine {
   readonly cores: Cpu[] = [];
   readonly uart: Pl011;
   readonly gic: GicV3 | GicV2;
+  /** The GICv3's ITS (null with a GICv2). */
+  readonly its: GicV3Its | null = null;
   readonly timers: GenericTimer[] = [];
   readonly semihosting: Semihosting;
   readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr' | 'rtcBase' | 'rtcHost' | 'virtio'>>;
@@ -290,6 +295,8 @@ export class Machine {
       this.gic = g3;
       this.bus.map(GICD_BASE, GICD_SIZE, g3.distributor);
       this.bus.map(GICR_BASE, g3.redistributorSize, g3.redistributors);
+      this.its = new GicV3Its(g3, this.ram);
+      this.bus.map(GITS_BASE, ITS_SIZE, this.its.mmio);
     }
     this.gic.onLineChange = (k) => this.interruptLinesChanged(this.cores[k]);
     this.gic.onUpdate = (k) => { this.touch(this.cores[k]); };
@@ -327,7 +334,7 @@ export class Machine {
       ramBase: RAM_BASE, ramSize: this.ram.size,
       mpidrs: this.cores.map((c) => c.mpidr & 0xff_ffff),
       gicdBase: GICD_BASE, gicrBase: GICR_BASE, gicrStride: GICR_STRIDE,
-      gicVersion: this.opts.gicVersion, giccBase: GICC_BASE,
+      gicVersion: this.opts.gicVersion, giccBase: GICC_BASE, itsBase: GITS_BASE,
       uartBase: UART0_BASE, uartSpi: UART0_SPI,
       psciMethod: this.opts.startEl === 2 ? 'smc' : 'hvc',
       gicMaintenancePpi: this.opts.startEl === 2 && this.opts.gicVersion !== 2 ? 9 : undefined,
@@ -445,6 +452,7 @@ export class Machine {
     if (this.memModel !== null) this.memModel.reset();
     for (const b of this.rom) this.ram.load(b.addr, b.bytes);
     this.gic.systemReset();
+    this.its?.reset();
     this.uart.reset();
     for (const c of this.cores) {
       this.resetCore(c);

@@ -24,6 +24,8 @@
 //   gic.stats.{sgiWrites,sgisSent,sgisReceived,irqsAcked}[k]               // counters for --stats
 //   gic.onSgi = (sender, targets: number[], intid, raw: bigint) => ...      // tracing hooks (null = off)
 //   gic.onAck = (core, intid) => ...
+//   new GicV3Its(gic, ram)              // emu/gic/its.ts: the ITS, which gives the GIC LPIs (attachLpiMemory)
+//   gic.setLpiPending(core, intid, lvl) // an LPI's pending state in a redistributor (what the ITS does)
 //
 // ---------------------------------------------------------------- choices made (spec allows several)
 //
@@ -60,7 +62,16 @@
 // - ICC_EOIR<n>_EL1: ignored unless the highest active priority belongs to group n (then the priority
 //   drops and, with EOImode = 0, the written INTID is deactivated). INTIDs >= numIrqs (1020-1023 too)
 //   are ignored. ICC_DIR_EL1 deactivates only when EOImode = 1 (QEMU).
-// - Not modelled: LPIs/ITS, message-based SPIs, the virtual CPU interface's behaviour (ICV_*, virtual
+// - LPIs (when the board has an ITS: GicV3.attachLpiMemory): GICR_CTLR.EnableLPIs, GICR_PROPBASER and
+//   GICR_PENDBASER, GICR_TYPER.PLPIS and GICD_TYPER.LPIS. LPIs are group 1, edge-triggered, have no active
+//   state, and compete with SGIs, PPIs and SPIs by priority (the configuration byte & 0xFC); on equal
+//   priority the lowest INTID wins, so an LPI loses ties to the others (QEMU). The pending table in guest
+//   memory holds the state (written through on every change); each redistributor keeps the pending LPIs
+//   as a list too and reloads it from the table when EnableLPIs is set and on the ITS's INV/INVALL, as
+//   QEMU rescans its table then. The configuration table is read when the pending LPIs are weighed, so a
+//   change is seen at the next update (the architecture allows caching until INV; QEMU caches).
+//   GICD_CTLR.EnableGrp1 and ICC_IGRPEN1_EL1 gate LPIs as they gate other group 1 interrupts.
+// - Not modelled: message-based SPIs, the virtual CPU interface's behaviour (ICV_*, virtual
 //   interrupts, maintenance interrupts), GICR_CTLR.DPG* (RAZ). Its EL2 registers exist as storage
 //   with QEMU 7.2's reset values and write masks, since KVM's EL2 set-up probes and clears them:
 //   ICH_VTR_EL2 (4 list registers, 5 priority and preemption bits, as QEMU's cortex-a57), ICH_HCR_EL2,
@@ -72,12 +83,17 @@ import type { MmioDevice } from '../mem/bus.js';
 import { Cpu, Flow, INSN_ABORTED } from '../cpu/cpu.js';
 import { defineSysReg } from '../cpu/sysregs.js';
 import { R, LO, HI } from '../cpu/int64.js';
+import type { Ram } from '../mem/ram.js';
 
 export const GICD_SIZE = 0x1_0000;
 export const GICR_STRIDE = 0x2_0000;
 /** QEMU virt: 256 external + 32 internal interrupt IDs. */
 export const DEFAULT_NUM_IRQS = 288;
 export const INTID_SPURIOUS = 1023;
+/** The first LPI. */
+export const LPI_INTID_BASE = 8192;
+/** GICD_TYPER.IDbits + 1: INTIDs (LPIs included) are below 2^16. */
+export const GIC_ID_BITS = 16;
 
 const G0 = 0, G1 = 1;
 const PRI_BITS = 5;
@@ -145,6 +161,12 @@ export class GicCpuInterface {
   /** Active priorities, one bit per group priority (priority >> 3). */
   apr0 = 0;
   apr1 = 0;
+  // --- redistributor LPI state (GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER as 32-bit halves) ---
+  lpiEnable = false;
+  propLo = 0; propHi = 0;
+  pendLo = 0; pendHi = 0;
+  /** Pending LPIs (INTIDs >= 8192), unordered; mirrors the pending table while EnableLPIs = 1. */
+  readonly lpiPend: number[] = [];
   /** ICH_HCR_EL2, ICH_VMCR_EL2, ICH_AP0R0/AP1R0_EL2 and ICH_LR<n>_EL2 (two halves each), stored only. */
   ichHcrLo = 0;
   ichHcrHi = 0;
@@ -288,6 +310,8 @@ export class GicV3 {
   private readonly target: Int16Array;
   /** For IRM=1 SPIs of group 0 / group 1: the chosen core, or -1. */
   private readonly anyTarget = [-1, -1];
+  /** Guest memory for the LPI tables; null = no LPIs (GICD_TYPER.LPIS = 0, GICR_TYPER.PLPIS = 0). */
+  private mem: Ram | null = null;
 
   constructor(mpidrs: number[], opts: GicOptions = {}) {
     const n = opts.numIrqs ?? DEFAULT_NUM_IRQS;
@@ -329,6 +353,10 @@ export class GicV3 {
     };
   }
 
+  /** The board has an ITS: LPIs exist, with their tables in this memory. */
+  attachLpiMemory(ram: Ram): void { this.mem = ram; }
+  get lpis(): boolean { return this.mem !== null; }
+
   /** System reset (PSCI SYSTEM_RESET): distributor, redistributors and CPU interfaces to their reset
    * state. Input line levels stay: they are the devices' (which reset themselves). */
   systemReset(): void {
@@ -341,6 +369,7 @@ export class GicV3 {
       ci.group = 0; ci.enable = 0; ci.pend = 0; ci.active = 0; ci.edge = 0xffff;
       ci.prio.fill(0);
       ci.waker = WAKER_PS | WAKER_CA;
+      ci.lpiEnable = false; ci.propLo = 0; ci.propHi = 0; ci.pendLo = 0; ci.pendHi = 0; ci.lpiPend.length = 0;
       ci.reset();
     }
     this.updateAll();
@@ -440,6 +469,18 @@ export class GicV3 {
           bestPrio = p; bestId = id; bestGrp = (grp >>> i) & 1;
         }
       }
+      if (en1 && ci.lpiPend.length !== 0) {
+        const cfg = this.propBase(ci);
+        for (let j = 0; j < ci.lpiPend.length; j++) {
+          const id = ci.lpiPend[j];
+          const b = this.memByte(cfg + id - LPI_INTID_BASE);
+          if ((b & 1) === 0) continue;
+          const p = b & 0xfc;
+          if (p < bestPrio || (p === bestPrio && bestId >= LPI_INTID_BASE && id < bestId)) {
+            bestPrio = p; bestId = id; bestGrp = G1;
+          }
+        }
+      }
     }
     ci.hppiId = bestId; ci.hppiPrio = bestPrio; ci.hppiGrp = bestGrp;
     const sig = ci.canSignal();
@@ -475,7 +516,9 @@ export class GicV3 {
     const id = ci.hppiId;
     const bit = 1 << ((ci.hppiPrio & ci.gmask(g)) >>> (8 - PRI_BITS));
     if (g === G0) ci.apr0 |= bit; else ci.apr1 |= bit;
-    if (id < 32) {
+    if (id >= LPI_INTID_BASE) {
+      this.setLpiPending(k, id, false); // no active state
+    } else if (id < 32) {
       ci.active |= 1 << id;
       ci.pend &= ~(1 << id);
     } else {
@@ -500,7 +543,7 @@ export class GicV3 {
   /** ICC_EOIR<g>_EL1 write. */
   endOfInterrupt(k: number, g: number, value: number): void {
     const id = value & 0xffffff;
-    if (id >= this.numIrqs) return;
+    if (id >= this.numIrqs && !(id >= LPI_INTID_BASE && this.lpis)) return;
     const ci = this.cpus[k];
     if (ci.highestActiveGroup() !== g) return;
     if (g === G0) ci.apr0 &= ci.apr0 - 1; else ci.apr1 &= ci.apr1 - 1; // clear the lowest set bit
@@ -518,6 +561,7 @@ export class GicV3 {
   }
 
   private deactivate(k: number, id: number): void {
+    if (id >= LPI_INTID_BASE) return; // LPIs have no active state
     if (id < 32) {
       this.cpus[k].active &= ~(1 << id);
     } else {
@@ -554,6 +598,81 @@ export class GicV3 {
     this.stats.sgiWrites[sender]++;
     this.stats.sgisSent[sender] += sent;
     if (trace !== null) this.onSgi!(sender, trace, intid, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+  }
+
+  // ---------------------------------------------------------------- LPIs
+
+  /** Number of INTIDs the LPI tables of core ci cover: 2^(min(PROPBASER.IDbits, 15) + 1). */
+  lpiLimit(ci: GicCpuInterface): number {
+    return 2 ** (Math.min(ci.propLo & 0x1f, GIC_ID_BITS - 1) + 1);
+  }
+  /** LPI configuration table address: PROPBASER.Physical_Address [51:12]. */
+  private propBase(ci: GicCpuInterface): number {
+    return (ci.propHi & 0xfffff) * 4294967296 + ((ci.propLo & ~0xfff) >>> 0);
+  }
+  /** LPI pending table address: PENDBASER.Physical_Address [51:16]. */
+  private pendBase(ci: GicCpuInterface): number {
+    return (ci.pendHi & 0xfffff) * 4294967296 + ((ci.pendLo & ~0xffff) >>> 0);
+  }
+  /** A byte of guest RAM; 0 outside RAM (the tables' reads then find nothing). */
+  memByte(pa: number): number {
+    const m = this.mem!;
+    return pa >= m.base && pa < m.base + m.size ? m.u8[pa - m.base] : 0;
+  }
+  setMemByte(pa: number, v: number): void {
+    const m = this.mem!;
+    if (pa >= m.base && pa < m.base + m.size) { m.touch(pa - m.base, 1); m.u8[pa - m.base] = v; } // touch first: a snapshot saves the page
+  }
+
+  /** LPIs are usable on core k: EnableLPIs, and both tables given (QEMU: non-zero base registers). */
+  private lpiReady(ci: GicCpuInterface): boolean {
+    return ci.lpiEnable && (ci.propLo | ci.propHi) !== 0 && (ci.pendLo | ci.pendHi) !== 0;
+  }
+
+  /** Set or clear LPI intid's pending state in core k's redistributor (an ITS translation, CLEAR,
+   * DISCARD, MOVI, or an acknowledge). Ignored unless LPIs are ready there and intid is in range. */
+  setLpiPending(k: number, intid: number, level: boolean): void {
+    const ci = this.cpus[k];
+    if (!this.lpiReady(ci) || intid < LPI_INTID_BASE || intid >= this.lpiLimit(ci)) return;
+    const a = this.pendBase(ci) + (intid >>> 3), bit = 1 << (intid & 7);
+    const b = this.memByte(a);
+    this.setMemByte(a, level ? b | bit : b & ~bit);
+    const j = ci.lpiPend.indexOf(intid);
+    if (level && j < 0) ci.lpiPend.push(intid);
+    else if (!level && j >= 0) { ci.lpiPend[j] = ci.lpiPend[ci.lpiPend.length - 1]; ci.lpiPend.pop(); }
+    else return;
+    this.updateCore(k);
+  }
+
+  /** LPI intid is pending on core k. */
+  lpiPending(k: number, intid: number): boolean { return this.cpus[k].lpiPend.includes(intid); }
+
+  /** Re-read core k's pending table (EnableLPIs set, the ITS's INV and INVALL), as QEMU rescans it. */
+  loadLpiPending(k: number): void {
+    const ci = this.cpus[k];
+    ci.lpiPend.length = 0;
+    if (this.lpiReady(ci)) {
+      const base = this.pendBase(ci), limit = this.lpiLimit(ci);
+      for (let byte = LPI_INTID_BASE >>> 3; byte < limit >>> 3; byte++) {
+        let b = this.memByte(base + byte);
+        while (b !== 0) { const i = ctz(b); b &= b - 1; ci.lpiPend.push(byte * 8 + i); }
+      }
+    }
+    this.updateCore(k);
+  }
+
+  /** Move LPI intid's pending state from core src to core dst (the ITS's MOVI). */
+  moveLpi(src: number, dst: number, intid: number): void {
+    if (src === dst || !this.lpiPending(src, intid)) return;
+    this.setLpiPending(src, intid, false);
+    this.setLpiPending(dst, intid, true);
+  }
+
+  /** Move every pending LPI of core src to core dst (the ITS's MOVALL). */
+  moveAllLpis(src: number, dst: number): void {
+    if (src === dst) return;
+    const ids = this.cpus[src].lpiPend.slice();
+    for (const id of ids) { this.setLpiPending(src, id, false); this.setLpiPending(dst, id, true); }
   }
 
   // ---------------------------------------------------------------- distributor registers
@@ -613,7 +732,8 @@ export class GicV3 {
   }
 
   private typer(): number {
-    return ((this.rss ? 1 << 26 : 0) | (1 << 24) /* A3V */ | (0xf << 19) /* IDbits: 16 */ |
+    return ((this.rss ? 1 << 26 : 0) | (1 << 24) /* A3V */ | ((GIC_ID_BITS - 1) << 19) /* IDbits: 16 */ |
+      (this.lpis ? 1 << 17 : 0) /* LPIS */ |
       ((this.numIrqs >>> 5) - 1)) >>> 0;
   }
 
@@ -671,9 +791,15 @@ export class GicV3 {
     if (size === 1) return off >= 0x10400 && off < 0x10420 ? ci.prio[off - 0x10400] : 0;
     if (size !== 4 || (off & 3) !== 0) return 0;
     switch (off) {
-      case 0x0000: return 0; // GICR_CTLR: no LPIs, DPG not supported, RWP/UWP 0
+      // GICR_CTLR: EnableLPIs, CES (EnableLPIs can be cleared; QEMU); DPG not supported, RWP/UWP 0
+      case 0x0000: return (ci.lpiEnable ? 1 : 0) | (this.lpis ? 2 : 0);
       case 0x0004: return IIDR;
-      case 0x0008: return ((1 << 24) /* CommonLPIAff */ | (k << 8) | (k === this.cpus.length - 1 ? 1 << 4 : 0)) >>> 0;
+      case 0x0008: return ((1 << 24) /* CommonLPIAff */ | (k << 8) | (k === this.cpus.length - 1 ? 1 << 4 : 0) |
+        (this.lpis ? 1 : 0) /* PLPIS */) >>> 0;
+      case 0x0070: return this.lpis ? ci.propLo >>> 0 : 0;
+      case 0x0074: return this.lpis ? ci.propHi >>> 0 : 0;
+      case 0x0078: return this.lpis ? ci.pendLo >>> 0 : 0;
+      case 0x007c: return this.lpis ? ci.pendHi >>> 0 : 0;
       case 0x000c: return ci.affinity;
       case 0x0014: return ci.waker;
       case 0x10080: return ci.group >>> 0;
@@ -703,6 +829,16 @@ export class GicV3 {
     }
     if (size !== 4 || (off & 3) !== 0) return;
     switch (off) {
+      case 0x0000: // GICR_CTLR.EnableLPIs: setting it loads the pending table, as QEMU rescans it
+        if (!this.lpis) return;
+        if ((v & 1) !== 0 && !ci.lpiEnable) { ci.lpiEnable = true; this.loadLpiPending(k); }
+        else if ((v & 1) === 0) { ci.lpiEnable = false; ci.lpiPend.length = 0; }
+        break;
+      // PROPBASER/PENDBASER hold what is written (QEMU); the tables are located when used
+      case 0x0070: if (this.lpis) ci.propLo = v; return;
+      case 0x0074: if (this.lpis) ci.propHi = v; return;
+      case 0x0078: if (this.lpis) ci.pendLo = v; return;
+      case 0x007c: if (this.lpis) ci.pendHi = v; return;
       case 0x0014: // GICR_WAKER: ChildrenAsleep follows ProcessorSleep at once
         ci.waker = (v & WAKER_PS) !== 0 ? WAKER_PS | WAKER_CA : 0;
         this.recomputeAnyTargets();

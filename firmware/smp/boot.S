@@ -72,9 +72,13 @@ drop_to_el1:
 	orr	x1, x1, #3		/* EL1PCTEN, EL1PCEN: EL1 may use the physical counter and timer */
 	msr	cnthctl_el2, x1
 	msr	cntvoff_el2, xzr
+	mrs	x1, id_aa64pfr0_el1	/* GIC [27:24]: 0 = no system-register interface (GICv2), */
+	ubfx	x1, x1, #24, #4		/* where ICC_SRE_EL2 is UNDEFINED */
+	cbz	x1, 2f
 	mov	x1, #0xf		/* ICC_SRE_EL2: SRE, DFB, DIB, Enable (EL1 may use ICC_SRE_EL1) */
 	msr	S3_4_C12_C9_5, x1
 	isb
+2:
 	mrs	x1, midr_el1		/* EL1 reads of MIDR/MPIDR return these */
 	msr	vpidr_el2, x1
 	mrs	x1, mpidr_el1

@@ -116,6 +116,15 @@ int fdt_parse(addr_t fdt, fdt_info *info)
 					info->gicr_base = read_cells(n->reg + entry, rootAddressCells);
 					info->gicr_size = read_cells(n->reg + entry + 4 * rootAddressCells,
 						rootSizeCells);
+					info->gic_version = 3;
+				} else if (n->compatible && (stringlist_contains(n->compatible, n->compatibleLen,
+						"arm,cortex-a15-gic") || stringlist_contains(n->compatible,
+						n->compatibleLen, "arm,gic-400")) && n->reg && n->regLen >= 2 * entry) {
+					/* GICv2: distributor, then the CPU interface */
+					info->gicd_base = read_cells(n->reg, rootAddressCells);
+					info->gicr_base = read_cells(n->reg + entry, rootAddressCells);
+					info->gicr_size = 0;
+					info->gic_version = 2;
 				} else if ((strcmp(n->name, "psci") == 0 || (n->compatible
 						&& stringlist_contains(n->compatible, n->compatibleLen, "arm,psci-0.2")))
 						&& n->method) {

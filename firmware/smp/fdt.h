@@ -13,6 +13,7 @@ typedef struct fdt_info {
 	uint64 cpu_mpidr[FDT_MAX_CPUS];	/* in /cpus order */
 	int32 psci_method;
 	uint64 gicd_base, gicr_base, gicr_size;
+	int32 gic_version;		/* 3: arm,gic-v3; 2: arm,cortex-a15-gic (gicr_base = GICC) */
 	uint64 ram_base, ram_size;
 } fdt_info;
 

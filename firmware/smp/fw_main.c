@@ -30,6 +30,7 @@ void fw_main(addr_t dtbArgument, uint64 bootEL)
 	args->gicd_base = DEFAULT_GICD_BASE;
 	args->gicr_base = DEFAULT_GICR_BASE;
 	args->gicr_size = 0;
+	args->gic_version = 3;
 
 	/* x0 holds the DTB for Linux-style images; for ELF images QEMU leaves
 	 * x0 alone and puts the DTB at the start of RAM */
@@ -47,6 +48,7 @@ void fw_main(addr_t dtbArgument, uint64 bootEL)
 		args->gicd_base = info->gicd_base;
 		args->gicr_base = info->gicr_base;
 		args->gicr_size = info->gicr_size;
+		args->gic_version = info->gic_version;
 	}
 	args->ram_base = info->ram_base;
 	args->ram_size = info->ram_size;

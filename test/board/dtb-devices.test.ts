@@ -85,3 +85,23 @@ describeWithTools('device tree with --el2: the GIC maintenance interrupt as QEMU
     expect(gicIrqs(dts(new Machine({ ramMiB: 256, stdout: () => {} }).dtb, 'ours-el1.dtb'))).toEqual([]);
   });
 });
+
+describeWithTools('device tree: the GICv3 node and its ITS as QEMU writes them', ['dtc', 'qemu-system-aarch64'], () => {
+  const q = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=3,dumpdtb=${join(dir, 'qemu-its.dtb')}`, '-cpu', 'cortex-a57',
+    '-m', '256', '-nographic', '-nic', 'none'], { stdio: 'ignore', timeout: 30_000 });
+  const ours = dts(new Machine({ ramMiB: 256, stdout: () => {} }).dtb, 'ours-its.dtb');
+  const theirs = q.status === 0 ? dts(readFileSync(join(dir, 'qemu-its.dtb')), 'qemu-its2.dtb') : '';
+  /** The intc node with phandle values and the redistributor region's size (QEMU sizes it for 123 cores) blanked. */
+  const intc = (t: string): string => nodes(t, /^intc@/)[0]
+    .replace(/phandle = <0x[0-9a-f]+>/g, 'phandle = <P>')
+    .replace(/(reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00) 0x[0-9a-f]+>/, '$1 N>');
+
+  it('QEMU dumped its device tree', () => expect(q.status).toBe(0));
+  it('intc@8000000 with its@8080000 (msi-controller, #msi-cells) is identical but for phandles and the GICR size', () => {
+    expect(theirs).toContain('its@8080000 {');
+    expect(intc(ours)).toBe(intc(theirs));
+  });
+  it('no ITS with a GICv2', () => {
+    expect(dts(new Machine({ ramMiB: 256, gicVersion: 2, stdout: () => {} }).dtb, 'ours-v2.dtb')).not.toContain('its@');
+  });
+});

@@ -1,5 +1,5 @@
 /* Declarations of the arm64 platform pieces: UART, semihosting, generic
- * timer, PSCI, GICv3, MMU/TLB. */
+ * timer, PSCI, GICv3 and GICv2, MMU/TLB. */
 #ifndef ARCH_ARM64_ARCH_H
 #define ARCH_ARM64_ARCH_H
 
@@ -41,6 +41,15 @@ void gicv3_enable_ppi_sgi(int32 cpu, uint32 intid, uint8 priority);
 uint32 gicv3_acknowledge(void);
 void gicv3_end_of_interrupt(uint32 intid);
 void gicv3_send_sgi(uint64 sgi1r);
+
+/* gicv2.c */
+void gicv2_init_distributor(addr_t gicdBase, addr_t giccBase);
+status_t gicv2_init_cpu(int32 cpu);
+void gicv2_enable_ppi_sgi(int32 cpu, uint32 intid, uint8 priority);
+uint32 gicv2_target_mask(int32 cpu);	/* the CPU's bit in a GICD_SGIR target list */
+uint32 gicv2_acknowledge(void);		/* raw GICC_IAR */
+void gicv2_end_of_interrupt(uint32 iar);
+void gicv2_send_sgi(uint32 targets, uint32 intid);	/* targets 0: all but self */
 
 /* mmu.c: identity map, 4 KiB granule, 39-bit VA */
 #define MMU_TEST_WINDOW_VA 0x7fe00000UL	/* the one page mapped through the level-3 table */
