@@ -57,7 +57,7 @@ const DRAIN_MAX = 8;
 // Instruction classes, cached per decoded instruction (Insn.mm).
 const K_ACQ = 1, K_ACQPC = 2, K_REL = 4, K_ATOMIC = 8, K_BRANCH = 16, K_FLAGS_R = 32, K_FLAGS_W = 64,
   K_DMB_FULL = 128, K_DMB_LD = 256, K_DMB_ST = 512, K_DSB = 1024, K_ISB = 2048, K_SYNC = 4096,
-  K_LINK = 8192, K_MULTI = 16384;
+  K_LINK = 8192, K_MULTI = 16384, K_SYSREAD = 32768;
 
 class InsnClass {
   /** The registers this instruction's encoding names (its register fields' values; X and V share an
@@ -83,6 +83,7 @@ function classify(i: Insn, decoder: Decoder): InsnClass {
   // Branch, exception generation and system class (op0 bits 28:26 = 101): conditions feed vCTRL.
   if (((i.word >>> 26) & 7) === 5) k |= K_BRANCH;
   if (n === 'BL' || n === 'BLR') k |= K_LINK;
+  if (n === 'MRS') k |= K_SYSREAD;
   if (/^(B\.cond|CSEL|CSINC|CSINV|CSNEG|CCM|ADC|SBC|FCSEL|FCCMP|MRS)/.test(n)) k |= K_FLAGS_R;
   if (/^(ADDS|SUBS|ANDS|BICS|ADCS|SBCS|CCMN|CCMP|FCMP|FCCMP|MSR|SETF|RMIF|CFINV|AXFLAG|XAFLAG)/.test(n)) k |= K_FLAGS_W;
   if (/^(LDn|STn|LD[1-4]|ST[1-4])/.test(n)) k |= K_MULTI;
@@ -318,6 +319,9 @@ export class ThreadModel implements InsnHook {
       if (this.vCTRL > this.vrNew) this.vrNew = this.vCTRL;
     } else if ((k & K_SYNC) !== 0) {
       this.flushAll();
+      // A system-register read (ICC_IAR1_EL1 acknowledging an SGI, a counter) observes the
+      // machine now: like an MMIO read, a later barrier orders this core's reads after it.
+      if ((k & K_SYSREAD) !== 0) this.opaque();
     }
   }
 
@@ -407,11 +411,20 @@ export class ThreadModel implements InsnHook {
     this.pDue[j] = this.clock() + this.m.rand(DRAIN_MAX);
   }
 
-  /** Memory outside the model (MMIO): commit everything, and give the result the newest view (an
+  /** Memory outside the model (MMIO, a page-crossing access, a system-register read): commit
+   * everything, and give the result and the core's read/write views the newest timestamp (an
    * over-approximation: it orders more). */
   opaque(): void {
     this.flushAll();
-    if (this.m.now > this.loadV) this.loadV = this.m.now;
+    const now = this.m.now;
+    if (now > this.loadV) this.loadV = now;
+    // It is an access in program order, at time now: a DMB/DSB after it must order later reads
+    // and writes after it (the self-test's ICI: the receiver acknowledges the SGI, DSB, then reads
+    // the mailbox the sender completed with a DSB before sending). Without this, the barrier saw
+    // only the core's RAM accesses and a read after it could still return a write older than the
+    // SGI.
+    if (now > this.vrOld) this.vrOld = now;
+    if (now > this.vwOld) this.vwOld = now;
   }
 
   // ------------------------------------------------------------- the store buffer

@@ -23,9 +23,12 @@ function passes(image: string, opts: MachineOptions): void {
 describe('SMP self-test under --memory-model arm', () => {
   for (const seed of [1, 2, 3]) it(`normal build, seed ${seed}`, () => { passes('smp-selftest', { memoryModel: 'arm', seed }); });
   it('LSE build, seed 1', () => { passes('smp-selftest-lse', { memoryModel: 'arm', seed: 1 }); });
-  for (const seed of [0, 4]) it(`x86-barriers build passes under sc, seed ${seed}`, () => { passes('smp-selftest-x86barriers', { memoryModel: 'sc', seed }); });
-  it('x86-barriers build, seed 4: the seqlock and the rendezvous fail', () => {
-    const r = run('smp-selftest-x86barriers', { memoryModel: 'arm', seed: 4 });
+  it('x86-barriers build passes under sc', () => {
+    passes('smp-selftest-x86barriers', { memoryModel: 'sc' });
+    passes('smp-selftest-x86barriers', { memoryModel: 'sc', seed: 4 });
+  });
+  it('x86-barriers build, seed 1: the seqlock and the rendezvous fail', () => {
+    const r = run('smp-selftest-x86barriers', { memoryModel: 'arm', seed: 1 });
     // seqlock: the reader's loads of the data and of the sequence number are reordered (no DMB LD),
     // and so are the writer's stores (no DMB ST): a torn read passes the sequence check.
     expect(r.stdout).toMatch(/^FAIL: seqlock_no_torn_reads: \d+ torn reads accepted/m);
@@ -34,10 +37,10 @@ describe('SMP self-test under --memory-model arm', () => {
     expect(r.stdout).toMatch(/^FAIL: smp_cpu_rendezvous: \d+ CPU\(s\) left before all arrived/m);
     expect(r.status).toBe(1);
   });
-  it('x86-barriers build, seed 1: a secondary CPU calls the early function with a NULL cookie', () => {
+  it('x86-barriers build, seed 4: a secondary CPU calls the early function with a NULL cookie', () => {
     // call_all_cpus_early publishes function and cookie with plain stores, then the CPU set with a
     // plain store (not STLR): a secondary sees its bit but the old cookie (NULL) and faults on it.
-    const r = run('smp-selftest-x86barriers', { memoryModel: 'arm', seed: 1 });
+    const r = run('smp-selftest-x86barriers', { memoryModel: 'arm', seed: 4 });
     expect(r.stdout).toMatch(/^PANIC: cpu \d: unexpected sync exception .* FAR_EL1 0x[0-9a-f]$/m);
     expect(r.status).toBe(3);
   });
