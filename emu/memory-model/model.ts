@@ -32,7 +32,10 @@
 // instruction handler changes. Larger views only forbid more, which is sound.
 //
 // Memory outside the model (page-table walks, instruction fetch, device DMA, MMIO, host reads) goes
-// straight to RAM: it sees committed writes only.
+// straight to RAM: it sees committed writes only. An MMIO access or a system-register read (MRS) is
+// still an access of its core at time `now`: it raises vrOld/vwOld, so a later DMB/DSB orders the
+// core's later accesses after it (an SGI acknowledged through ICC_IAR1_EL1 or GICC_IAR, then DSB,
+// then the mailbox read sees what the sender completed with a DSB before sending).
 
 import { Cpu, Slow, InsnHook, Sleep } from '../cpu/cpu.js';
 import type { Insn } from '../cpu/insn.js';
