@@ -55,6 +55,7 @@ export interface RunOptions {
   initrd?: string;
   dtb?: string;
   reboot?: boolean;
+  jit?: boolean;
 }
 
 /** --device values and the virtio device each adds. */
@@ -87,6 +88,8 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--rtc-base <date>', 'PL031 RTC time at the start of the run: seconds since 1970 or an ISO date (UTC), default 2024-01-01T00:00:00Z')
     .option('--drive <spec>', 'virtio-blk disk: file=IMG[,format=raw][,readonly=on][,snapshot=off][,serial=S] (repeatable); writes stay in memory unless snapshot=off', collect, [])
     .option('--device <name>', 'virtio device after the drives: virtio-rng-device or virtio-console-device (repeatable)', collect, [])
+    .option('--jit', 'translate hot guest code into JavaScript functions (experimental; off by default)')
+    .option('--no-jit', 'interpret only (the default)')
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
     .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models), jsonl, or binary (compact and fastest; `a64emu trace convert` makes Tarmac or JSON Lines of it). Default: jsonl for FILE.jsonl, binary for FILE.a64t, else tarmac')
@@ -150,6 +153,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.append !== undefined) machineOpts.bootargs = opts.append;
   Object.assign(machineOpts, rtcOptions(opts), { virtio });
   if (opts.reboot === false) machineOpts.noReboot = true;
+  if (opts.jit !== undefined) machineOpts.jit = opts.jit;
   let m: Machine;
   try {
     m = new Machine(machineOpts);

@@ -13,6 +13,7 @@ import { R, LO, HI, toBigInt } from './int64.js';
 import { SysRegs, sysRegIss } from './sysregs.js';
 import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
+import type { Translator } from './translator/translator.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
@@ -160,6 +161,8 @@ export class Cpu {
   /** Per-instruction observers of the checked loop, and data-access observers (see addHook). */
   hooks: InsnHook[] = [];
   dataHooks: DataHook[] = [];
+  /** The machine's block translator, or null (--no-jit): used by run() while slow is 0. */
+  jit: Translator | null = null;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -537,7 +540,7 @@ export class Cpu {
   // ---------------------------------------------------------------- execution
 
   /** Decoded instruction at the current PC, through the per-page code cache. */
-  private fetchSlow(): Insn {
+  fetchSlow(): Insn {
     const vpLo = this.pcLo & ~0xfff, vpHi = this.pcHi;
     if ((this.pcLo & 3) !== 0) {
       // PC alignment fault: FAR = PC.
@@ -576,7 +579,7 @@ export class Cpu {
     return `: a ${kind}${detail} from 0x${toBigInt(elr.lo, elr.hi).toString(16)} went to the vector table at VBAR_EL${this.el}=0x${toBigInt(v.lo, v.hi).toString(16)}, which is not set up`;
   }
 
-  private decodeAt(page: (Insn | undefined)[], idx: number): Insn {
+  decodeAt(page: (Insn | undefined)[], idx: number): Insn {
     const insn = this.decoder.decode(this.dv.getInt32((this.curPfn << PAGE_SHIFT) + (idx << 2), true));
     page[idx] = insn;
     return insn;
@@ -595,8 +598,9 @@ export class Cpu {
     while (this.retiredInRun < budget && this.sleep === 0 && !this.halt) {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
       if (this.irqPending && !this.env.takeInterrupt(this)) this.irqPending = false;
-      if (this.slow === 0) this.inner(budget);
-      else this.innerChecked(budget);
+      if (this.slow !== 0) this.innerChecked(budget);
+      else if (this.jit !== null) this.jit.run(this, budget);
+      else this.inner(budget);
     }
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;

@@ -1,0 +1,13 @@
+// Every program of test/guests (general-register code from clang and gcc at -O0 and -O2) and one build
+// of each test/fp-guests program: the same with the translator as without.
+
+import { describe, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { expectSame } from './run-both.js';
+
+const elfs = (dir: string, re: RegExp) => readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
+
+describe('guest programs: translated = interpreted', () => {
+  for (const f of elfs('test/guests/bin', /-(clang-O2|gcc-O0)\.elf$/)) it(f, () => expectSame(f));
+  for (const f of elfs('test/fp-guests/bin', /-clang-O2\.elf$/)) it(f, () => expectSame(f));
+});
