@@ -75,7 +75,7 @@ export class Translator {
   constructor(private readonly code: CodeCache, private readonly numPages: number) {
     this.pages = new Array<PageBlocks | undefined>(numPages).fill(undefined);
     const env = Number(process.env.A64EMU_JIT_THRESHOLD);
-    this.threshold = Number.isInteger(env) && env >= 1 ? env : 32;
+    this.threshold = Number.isInteger(env) && env >= 1 ? env : 1000;
     code.translator = this;
   }
 
