@@ -18,6 +18,7 @@
 import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
 import { CodeCache } from '../cpu/codecache.js';
+import { Translator, TranslationStats } from '../cpu/translator/translator.js';
 import { GlobalMonitor } from '../cpu/monitor.js';
 import { toBigInt } from '../cpu/int64.js';
 import { A64_TABLE } from '../cpu/a64/index.js';
@@ -94,6 +95,9 @@ export interface MachineOptions {
   /** 3 (default): GICv3 with redistributors and ICC_* registers; 2: GICv2 (at most 8 cores), as QEMU's
    * virt with gic-version=2. */
   gicVersion?: 2 | 3;
+  /** Translate hot guest code into JavaScript (emu/cpu/translator). Default false for now: on the
+   * project's loaded 2-core host it measured no faster than the interpreter (README, Speed). */
+  jit?: boolean;
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
   stderr?: (bytes: Uint8Array) => void;
@@ -148,6 +152,8 @@ export class Machine {
   readonly ram: Ram;
   readonly bus: Bus;
   readonly code: CodeCache;
+  /** The block translator shared by the cores, or null with jit: false. */
+  readonly translator: Translator | null;
   readonly monitor: GlobalMonitor;
   /** The weak memory model under --memory-model arm, else null. */
   readonly memModel: MemoryModel | null = null;
@@ -230,6 +236,7 @@ export class Machine {
       bootargs: opts.bootargs ?? '',
       noReboot: opts.noReboot ?? false,
       gicVersion: opts.gicVersion ?? 3,
+      jit: opts.jit ?? false,
     };
     if (this.opts.gicVersion !== 2 && this.opts.gicVersion !== 3) throw new RangeError('--gic-version must be 2 or 3');
     if (this.opts.gicVersion === 2 && smp > GICV2_MAX_CPUS) throw new RangeError(`--smp ${smp}: a GICv2 serves at most ${GICV2_MAX_CPUS} cores`);
@@ -247,6 +254,7 @@ export class Machine {
     this.ram = new Ram(RAM_BASE, ramMiB * 1024 * 1024);
     this.bus = new Bus(this.ram);
     this.code = new CodeCache(this.ram);
+    this.translator = this.opts.jit ? new Translator(this.code, this.ram.codePages.length) : null;
     this.monitor = new GlobalMonitor(smp);
     this.uart = new Pl011((b) => {
       if (this.tracer !== null) { const c = this.tracer.cur ?? this.cores[0]; this.tracer.uart(c.id, b, c.el); }
@@ -267,6 +275,7 @@ export class Machine {
     for (let k = 0; k < smp; k++) {
       const c = new Cpu(k, mpidrFor(k, smp, clusters), this.ram, this.bus, this.monitor, decoder, this.code, env);
       c.hasEl2 = this.opts.startEl === 2;
+      c.jit = this.translator;
       this.resetCore(c);
       if (k !== 0) c.sleep = Sleep.Off; // secondaries wait for PSCI CPU_ON
       this.cores.push(c);
@@ -547,6 +556,12 @@ export class Machine {
 
   /** Turn tracing on (every core, the GIC's SGI and acknowledge hooks) or off (null). The caller
    * closes the tracer after the run. */
+  /** The translation cache: live blocks, their generated source in characters (a proxy for the memory
+   * they hold), blocks compiled and blocks invalidated so far. All 0 with jit: false. */
+  translationStats(): TranslationStats {
+    return this.translator !== null ? this.translator.stats() : { blocks: 0, bytes: 0, compiled: 0, invalidated: 0 };
+  }
+
   setTracer(t: Tracer | null): void {
     this.tracer = t;
     for (const c of this.cores) c.setTracer(t);

@@ -64,6 +64,7 @@ export interface RunOptions {
   s?: boolean;
   /** -S: wait for the debugger before the first instruction. */
   S?: boolean;
+  jit?: boolean;
 }
 
 /** --device values and the virtio device each adds. */
@@ -101,6 +102,8 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--gdb-history <MiB>', 'memory for the snapshots behind reverse execution under gdb (default 256; 0: off)', intOption(0, 65536))
     .option('-s', 'shorthand for --gdb 1234, as QEMU')
     .option('-S', 'with --gdb or -s: wait for the debugger before the first instruction, as QEMU')
+    .option('--jit', 'translate hot guest code into JavaScript functions (experimental; off by default)')
+    .option('--no-jit', 'interpret only (the default)')
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
     .option('--trace-format <fmt>', 'trace format: tarmac (as Arm Fast Models), jsonl, or binary (compact and fastest; `a64emu trace convert` makes Tarmac or JSON Lines of it). Default: jsonl for FILE.jsonl, binary for FILE.a64t, else tarmac')
@@ -175,6 +178,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   if (opts.append !== undefined) machineOpts.bootargs = opts.append;
   Object.assign(machineOpts, rtcOptions(opts), { virtio });
   if (opts.reboot === false) machineOpts.noReboot = true;
+  if (opts.jit !== undefined) machineOpts.jit = opts.jit;
   let m: Machine;
   try {
     m = new Machine(machineOpts);
@@ -390,7 +394,7 @@ function statsText(m: Machine, instructions: number, seconds: number): string {
   }
   // The process's peak resident memory (maxRSS is in KiB), and what translated code holds.
   s += `a64emu: stats: peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`;
-  const ts = (m as { translationStats?: () => { blocks: number; bytes: number } }).translationStats?.();
-  s += ts === undefined ? '\n' : `, translation cache ${ts.blocks} blocks, ${(ts.bytes / 1024).toFixed(0)} KiB\n`;
+  const ts = m.translationStats();
+  s += m.translator === null ? '\n' : `, translation cache ${ts.blocks} blocks, ${(ts.bytes / 1024).toFixed(0)} KiB of generated code\n`;
   return s;
 }

@@ -15,6 +15,8 @@ export class CodeCache {
   /** Decoded pages by RAM page index (page number from the start of RAM). */
   private readonly pages: (Page | undefined)[];
   readonly cores: FetchingCore[] = [];
+  /** The block translator, told of every invalidation (translator/translator.ts). */
+  translator: { invalidate(pfn: number, w0: number, w1: number): void; clear(): void } | null = null;
 
   constructor(private readonly ram: Ram) {
     this.pages = new Array<Page | undefined>(ram.codePages.length).fill(undefined);
@@ -42,6 +44,7 @@ export class CodeCache {
       const w0 = (Math.max(off, base) - base) >>> 2;
       const w1 = (Math.min(last, base + (1 << PAGE_SHIFT) - 1) - base) >>> 2;
       for (let w = w0; w <= w1; w++) p[w] = undefined;
+      if (this.translator !== null) this.translator.invalidate(pfn, w0, w1);
     }
   }
 
@@ -53,6 +56,7 @@ export class CodeCache {
     this.pages.fill(undefined);
     const f = this.ram.codePages; // the other bits (PAGE_SAVE) belong to the snapshot store
     for (let k = 0; k < f.length; k++) f[k] &= ~PAGE_CODE;
+    if (this.translator !== null) this.translator.clear();
     for (const c of this.cores) c.resetFetch();
   }
 }

@@ -13,6 +13,7 @@ import { R, LO, HI, toBigInt } from './int64.js';
 import { SysRegs, sysRegIss } from './sysregs.js';
 import { SPLIT } from './mmu.js';
 import type { CodeCache } from './codecache.js';
+import type { Translator } from './translator/translator.js';
 import type { GicCpuInterface } from '../gic/gicv3.js';
 import type { GicV2Cpu } from '../gic/gicv2.js';
 import type { GenericTimer } from '../devices/timer.js';
@@ -176,6 +177,8 @@ export class Cpu {
   /** Under --memory-model arm, this core's side of the weak memory model: RAM data accesses go
    * through it. null (the default, 'sc'): straight to RAM. */
   mm: ThreadModel | null = null;
+  /** The machine's block translator, or null (--no-jit): used by run() while slow is 0. */
+  jit: Translator | null = null;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -579,7 +582,7 @@ export class Cpu {
   // ---------------------------------------------------------------- execution
 
   /** Decoded instruction at the current PC, through the per-page code cache. */
-  private fetchSlow(): Insn {
+  fetchSlow(): Insn {
     const vpLo = this.pcLo & ~0xfff, vpHi = this.pcHi;
     if ((this.pcLo & 3) !== 0) {
       // PC alignment fault: FAR = PC.
@@ -618,7 +621,7 @@ export class Cpu {
     return `: a ${kind}${detail} from 0x${toBigInt(elr.lo, elr.hi).toString(16)} went to the vector table at VBAR_EL${this.el}=0x${toBigInt(v.lo, v.hi).toString(16)}, which is not set up`;
   }
 
-  private decodeAt(page: (Insn | undefined)[], idx: number): Insn {
+  decodeAt(page: (Insn | undefined)[], idx: number): Insn {
     const insn = this.decoder.decode(this.dv.getInt32((this.curPfn << PAGE_SHIFT) + (idx << 2), true));
     page[idx] = insn;
     return insn;
@@ -639,8 +642,9 @@ export class Cpu {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
       if (this.irqPending && !resumed && !this.env.takeInterrupt(this)) this.irqPending = false;
       resumed = false;
-      if (this.slow === 0) this.inner(budget);
-      else this.innerChecked(budget);
+      if (this.slow !== 0) this.innerChecked(budget);
+      else if (this.jit !== null) this.jit.run(this, budget);
+      else this.inner(budget);
     }
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;

@@ -29,11 +29,11 @@ const PAGE = 1 << PAGE_SHIFT;
 // Not machine state: the observers of a core (whoever installed them keeps them across a restore, and
 // slow says which are installed), the trace stream. curPage points into the code cache: kept as a
 // reference, checked against the cache after a restore.
-notStateFields(Cpu, 'hooks', 'dataHooks', 'slow', 'tracer');
+notStateFields(Cpu, 'hooks', 'dataHooks', 'slow', 'tracer', 'jit'); // jit: translated code is a cache, not state
 refOnlyFields(Cpu, 'curPage');
 // The board's tracer and whether host input may still come are the host's; what boot() loaded (copied
 // in again at a system reset) does not change once booted.
-notStateFields(Machine, 'tracer', 'inputOpen');
+notStateFields(Machine, 'tracer', 'inputOpen', 'translator');
 refOnlyFields(Machine, 'rom', 'dtb');
 
 export interface SnapshotStoreOptions {
