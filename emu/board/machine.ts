@@ -95,8 +95,8 @@ export interface MachineOptions {
   /** 3 (default): GICv3 with redistributors and ICC_* registers; 2: GICv2 (at most 8 cores), as QEMU's
    * virt with gic-version=2. */
   gicVersion?: 2 | 3;
-  /** Translate hot guest code into JavaScript (emu/cpu/translator). Default false for now: on the
-   * project's loaded 2-core host it measured no faster than the interpreter (README, Speed). */
+  /** Translate hot guest code into JavaScript (emu/cpu/translator); default true. Results are the
+   * interpreter's either way; false interprets only (--no-jit). */
   jit?: boolean;
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
@@ -236,7 +236,7 @@ export class Machine {
       bootargs: opts.bootargs ?? '',
       noReboot: opts.noReboot ?? false,
       gicVersion: opts.gicVersion ?? 3,
-      jit: opts.jit ?? false,
+      jit: opts.jit ?? true,
     };
     if (this.opts.gicVersion !== 2 && this.opts.gicVersion !== 3) throw new RangeError('--gic-version must be 2 or 3');
     if (this.opts.gicVersion === 2 && smp > GICV2_MAX_CPUS) throw new RangeError(`--smp ${smp}: a GICv2 serves at most ${GICV2_MAX_CPUS} cores`);

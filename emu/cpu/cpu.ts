@@ -514,6 +514,7 @@ export class Cpu {
    * kind is 0x000 sync, 0x080 IRQ, 0x100 FIQ, 0x180 SError. */
   enterException(target: number, kind: number, retLo: number, retHi: number): void {
     const fromEl = this.el;
+    if (this.mm !== null) this.mm.contextSync(); // exception entry is context-synchronising
     const spsr = this.pstate;
     this.sys.setSpsr(target, spsr);
     this.sys.setElr(target, retLo, retHi);

@@ -319,13 +319,23 @@ export class ThreadModel implements InsnHook {
       this.flushAll(); // later writes commit after these, so they are ordered
       if (this.vwOld > this.vwNew) this.vwNew = this.vwOld;
     } else if ((k & K_ISB) !== 0) {
-      if (this.vCTRL > this.vrNew) this.vrNew = this.vCTRL;
+      this.contextSync();
     } else if ((k & K_SYNC) !== 0) {
       this.flushAll();
       // A system-register read (ICC_IAR1_EL1 acknowledging an SGI, a counter) observes the
       // machine now: like an MMIO read, a later barrier orders this core's reads after it.
       if ((k & K_SYSREAD) !== 0) this.opaque();
+      // ERET and the exceptions SVC/HVC/SMC/BRK/HLT take are context synchronisation events, as ISB
+      // is (MSR/SYS are treated the same way: ordering more is sound).
+      this.contextSync();
     }
+  }
+
+  /** A context synchronisation event (ISB, exception entry, ERET): later reads are ordered after the
+   * conditions of earlier branches (Promising-ARM's ISB rule: vrNew takes vCTRL). Cpu.enterException
+   * calls it for interrupts, which no instruction of the core's takes. */
+  contextSync(): void {
+    if (this.vCTRL > this.vrNew) this.vrNew = this.vCTRL;
   }
 
   // ------------------------------------------------------------- accesses (from Cpu.read*/write*)

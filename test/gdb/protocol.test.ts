@@ -4,7 +4,10 @@
 import { describe, it, expect } from 'vitest';
 import { connect, createServer, Socket } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { BIN, startEmu } from './session.js';
+import { BIN, ROOT, startEmu } from './session.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FrameReader, framePacket } from '../../emu/gdbstub/packets.js';
 
 /** A client: send raw bytes, read frames. */
@@ -133,7 +136,11 @@ describe('gdbstub protocol', () => {
   });
 
   it('Ctrl-C stops a running machine (T02), and continuing goes on', async () => {
-    const emu = await startEmu(['--smp', '4', '-S']);
+    // A guest that runs for minutes (the bench's intmark, 10^6 iterations), so that it is still
+    // running when Ctrl-C comes, however fast the host or the translator.
+    const param = join(mkdtempSync(join(tmpdir(), 'a64emu-gdb-')), 'iterations');
+    writeFileSync(param, Buffer.from(new Uint32Array([1_000_000]).buffer));
+    const emu = await startEmu(['--smp', '4', '-S', '--load', `${param}@0x4ff00000`, join(ROOT, 'tools/bench/bin/intmark.elf')]);
     try {
       const c = await Client.open(emu.port);
       c.sock.write(framePacket('vCont;c'));

@@ -68,6 +68,12 @@ describe('memory model: forbidden outcomes never appear under arm', () => {
   cases.push(['MP+stlr+ldar', mp('mov x0, #1\n str x0, [x1]\n stlr x0, [x2]', 'ldar x5, [x2]\n ldr x6, [x1]')]);
   cases.push(['MP+stlr+ldapr', mp('mov x0, #1\n str x0, [x1]\n stlr x0, [x2]', '.long 0xf8bfc045\n ldr x6, [x1]')]);
   cases.push(['MP+stlr+ldaxr', mp('mov x0, #1\n str x0, [x1]\n stlr x0, [x2]', 'ldaxr x5, [x2]\n ldr x6, [x1]')]);
+  // Exception entry and return are context synchronisation events, as ISB is: a read after an SVC taken
+  // (or after the ERET back) is ordered after the condition of an earlier branch. The vector table is
+  // the thread's own (VBAR_EL1), its SVC entry (current EL, SP_ELx: +0x200) an ERET.
+  const VECTORS = '\n b litmus_end\n .balign 2048\n vectors:\n .skip 0x200\n eret\n';
+  const SET_VBAR = 'adr x9, vectors\n msr vbar_el1, x9\n isb\n';
+  cases.push(['MP+dmb.st+ctrl-svc (exception entry)', mp(DMB_W('dmb st'), `${SET_VBAR} ldr x5, [x2]\n cbz x5, L1\n L1: svc #0\n ldr x6, [x1]${VECTORS}`)]);
   for (const [name, t] of cases) it(name, async () => { await check(t, MP_RELAXED, false); });
 
   it('SB+dmb.sy+dmb.sy', async () => {
