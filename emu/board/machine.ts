@@ -460,18 +460,7 @@ export class Machine {
     this.resetPending = false;
     if (this.memModel !== null) this.memModel.reset();
     for (const b of this.rom) this.ram.load(b.addr, b.bytes);
-    this.gic.systemReset();
-    this.its?.reset();
-    this.uart.reset();
-    for (const c of this.cores) {
-      this.resetCore(c);
-      this.timers[c.id].reset();
-      c.sleep = c.id === 0 ? Sleep.Running : Sleep.Off;
-      c.irqPending = false;
-      c.halt = false;
-      c.resetFetch();
-    }
-    this.excLoop.reset();
+    this.resetBoard();
     this.startBootCore();
     for (const c of this.cores) this.interruptLinesChanged(c);
   }
@@ -609,7 +598,15 @@ export class Machine {
     this.time = 0;
     this.roundClock.fill(0);
     this.resetPending = false;
+    this.resetBoard();
+    for (const c of this.cores) { c.icount = 0; this.interruptLinesChanged(c); }
+  }
+
+  /** The devices and every core to their reset state (core 0 running, the others off until CPU_ON):
+   * what a system reset and restart() share. */
+  private resetBoard(): void {
     this.gic.systemReset();
+    this.its?.reset();
     this.uart.reset();
     for (const c of this.cores) {
       this.resetCore(c);
@@ -618,10 +615,8 @@ export class Machine {
       c.irqPending = false;
       c.halt = false;
       c.resetFetch();
-      c.icount = 0;
     }
     this.excLoop.reset();
-    for (const c of this.cores) this.interruptLinesChanged(c);
   }
 
   /** xorshift32 (or xorshift64 for seeds from 2^32, returning its high half): small, fast and
