@@ -95,6 +95,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** The run of median wall time. */
+function medianRun(runs: Ours[]): Ours {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+}
+
 function printTable(t: string[][]): void {
   const widths = t[0].map((_, k) => Math.max(...t.map((r) => (r[k] ?? '').length)));
   for (const r of t) console.log(r.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : (c ?? '').padStart(widths[k]))).join('  '));
@@ -136,8 +141,7 @@ function sized(w: Workload, extra: string[]): { scale: number; run: Ours } {
   units = Math.max(units, Math.round(0.5 / perUnit));
   perUnit = Math.max(1e-6, ours(image, w.smp, units, extra).runSeconds / units);
   const scale = Math.max(w.calib, Math.round(Math.max(0, TARGET - oursStart) / perUnit));
-  const runs = Array.from({ length: REPEAT }, () => ours(image, w.smp, scale, extra));
-  const run = runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+  const run = medianRun(Array.from({ length: REPEAT }, () => ours(image, w.smp, scale, extra)));
   return { scale, run };
 }
 
@@ -209,8 +213,7 @@ if (sections.has('smp')) {
   const q = haveQemu ? median(Array.from({ length: REPEAT }, () => qemu(image, 4, undefined).seconds)) : undefined;
   let sc = 0;
   for (const [name, extra] of configs) {
-    const runs = Array.from({ length: REPEAT }, () => ours(image, 4, undefined, extra));
-    const r = runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+    const r = medianRun(Array.from({ length: REPEAT }, () => ours(image, 4, undefined, extra)));
     if (name === 'default') sc = r.seconds;
     rows.push([name + (name.includes('memory-model') ? ` (${fmt(r.seconds / sc)}x sc)` : ''), int(r.insns), fmt(r.seconds, 3), fmt(r.insns / r.runSeconds / 1e6, 1), fmt(q, 3), q === undefined ? '-' : fmt(q / r.seconds)]);
   }
