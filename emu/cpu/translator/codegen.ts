@@ -19,6 +19,7 @@
 
 import type { Insn } from '../insn.js';
 import { SP, XZR } from '../cpu.js';
+import { emitDp, Names } from './emit-dp.js';
 
 export interface Emitted { src: string; ends: boolean }
 
@@ -33,6 +34,14 @@ export function condExpr(cond: number): string {
   if ((cond >>> 1) === 7) return 'true';
   return (cond & 1) === 1 ? `!(${e})` : e;
 }
+
+/** Guest state as this writer names it: the core's register arrays and flag fields. */
+const NAMES: Names = {
+  lo: (n) => (n === XZR ? '0' : `X[${n}]`),
+  hi: (n) => (n === XZR ? '0' : `Y[${n}]`),
+  set: (n, lo, hi) => (n === XZR ? '' : `{ const s_l = ${lo}, s_h = ${hi}; X[${n}] = s_l; Y[${n}] = s_h; }`),
+  flag: (f) => `c.${f}f`,
+};
 
 /** Names of instructions after which a block always ends (they branch, or usually leave the loop). */
 const ENDS = new Set([
@@ -126,139 +135,17 @@ export class BlockWriter {
     return `X[${d}] = ${lo}; Y[${d}] = ${hi};`;
   }
 
-  /** Shifted register operand (64-bit): `ml`, `mh` from X[m] by type/amount (a constant). */
-  private shift64(m: number, type: number, s: number): string {
-    const l = `X[${m}]`, h = `Y[${m}]`;
-    if (s === 0) return `const ml = ${l}, mh = ${h};`;
-    switch (type) {
-      case 0: return s < 32 ? `const ml = ${l} << ${s}, mh = (${h} << ${s}) | (${l} >>> ${32 - s});` : `const ml = 0, mh = ${l} << ${s - 32};`;
-      case 1: return s < 32 ? `const ml = (${l} >>> ${s}) | (${h} << ${32 - s}), mh = ${h} >>> ${s};` : `const ml = ${h} >>> ${s - 32}, mh = 0;`;
-      case 2: return s < 32 ? `const ml = (${l} >>> ${s}) | (${h} << ${32 - s}), mh = ${h} >> ${s};` : `const ml = ${h} >> ${s - 32}, mh = ${h} >> 31;`;
-      default: {
-        if (s === 32) return `const ml = ${h}, mh = ${l};`;
-        // ROR by 32 + t: the halves swap, then rotate by t.
-        if (s > 32) { const t = s - 32; return `const ml = (${h} >>> ${t}) | (${l} << ${32 - t}), mh = (${l} >>> ${t}) | (${h} << ${32 - t});`; }
-        return `const ml = (${l} >>> ${s}) | (${h} << ${32 - s}), mh = (${h} >>> ${s}) | (${l} << ${32 - s});`;
-      }
-    }
-  }
-
-  /** ShiftReg on 32 bits, as shiftReg32 (amount 0..31). */
-  private shift32(m: number, type: number, s: number): string {
-    const v = `X[${m}]`;
-    if (s === 0) return v;
-    switch (type) {
-      case 0: return `(${v} << ${s})`;
-      case 1: return `((${v} >>> ${s}) | 0)`;
-      case 2: return `(${v} >> ${s})`;
-      default: return `((${v} >>> ${s}) | (${v} << ${32 - s}))`;
-    }
-  }
-
-  private flags64(): string {
-    return 'c.nf = rh >>> 31; c.zf = (rl | rh) === 0 ? 1 : 0; c.cf = h > 0xffffffff ? 1 : 0; c.vf = (~(ah ^ bh) & (ah ^ rh)) >>> 31;';
-  }
-
-  /** AddWithCarry on 64 bits of (al, ah) and (bl, bh) expressions, with flags when S, into rl/rh. */
-  private addc64(al: string, ah: string, bl: string, bh: string, cin: number, S: boolean): string {
-    if (!S) return `const l = (${al} >>> 0) + ((${bl}) >>> 0) + ${cin}; const rl = l | 0, rh = (${ah} + (${bh}) + (l > 0xffffffff ? 1 : 0)) | 0;`;
-    return `const ah = ${ah}, bh = ${bh}; const l = (${al} >>> 0) + ((${bl}) >>> 0) + ${cin}; const h = (ah >>> 0) + (bh >>> 0) + (l > 0xffffffff ? 1 : 0); const rl = l | 0, rh = h | 0; ${this.flags64()}`;
-  }
-
-  private addc32(a: string, b: string, cin: number, S: boolean): string {
-    if (!S) return `const r = (${a} + (${b}) + ${cin}) | 0;`;
-    return `const a = ${a}, b = ${b}; const s = (a >>> 0) + (b >>> 0) + ${cin}; const r = s | 0; c.nf = r >>> 31; c.zf = r === 0 ? 1 : 0; c.cf = s > 0xffffffff ? 1 : 0; c.vf = (~(a ^ b) & (a ^ r)) >>> 31;`;
-  }
-
   /** Inline code for instruction k, or null to call its handler. */
   private inline(i: Insn, k: number): string | null {
-    const name = i.name, d = i.rd, n = i.rn, m = i.rm;
+    const dp = emitDp(i, NAMES);
+    if (dp !== null) return dp;
+    const name = i.name, d = i.rd, n = i.rn;
     switch (name) {
-      // ---- data processing, immediate
-      case 'ADD_64_imm': case 'SUB_64_imm':
-        return `{ const l = (X[${n}] >>> 0) + ${i.aux0 >>> 0}; const h = (Y[${n}] + ${i.aux1} + (l > 0xffffffff ? 1 : 0)) | 0; X[${d}] = l | 0; Y[${d}] = h; }`;
-      case 'ADD_32_imm': case 'SUB_32_imm':
-        return `X[${d}] = (X[${n}] + ${i.aux0}) | 0; Y[${d}] = 0;`;
-      case 'ADDS_64_imm': case 'SUBS_64_imm':
-        return `{ ${this.addc64(`X[${n}]`, `Y[${n}]`, `${i.aux0}`, `${i.aux1}`, i.aux2, true)} ${this.wx(d, 'rl', 'rh')} }`;
-      case 'ADDS_32_imm': case 'SUBS_32_imm':
-        return `{ ${this.addc32(`X[${n}]`, `${i.aux0}`, i.aux2, true)} ${this.wx(d, 'r', '0')} }`;
-      case 'AND_64_imm': return `X[${d}] = X[${n}] & ${i.aux0}; Y[${d}] = Y[${n}] & ${i.aux1};`;
-      case 'ORR_64_imm': return `X[${d}] = X[${n}] | ${i.aux0}; Y[${d}] = Y[${n}] | ${i.aux1};`;
-      case 'EOR_64_imm': return `X[${d}] = X[${n}] ^ ${i.aux0}; Y[${d}] = Y[${n}] ^ ${i.aux1};`;
-      case 'AND_32_imm': return `X[${d}] = X[${n}] & ${i.aux0}; Y[${d}] = 0;`;
-      case 'ORR_32_imm': return `X[${d}] = X[${n}] | ${i.aux0}; Y[${d}] = 0;`;
-      case 'EOR_32_imm': return `X[${d}] = X[${n}] ^ ${i.aux0}; Y[${d}] = 0;`;
-      case 'ANDS_64_imm':
-        return `{ const rl = X[${n}] & ${i.aux0}, rh = Y[${n}] & ${i.aux1}; c.nf = rh >>> 31; c.zf = (rl | rh) === 0 ? 1 : 0; c.cf = 0; c.vf = 0; ${this.wx(d, 'rl', 'rh')} }`;
-      case 'ANDS_32_imm':
-        return `{ const r = X[${n}] & ${i.aux0}; c.nf = r >>> 31; c.zf = r === 0 ? 1 : 0; c.cf = 0; c.vf = 0; ${this.wx(d, 'r', '0')} }`;
-      case 'MOVN_64': case 'MOVZ_64': return this.wx(d, `${i.aux0}`, `${i.aux1}`);
-      case 'MOVN_32': case 'MOVZ_32': return this.wx(d, `${i.aux0}`, '0');
-      case 'MOVK_64': return this.wx(d, `(X[${d}] & ${i.aux2}) | ${i.aux0}`, `(Y[${d}] & ${i.aux3}) | ${i.aux1}`);
-      case 'MOVK_32': return this.wx(d, `(X[${d}] & ${i.aux2}) | ${i.aux0}`, '0');
+      // ---- PC-relative addressing (data processing is emit-dp.ts)
       case 'ADR': return `{ ${this.target(k, i.aux0)} ${this.wx(d, 'tl | 0', 'th')} }`;
       case 'ADRP': {
         // (P & ~0xfff) is the same for every word of the page.
         return `{ const l = ((P & ~0xfff) >>> 0) + ${i.aux0 >>> 0}; ${this.wx(d, 'l | 0', `(PH + ${i.aux1} + (l > 0xffffffff ? 1 : 0)) | 0`)} }`;
-      }
-      case 'UBFM_64': {
-        const S = i.imm, r = i.imm2;
-        if (S === 63) { // LSR #r
-          return `{ ${this.shift64(n, 1, r)} ${this.wx(d, 'ml', 'mh')} }`;
-        }
-        if (S + 1 === r) return `{ ${this.shift64(n, 0, 63 - S)} ${this.wx(d, 'ml', 'mh')} }`; // LSL
-        return `{ ${this.shift64(n, 3, r)} ${this.wx(d, `ml & ${i.aux0}`, `mh & ${i.aux1}`)} }`;
-      }
-      case 'UBFM_32': {
-        const S = i.imm, r = i.imm2;
-        if (S === 31) return this.wx(d, `(X[${n}] >>> ${r}) | 0`, '0');
-        if (S + 1 === r) return this.wx(d, `X[${n}] << ${31 - S}`, '0');
-        return this.wx(d, `${this.shift32(n, 3, r)} & ${i.aux0}`, '0');
-      }
-      case 'SBFM_64': {
-        const S = i.imm, r = i.imm2;
-        if (S === 63) return `{ ${this.shift64(n, 2, r)} ${this.wx(d, 'ml', 'mh')} }`;
-        if (r === 0 && (S === 7 || S === 15 || S === 31)) { // SXTB, SXTH, SXTW
-          const sh = 31 - S;
-          return `{ const v = ${sh === 0 ? `X[${n}]` : `(X[${n}] << ${sh}) >> ${sh}`}; ${this.wx(d, 'v', 'v >> 31')} }`;
-        }
-        return null;
-      }
-      case 'SBFM_32': {
-        const S = i.imm, r = i.imm2;
-        if (S === 31) return this.wx(d, `X[${n}] >> ${r}`, '0');
-        return null;
-      }
-
-      // ---- data processing, register
-      case 'AND_64_sreg': case 'BIC_64_sreg': case 'ORR_64_sreg': case 'ORN_64_sreg':
-      case 'EOR_64_sreg': case 'EON_64_sreg': case 'ANDS_64_sreg': case 'BICS_64_sreg': {
-        const op = name.startsWith('AND') || name.startsWith('BIC') ? '&' : name.startsWith('ORR') || name.startsWith('ORN') ? '|' : '^';
-        const inv = i.aux0 !== 0 ? ' ^ -1' : '';
-        const flags = name.startsWith('ANDS') || name.startsWith('BICS');
-        let s = `{ ${this.shift64(m, i.sh, i.imm)} const rl = X[${n}] ${op} (ml${inv}), rh = Y[${n}] ${op} (mh${inv});`;
-        if (flags) s += ' c.nf = rh >>> 31; c.zf = (rl | rh) === 0 ? 1 : 0; c.cf = 0; c.vf = 0;';
-        return `${s} ${this.wx(d, 'rl', 'rh')} }`;
-      }
-      case 'AND_32_sreg': case 'BIC_32_sreg': case 'ORR_32_sreg': case 'ORN_32_sreg':
-      case 'EOR_32_sreg': case 'EON_32_sreg': case 'ANDS_32_sreg': case 'BICS_32_sreg': {
-        const op = name.startsWith('AND') || name.startsWith('BIC') ? '&' : name.startsWith('ORR') || name.startsWith('ORN') ? '|' : '^';
-        const inv = i.aux0 !== 0 ? ' ^ -1' : '';
-        const flags = name.startsWith('ANDS') || name.startsWith('BICS');
-        let s = `{ const r = X[${n}] ${op} (${this.shift32(m, i.sh, i.imm)}${inv});`;
-        if (flags) s += ' c.nf = r >>> 31; c.zf = r === 0 ? 1 : 0; c.cf = 0; c.vf = 0;';
-        return `${s} ${this.wx(d, 'r', '0')} }`;
-      }
-      case 'ADD_64_sreg': case 'SUB_64_sreg': case 'ADDS_64_sreg': case 'SUBS_64_sreg': {
-        const S = name.startsWith('ADDS') || name.startsWith('SUBS');
-        const inv = i.aux0 !== 0 ? ' ^ -1' : '';
-        return `{ ${this.shift64(m, i.sh, i.imm)} ${this.addc64(`X[${n}]`, `Y[${n}]`, `ml${inv}`, `mh${inv}`, i.aux1, S)} ${this.wx(d, 'rl', 'rh')} }`;
-      }
-      case 'ADD_32_sreg': case 'SUB_32_sreg': case 'ADDS_32_sreg': case 'SUBS_32_sreg': {
-        const S = name.startsWith('ADDS') || name.startsWith('SUBS');
-        const inv = i.aux0 !== 0 ? ' ^ -1' : '';
-        return `{ ${this.addc32(`X[${n}]`, `${this.shift32(m, i.sh, i.imm)}${inv}`, i.aux1, S)} ${this.wx(d, 'r', '0')} }`;
       }
 
       // ---- branches

@@ -25,6 +25,7 @@ import { PAGE_SHIFT } from '../../mem/ram.js';
 import { R } from '../int64.js';
 import { checkSp, ea } from '../a64/ldst_exclusive.js';
 import { BlockWriter, TraceInsn, endsBlock } from './codegen.js';
+import { DP_HELPERS } from './emit-dp.js';
 
 const WORDS = 1 << (PAGE_SHIFT - 2);
 /** Branches a trace continues past (on the not-taken path). */
@@ -56,7 +57,7 @@ interface PageBlocks {
 }
 
 /** Helpers the generated code calls (closure argument H). */
-const HELPERS = { checkSp, ea };
+const HELPERS = { checkSp, ea, ...DP_HELPERS };
 
 export interface TranslationStats { blocks: number; bytes: number; compiled: number; invalidated: number }
 
