@@ -1,5 +1,5 @@
 // emit-dp.ts against the handlers it replaces: for every integer data-processing row, random words
-// (every field random, so every shift amount, condition, SP/XZR form) on register values that favour
+// (each field all zeros, all ones or random: every shift amount, condition, SP/XZR form) on register values that favour
 // the edges (0, -1, INT_MIN, INT_MAX, shift counts 31/32/33/63/64), run once by the handler and once
 // by the emitted source; registers and flags must agree exactly. The QEMU fixtures
 // (oracle.test.ts) check the same code against the architecture; this reaches the edge values that
@@ -18,6 +18,27 @@ const NAMES: Names = {
   set: (n, lo, hi) => (n === 31 ? '' : `{ const s_l = ${lo}, s_h = ${hi}; X[${n}] = s_l; Y[${n}] = s_h; }`),
   flag: (f) => `c.${f}f`,
 };
+
+/** Registers and flags in locals, as the block writer that keeps them there names them (l<n>/h<n>,
+ * nf/zf/cf/vf): the emitted code must work on plain numbers too, leaving int32 halves and 0/1 flags. */
+const LOCALS: Names = {
+  lo: (n) => (n === 31 ? '0' : `l${n}`),
+  hi: (n) => (n === 31 ? '0' : `h${n}`),
+  set: (n, lo, hi) => (n === 31 ? '' : `{ const s_l = ${lo}, s_h = ${hi}; l${n} = s_l; h${n} = s_h; }`),
+  flag: (f) => `${f}f`,
+};
+
+const REGS = Array.from({ length: 33 }, (_, r) => r).filter((r) => r !== 31);
+
+/** A function running src on locals loaded from the core, then checking and storing them back;
+ * returns a description of any local that is not an int32 (a flag not 0 or 1), or ''. */
+function onLocals(src: string): (c: unknown, x: Int32Array, y: Int32Array, h: unknown, r: Int32Array) => string {
+  const load = REGS.map((r) => `let l${r} = X[${r}], h${r} = Y[${r}];`).join(' ') + ' let nf = c.nf, zf = c.zf, cf = c.cf, vf = c.vf;';
+  const check = REGS.map((r) => `if ((l${r} | 0) !== l${r} || (h${r} | 0) !== h${r}) bad += ' x${r}=' + l${r} + '/' + h${r};`).join(' ') +
+    " for (const [k, f] of [['n', nf], ['z', zf], ['c', cf], ['v', vf]]) if (f !== 0 && f !== 1) bad += ' ' + k + 'f=' + f;";
+  const store = REGS.map((r) => `X[${r}] = l${r}; Y[${r}] = h${r};`).join(' ') + ' c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;';
+  return new Function('c', 'X', 'Y', 'H', 'R', `${load}\n${src}\nlet bad = ''; ${check}\n${store}\nreturn bad;`) as never;
+}
 
 /** xorshift32: the same cases every run. */
 function rng(seed: number): () => number {
@@ -40,14 +61,22 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
       const pat = e.pattern.replace(/ /g, '');
       let tried = 0, bad = 0;
       const fails: string[] = [];
-      for (let k = 0; k < 400 && tried < 200; k++) {
+      for (let k = 0; k < 1200 && tried < 600; k++) {
+        // Each field all zeros, all ones or random (the edges: XZR/SP, shift 0, imms = 31 or 63...).
         let w = 0;
-        for (const ch of pat) w = (w << 1) | (ch === '0' ? 0 : ch === '1' ? 1 : rnd() & 1);
+        let fill = 0;
+        for (let b = 0; b < 32; b++) {
+          const ch = pat[b];
+          if (ch !== '0' && ch !== '1' && ch !== pat[b - 1]) fill = rnd() & 3;
+          const bit = ch === '0' ? 0 : ch === '1' ? 1 : fill === 0 ? 0 : fill === 1 ? 1 : rnd() & 1;
+          w = (w << 1) | bit;
+        }
         const insn = dec.decode(w | 0);
         if (insn.name !== e.name) continue;
         const src = emitDp(insn, NAMES);
         expect(src, `no inline source for ${e.name}`).not.toBeNull();
         const fn = new Function('c', 'X', 'Y', 'H', 'R', src!) as (c: unknown, x: Int32Array, y: Int32Array, h: unknown, r: Int32Array) => void;
+        const fnLocals = onLocals(emitDp(insn, LOCALS)!);
         for (let t = 0; t < 4; t++) {
           tried++;
           const lo = new Int32Array(33), hi = new Int32Array(33);
@@ -62,9 +91,13 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
           c.lo.set(lo); c.hi.set(hi); c.nzcv = nzcv;
           fn(c, c.lo, c.hi, DP_HELPERS, R);
           const got = `${Array.from(c.lo.subarray(0, 33))}/${Array.from(c.hi.subarray(0, 33))} nzcv=${c.nzcv}`;
-          if (got !== want) {
+          // The emitted source on locals.
+          c.lo.set(lo); c.hi.set(hi); c.nzcv = nzcv;
+          const notInt = fnLocals(c, c.lo, c.hi, DP_HELPERS, R);
+          const gotL = `${Array.from(c.lo.subarray(0, 33))}/${Array.from(c.hi.subarray(0, 33))} nzcv=${c.nzcv}${notInt}`;
+          if (got !== want || gotL !== want) {
             bad++;
-            if (fails.length < 3) fails.push(`${(w >>> 0).toString(16)}: ${src}\n  want ${want}\n  got  ${got}`);
+            if (fails.length < 3) fails.push(`${(w >>> 0).toString(16)}: ${src}\n  want ${want}\n  got  ${got}\n  on locals ${gotL}`);
           }
         }
       }

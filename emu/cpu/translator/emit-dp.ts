@@ -245,6 +245,11 @@ function shiftV64(n: Names, type: number, a: number, m: number): string {
   return s;
 }
 
+/** e as an operand that any operator may follow or precede (names and numbers stay as they are). */
+function paren(e: string): string {
+  return /^(-?\d+|[\w$.]+(\[\d+\])?)$/.test(e) ? e : `(${e})`;
+}
+
 const LOGIC_OP: Record<string, string> = { AND: '&', BIC: '&', ANDS: '&', BICS: '&', ORR: '|', ORN: '|', EOR: '^', EON: '^' };
 
 // ---------------------------------------------------------------- the emitter
@@ -252,9 +257,9 @@ const LOGIC_OP: Record<string, string> = { AND: '&', BIC: '&', ANDS: '&', BICS: 
 /** Source for instruction i (a statement or a `{ ... }` block), or null if not emitted inline. */
 export function emitDp(i: Insn, n: Names): string | null {
   const name = i.name, d = i.rd, rn = i.rn, rm = i.rm;
-  const L = (r: number): string => n.lo(r);
-  const Hi = (r: number): string => n.hi(r);
-  const set = (r: number, lo: string, hi: string): string => n.set(r, lo, hi);
+  const L = (r: number): string => paren(n.lo(r));
+  const Hi = (r: number): string => paren(n.hi(r));
+  const set = (r: number, lo: string, hi: string): string => n.set(r, paren(lo), paren(hi));
   const inv = (v: string, aux: number): string => (aux !== 0 ? `~${v}` : v);
   switch (name) {
     // ---- add/subtract (immediate): Rd and Rn may be SP (ADD/SUB), Rn may be SP (ADDS/SUBS)
