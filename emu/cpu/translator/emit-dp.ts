@@ -433,10 +433,14 @@ export function emitDp(i: Insn, n: Names): string | null {
       // INT32_MIN / -1 = 2^31, which | 0 wraps to INT32_MIN as the Arm ARM says.
       return `{ const q_m = ${L(rm)}; ${set(d, `q_m === 0 ? 0 : (${L(rn)} / q_m) | 0`, '0')} }`;
     case 'UDIV_64':
-      // Both operands below 2^32 (the usual case): one exact double division.
+      // Operands below 2^32 (the usual case), or below 2^53: one exact double division.
       return `{ const q_nl = ${L(rn)}, q_nh = ${Hi(rn)}, q_ml = ${L(rm)}, q_mh = ${Hi(rm)}; ` +
         `if ((q_ml | q_mh) === 0) { ${set(d, '0', '0')} } ` +
         `else if ((q_nh | q_mh) === 0) { ${set(d, '((q_nl >>> 0) / (q_ml >>> 0)) | 0', '0')} } ` +
+        // Both below 2^53: the double quotient floored is exact (as in int64.ts udiv64).
+        'else if ((q_nh >>> 21) === 0 && (q_mh >>> 21) === 0) { ' +
+        'const q_q = Math.floor((q_nh * 4294967296 + (q_nl >>> 0)) / (q_mh * 4294967296 + (q_ml >>> 0))); ' +
+        `${set(d, 'q_q | 0', '(q_q / 4294967296) | 0')} } ` +
         `else { H.dpUdiv64(q_nl, q_nh, q_ml, q_mh); ${set(d, 'R[0]', 'R[1]')} } }`;
     case 'SDIV_64':
       return `{ const q_ml = ${L(rm)}, q_mh = ${Hi(rm)}; ` +
