@@ -106,6 +106,37 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
     });
   }
 
+  it('divisions at the edges: by zero, INT_MIN / -1, operands around 2^32 and 2^53', () => {
+    // SDIV/UDIV X2, X0, X1 and W2, W0, W1.
+    const words = [0x9ac10c02, 0x9ac10802, 0x1ac10c02, 0x1ac10802];
+    const vals: [number, number][] = [
+      [0, 0], [1, 0], [-1, -1], [0, 0x80000000 | 0], [0x80000000 | 0, -1], [0x80000000 | 0, 0], [-1, 0], [0, 1],
+      [-1, 0x1fffff], [0, 0x200000], [7, 0], [-7, -1], [0x7fffffff, 0], [-1, 0x7fffffff], [3, 0x100000],
+    ];
+    let n = 0;
+    for (const w of words) {
+      const insn = dec.decode(w | 0);
+      expect(insn.name).toMatch(/^[SU]DIV_(32|64)$/);
+      const fn = new Function('c', 'X', 'Y', 'H', 'R', emitDp(insn, NAMES)!) as (c: unknown, x: Int32Array, y: Int32Array, h: unknown, r: Int32Array) => void;
+      const fnLocals = onLocals(emitDp(insn, LOCALS)!);
+      for (const [al, ah] of vals) {
+        for (const [bl, bh] of vals) {
+          const run = (f: () => unknown): string => {
+            c.lo.fill(0); c.hi.fill(0);
+            c.lo[0] = al; c.hi[0] = ah; c.lo[1] = bl; c.hi[1] = bh;
+            const extra = f();
+            return `${c.lo[2]}/${c.hi[2]}${typeof extra === 'string' ? extra : ''}`;
+          };
+          const want = run(() => insn.exec(c, insn));
+          expect(run(() => fn(c, c.lo, c.hi, DP_HELPERS, R)), `${insn.name} ${al}/${ah} by ${bl}/${bh}`).toBe(want);
+          expect(run(() => fnLocals(c, c.lo, c.hi, DP_HELPERS, R)), `${insn.name} ${al}/${ah} by ${bl}/${bh} on locals`).toBe(want);
+          n++;
+        }
+      }
+    }
+    expect(n).toBe(4 * vals.length * vals.length);
+  });
+
   it('cond() agrees with Cpu.condHolds for every condition and flag combination', () => {
     for (let cc = 0; cc < 16; cc++) {
       const f = new Function('c', `return ${cond(cc, NAMES)};`) as (c: unknown) => boolean;

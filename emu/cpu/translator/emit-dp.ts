@@ -443,9 +443,13 @@ export function emitDp(i: Insn, n: Names): string | null {
         `${set(d, 'q_q | 0', '(q_q / 4294967296) | 0')} } ` +
         `else { H.dpUdiv64(q_nl, q_nh, q_ml, q_mh); ${set(d, 'R[0]', 'R[1]')} } }`;
     case 'SDIV_64':
-      return `{ const q_ml = ${L(rm)}, q_mh = ${Hi(rm)}; ` +
+      // Both operands sign-extended 32-bit values (the usual case): the double quotient truncated is
+      // exact, and -2^31 / -1 = 2^31 has low word INT32_MIN and high word 0.
+      return `{ const q_nl = ${L(rn)}, q_nh = ${Hi(rn)}, q_ml = ${L(rm)}, q_mh = ${Hi(rm)}; ` +
         `if ((q_ml | q_mh) === 0) { ${set(d, '0', '0')} } ` +
-        `else { H.dpSdiv64(${L(rn)}, ${Hi(rn)}, q_ml, q_mh); ${set(d, 'R[0]', 'R[1]')} } }`;
+        'else if (q_nh === q_nl >> 31 && q_mh === q_ml >> 31) { const q_q = Math.trunc(q_nl / q_ml); ' +
+        `${set(d, 'q_q | 0', 'q_q < 0 ? -1 : 0')} } ` +
+        `else { H.dpSdiv64(q_nl, q_nh, q_ml, q_mh); ${set(d, 'R[0]', 'R[1]')} } }`;
     case 'LSLV_64': return `{ ${shiftV64(n, 0, rn, rm)} ${set(d, 'q_rl', 'q_rh')} }`;
     case 'LSRV_64': return `{ ${shiftV64(n, 1, rn, rm)} ${set(d, 'q_rl', 'q_rh')} }`;
     case 'ASRV_64': return `{ ${shiftV64(n, 2, rn, rm)} ${set(d, 'q_rl', 'q_rh')} }`;
