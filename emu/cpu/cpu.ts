@@ -30,6 +30,9 @@ export const XZR = 31;
 /** Why a core is not running (Cpu.sleep). */
 export const enum Sleep { Running = 0, WFE = 1, WFI = 2, Off = 3, Halted = 4 }
 export const SP = 32;
+/** Sets of Cpu.dtlbR/dtlbW, and the tag of an empty entry (no page-aligned VA has bit 0 set). */
+export const DTLB_SETS = 256;
+export const DTLB_EMPTY = 1;
 
 /** Why a core must run the checked loop (cpu.slow, a bit per feature) instead of the fast loop or
  * translated code. 0 means nothing observes single instructions: the fast path runs. */
@@ -189,6 +192,23 @@ export class Cpu {
   curVLo = 1; // never a page base, so the first fetch takes the slow path
   curVHi = 0;
   curPfn = 0;
+  /** The data-access cache of translated code: per set (DTLB_SETS, direct-mapped on VA[19:12]) the VA
+   * page (bits 31:12 in a page-aligned int32, DTLB_EMPTY when empty), VA[63:32] and the page's offset
+   * in RAM, for reads (dtlbR) and writes (dtlbW). An entry exists only for a Normal-memory RAM page the
+   * MMU (or the flat mapping) let this core read or write at the current EL, and only while nothing
+   * observes accesses (no data hooks, no alignment checking); it is a subset of the MMU's TLB (Mmu.fill
+   * drops what the TLB evicts), dropped whole with the fetch cache (resetFetch: TLB maintenance,
+   * translation register or EL changes). Translated code reads it inline; the interpreter never does. */
+  readonly dtlbR = new Int32Array(DTLB_SETS * 4).fill(DTLB_EMPTY);
+  readonly dtlbW = new Int32Array(DTLB_SETS * 4).fill(DTLB_EMPTY);
+  /** Physical and virtual address of the last translate() (for filling dtlbR/dtlbW after a slow
+   * access). */
+  lastPa = 0;
+  lastVlo = 0;
+  lastVhi = 0;
+  /** Set by translated code that left before an access it could not make directly: the dispatcher
+   * interprets that instruction, then fills dtlbR (1) or dtlbW (2) from it (3: nothing to fill). */
+  jitFill = 0;
 
   constructor(
     readonly id: number,
@@ -303,7 +323,28 @@ export class Cpu {
       pa = (vhi >>> 0) * 4294967296 + (vlo >>> 0);
     }
     if (this.dataHooks.length !== 0 && acc !== Access.Exec) this.callDataHooks(vlo, vhi, acc + this.unpriv, size, pa);
+    this.lastPa = pa; this.lastVlo = vlo; this.lastVhi = vhi;
     return pa;
+  }
+
+  /** After an access at (vlo, vhi) that went through translate() without a fault: remember its page in
+   * `tab` (dtlbR or dtlbW) if translated code may access it directly next time (see dtlbR). */
+  dtlbFill(tab: Int32Array, vlo: number, vhi: number): void {
+    if (this.dataHooks.length !== 0 || this.alignCheck || this.slow !== 0 || this.unpriv !== 0) return;
+    if (this.mmuOn && this.sys.mmu.lastDevice) return;
+    const pa = this.lastPa;
+    if (pa === SPLIT) return;
+    const off = pa - (pa % 4096) - this.ramBase;
+    if (off < 0 || off + 4096 > this.ramSize) return;
+    const e = ((vlo >>> 12) & (DTLB_SETS - 1)) << 2;
+    tab[e] = vlo & ~0xfff; tab[e + 1] = vhi; tab[e + 2] = off;
+  }
+
+  /** Forget the page (VA page base vp, VA[63:32] vhi) in both data-access caches. */
+  dtlbDrop(vp: number, vhi: number): void {
+    const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
+    if (this.dtlbR[e] === vp && this.dtlbR[e + 1] === vhi) this.dtlbR[e] = DTLB_EMPTY;
+    if (this.dtlbW[e] === vp && this.dtlbW[e + 1] === vhi) this.dtlbW[e] = DTLB_EMPTY;
   }
 
   private callDataHooks(vlo: number, vhi: number, acc: Access, size: number, pa: number): void {
@@ -632,6 +673,8 @@ export class Cpu {
   resetFetch(): void {
     this.curPage = null;
     this.curVLo = 1;
+    this.dtlbR.fill(DTLB_EMPTY);
+    this.dtlbW.fill(DTLB_EMPTY);
   }
 
   /** Run up to `budget` instructions. Returns how many retired. Stops early when the core sleeps, an
@@ -718,6 +761,7 @@ export class Cpu {
 
   addDataHook(h: DataHook): void {
     if (!this.dataHooks.includes(h)) this.dataHooks = [...this.dataHooks, h];
+    this.resetFetch(); // translated code's direct accesses would bypass the hook
   }
 
   removeDataHook(h: DataHook): void {

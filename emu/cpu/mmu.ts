@@ -221,7 +221,7 @@ export class Mmu {
     }
     const f = this.walk(c, vlo, vhi);
     if (f >= 0) this.abort(c, vlo, vhi, acc, f);
-    this.fill(vlo, vhi);
+    this.fill(c, vlo, vhi);
     const p = this.wPerm;
     // Arm ARM order after the walk: alignment (Device memory), then permission.
     if (unaligned && acc !== Access.Exec && (p & P_NORMAL) === 0) this.abort(c, vlo, vhi, acc, FSC_ALIGNMENT);
@@ -262,10 +262,14 @@ export class Mmu {
 
   /** Enter the last walk's result for this VA page in way 0 of its set; what way 0 held moves to way 1
    * unless it was the same translation. Never leaves two entries for one page and ASID. */
-  private fill(vlo: number, vhi: number): void {
+  private fill(c: Cpu, vlo: number, vhi: number): void {
     const s = setOf(vlo, vhi), t = this.tags, vp = vlo & ~0xfff;
     const asid = this.wGlobal ? -1 : this.asid;
     const e0 = s << 2, e1 = e0 + 4;
+    // The core's data-access cache (Cpu.dtlbDrop) holds a subset of this TLB: drop from it the page
+    // refilled here and the entry this fill evicts, so translated code sees what the TLB sees.
+    c.dtlbDrop(vp, vhi);
+    if (t[e1] !== INVALID) c.dtlbDrop(t[e1], t[e1 + 1]);
     if (!this.sameSlot(e0, vp, vhi, asid)) {
       if (t[e0] !== INVALID) {
         t[e1] = t[e0]; t[e1 + 1] = t[e0 + 1]; t[e1 + 2] = t[e0 + 2]; t[e1 + 3] = t[e0 + 3];

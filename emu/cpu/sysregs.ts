@@ -506,7 +506,7 @@ export class SysRegs {
     const m = el2 ? this.mmu2 : this.mmu1;
     if (m !== this.mmu) { this.mmu = m; c.mmuOn = on; c.resetFetch(); } // another regime
     else if (on !== c.mmuOn) { c.mmuOn = on; c.resetFetch(); }
-    else if (on) c.resetFetch(); // privilege changed: recheck execute permission on the next fetch
+    else c.resetFetch(); // privilege (or SCTLR.A) changed: recheck permissions on the next access
   }
 }
 

@@ -1,256 +1,371 @@
-// Turns a run of decoded instructions (one basic block, inside one physical page) into the source of a
-// JavaScript function `(c) => void` that does what the interpreter's inner loop would do for them.
+// Turns a region of decoded instructions (basic blocks inside one physical page, found by
+// translator.ts) into the source of one JavaScript function `(c, budget, w) => void` that does what the
+// interpreter's inner loop would do for them, entered at the basic block starting at word w.
 //
-// Contract with the dispatcher (translator.ts):
-// - On entry c.pcLo/c.pcHi is the block's first instruction and c.flow is Flow.Next.
+// Inside the function:
+// - Guest registers live in locals (l<n>/h<n>: bits 31:0 and 63:32 of Xn, SP is 32), loaded at entry,
+//   and the flags in nf/zf/cf/vf. They are written back to the core (c.lo/c.hi, c.nf...) at every exit
+//   and before anything that may observe them or take an exception (a handler call, a memory access
+//   that misses the core's data-access cache): so a fault leaves the core exactly as the interpreter
+//   would. After a handler call the registers it may have written are reloaded.
+// - Basic blocks are the cases of a switch in a loop: a branch to a block of the region continues the
+//   loop (checking pending interrupts after it, as the interpreter does after a jump), so loops inside
+//   a page run without leaving the function. Each block first checks that the budget leaves room for all
+//   of it, so a run stops on exactly the instruction the interpreter stops on.
+// - Loads and stores of general registers look the page up in the core's data-access cache
+//   (Cpu.dtlbR/dtlbW) and access RAM directly on a hit; a miss, MMIO, a store to a page holding decoded
+//   code (or one a snapshot must save first) or while an exclusive monitor is open take the core's own
+//   read*/write*, which also fills the cache.
+//
+// Contract with the dispatcher (translator.ts), as for the interpreter's inner loop:
+// - On entry c.pcLo/c.pcHi is the entry block's first instruction and c.flow is Flow.Next.
 // - On return c.retiredInRun counts every instruction that retired, the PC is that of the next
-//   instruction, and c.flow is how the last one left (Next, Jump or Exit), exactly as after the same
-//   instructions in the interpreter.
-// - Before anything that can observe or fault (a handler call, a memory access), c.pcLo and
-//   c.retiredInRun are those of the instruction, as the interpreter has them; an INSN_ABORTED thrown
-//   there is caught by the dispatcher as by the interpreter (which counts the aborted instruction).
-// - After a handler call, or a store, the block stops when the handler changed the flow, reset the
-//   fetch cache (TLB maintenance, MMU or EL change) or the block itself was invalidated (code written),
-//   so the next instruction is fetched again exactly as the interpreter would.
-//
-// Registers are read and written in the core's Int32Arrays directly (X = c.lo, Y = c.hi): nothing needs
-// writing back at an exit or before a call. Index 31 (XZR) is never written.
-// Everything not listed here calls its handler, so any instruction the interpreter runs, a block runs.
+//   instruction, and c.flow is how the last one left (Next, Jump or Exit).
+// - Before anything that can observe or fault, c.pcLo and c.retiredInRun are those of the instruction;
+//   an INSN_ABORTED thrown there is caught by the dispatcher as by the interpreter.
+// - After a handler call the function returns when the handler changed the flow, reset the fetch cache
+//   (TLB maintenance, MMU or EL change) or the region was invalidated (code written), and after a store
+//   when the region was invalidated, so the next instruction is fetched again as the interpreter would.
+// Everything not inlined calls its handler, so any instruction the interpreter runs, a region runs.
 
 import type { Insn } from '../insn.js';
 import { SP, XZR } from '../cpu.js';
-import { emitDp, Names } from './emit-dp.js';
-
-export interface Emitted { src: string; ends: boolean }
-
-const COND = [
-  'c.zf === 1', 'c.cf === 1', 'c.nf === 1', 'c.vf === 1',
-  '(c.cf === 1 && c.zf === 0)', 'c.nf === c.vf', '(c.nf === c.vf && c.zf === 0)', 'true',
-];
-
-/** ConditionHolds(cond) as an expression. */
-export function condExpr(cond: number): string {
-  const e = COND[cond >>> 1];
-  if ((cond >>> 1) === 7) return 'true';
-  return (cond & 1) === 1 ? `!(${e})` : e;
-}
-
-/** Guest state as this writer names it: the core's register arrays and flag fields. */
-const NAMES: Names = {
-  lo: (n) => (n === XZR ? '0' : `X[${n}]`),
-  hi: (n) => (n === XZR ? '0' : `Y[${n}]`),
-  set: (n, lo, hi) => (n === XZR ? '' : `{ const s_l = ${lo}, s_h = ${hi}; X[${n}] = s_l; Y[${n}] = s_h; }`),
-  flag: (f) => `c.${f}f`,
-};
+import { BRANCH_SYS } from '../a64/branch_sys.js';
+import { emitDp, cond, Names } from './emit-dp.js';
 
 /** Names of instructions after which a block always ends (they branch, or usually leave the loop). */
 const ENDS = new Set([
   'B', 'BL', 'B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ', 'BR', 'BLR', 'RET', 'ERET',
   'SVC', 'HVC', 'SMC', 'BRK', 'HLT', 'DCPS', 'WFE', 'WFI', 'ISB', 'MSR_reg', 'MSR_imm', 'UNDEFINED',
 ]);
+/** Branches with a not-taken path. */
+export const CONDITIONAL = new Set(['B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
+/** Unconditional branches (no fall-through). */
+const UNCONDITIONAL = new Set(['B', 'BL', 'BR', 'BLR', 'RET']);
 
 export function endsBlock(i: Insn): boolean { return ENDS.has(i.name); }
 
-/** One instruction of a block: the decoded instruction and its word index in the page. */
+/** Handlers that may write any register (system instructions: firmware calls and semihosting return
+ * values in X0..X3, exception entry switches SP): everything cached is reloaded after them. Other
+ * handlers write only registers named by their fields (rd, rt, rt2, rs, ra and pairs). */
+const WRITES_ANY = new Set([...BRANCH_SYS.map((e) => e.name), 'UNDEFINED']);
+
+/** One instruction of a region: the decoded instruction and its word index in the page. */
 export interface TraceInsn { insn: Insn; w: number }
 
-/** Emits code for one block: a trace of instructions in one page, in execution order. It goes on past a
- * conditional branch that is not taken (the taken branch leaves the block) and through a B to a
- * word of the same page; a branch back to the block's first instruction loops inside the function
- * (checking the budget and pending interrupts at each turn, as the interpreter does after a jump). */
-export class BlockWriter {
-  private out: string[] = [];
-  readonly insns: Insn[];
-  private n: number;
-  private w0: number;
-  private loops = false;
+/** Generates one trace function: the instructions in execution order, in one page (see
+ * translator.ts for how a trace is chosen). */
+export class RegionWriter {
+  private readonly usedRegs = new Set<number>();
+  private readonly dirtyRegs = new Set<number>();
+  private flagsUsed = false;
+  private flagsDirty = false;
+  /** The trace's instructions that are called, in emission order; the generated code calls I<k>.exec. */
+  readonly insns: Insn[] = [];
+  private readonly names: Names;
+  private readonly n: number;
+  private readonly entry: number;
 
-  constructor(readonly trace: TraceInsn[]) {
-    this.insns = trace.map((t) => t.insn);
-    this.n = trace.length;
-    this.w0 = trace[0].w;
-  }
+  /** Words that start a block (budget check), words some forward branch inside goes to (labels), and
+   * each word's index in tr. */
+  private readonly starts = new Set<number>();
+  private readonly labels = new Set<number>();
+  private readonly pos = new Map<number, number>();
 
-  /** Byte offset of instruction k from the block's first instruction. */
-  private off(k: number): number { return 4 * (this.trace[k].w - this.w0); }
-
-  private pcAt(k: number): string { const o = this.off(k); return o === 0 ? 'P' : `(P + ${o}) | 0`; }
-
-  /** Make the PC and count exact for instruction k (before it may fault or call out). */
-  private sync(k: number): string { return `c.pcLo = ${this.pcAt(k)}; c.retiredInRun = r0 + ${k};`; }
-
-  /** Leave after instruction k retired with flow Next: the PC goes to the next word. */
-  private leaveNext(k: number): string {
-    // Inside a page, P + off only wraps 32 bits when it leaves the page (after the page's last word).
-    const o = this.off(k) + 4;
-    const carry = this.trace[k].w === (1 << 10) - 1 ? ' if (l === 0) c.pcHi = (c.pcHi + 1) | 0;' : '';
-    return `{ const l = (P + ${o}) | 0;${carry} c.pcLo = l; c.retiredInRun = r0 + ${k + 1}; return; }`;
-  }
-
-  /** The PC-relative target (PC of instruction k) + off into (tl, th). */
-  private target(k: number, off: number): string {
-    return `const tl = (P >>> 0) + ${this.off(k) + off}; const th = (PH + Math.floor(tl / 4294967296)) | 0;`;
-  }
-
-  /** A taken branch of instruction k to PC_k + off: back to the start (loop), or out of the block. */
-  private taken(k: number, off: number): string {
-    if (this.off(k) + off === 0) {
-      this.loops = true;
-      return `{ r0 += ${k + 1}; if (c.irqPending || r0 + ${this.n} > budget) { c.pcLo = P; c.flow = 1; c.retiredInRun = r0; return; } continue; }`;
+  /** tr: the region's instructions in address order (words may skip what nothing reaches); the
+   * first is the entry. */
+  constructor(private readonly tr: TraceInsn[]) {
+    this.n = tr.length;
+    this.entry = tr[0].w;
+    tr.forEach((t, j) => this.pos.set(t.w, j));
+    this.starts.add(this.entry);
+    for (let j = 0; j < this.n; j++) {
+      const i = tr[j].insn, w = tr[j].w;
+      const name = i.name;
+      if (name === 'B' || CONDITIONAL.has(name)) {
+        const t = w + (i.aux0 >> 2);
+        if (t > w && this.pos.has(t)) { this.labels.add(t); this.starts.add(t); }
+      }
+      if (CONDITIONAL.has(name) && this.pos.has(w + 1)) this.starts.add(w + 1);
+      // A word reached other than by falling through (after a gap) starts a block.
+      if (j > 0 && tr[j - 1].w !== w - 1) this.starts.add(w);
     }
-    return `{ ${this.target(k, off)} ${this.jumpTo(k)} }`;
+    const self = this;
+    this.names = {
+      lo(n: number): string { if (n === XZR) return '0'; self.usedRegs.add(n); return `l${n}`; },
+      hi(n: number): string { if (n === XZR) return '0'; self.usedRegs.add(n); return `h${n}`; },
+      set(n: number, lo: string, hi: string): string {
+        if (n === XZR) return '';
+        self.usedRegs.add(n); self.dirtyRegs.add(n);
+        return `{ const t$l = ${lo}, t$h = ${hi}; l${n} = t$l; h${n} = t$h; }`;
+      },
+      flag(f: 'n' | 'z' | 'c' | 'v'): string { self.flagsUsed = true; return `${f}f`; },
+    };
   }
 
-  private jumpTo(k: number): string { return `c.pcLo = tl | 0; c.pcHi = th; c.flow = 1; c.retiredInRun = r0 + ${k + 1}; return;`; }
-
+  /** Marks a flag write (emitters write flags through names.flag(); every write of one is an assignment
+   * of the form `nf = `, found when the source is assembled). */
   build(): string {
-    const o = this.out;
-    for (let k = 0; k < this.n; k++) {
-      const i = this.insns[k];
-      const s = this.inline(i, k);
-      if (s !== null) o.push(s);
-      else o.push(this.call(k));
+    let src = this.body();
+    if (/\b[nzcv]f = /.test(src)) this.flagsDirty = true;
+    const regs = [...this.usedRegs].sort((a, b) => a - b);
+    const dirty = [...this.dirtyRegs].sort((a, b) => a - b);
+    const wbRegs = (list: number[]): string => list.map((n) => `X[${n}] = l${n}; Y[${n}] = h${n};`).join(' ');
+    const rlRegs = (list: number[]): string => list.map((n) => `l${n} = X[${n}]; h${n} = Y[${n}];`).join(' ');
+    const wbFlags = this.flagsDirty ? ' c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;' : '';
+    const rlFlags = this.flagsUsed ? ' nf = c.nf; zf = c.zf; cf = c.cf; vf = c.vf;' : '';
+    const fieldList = (list: string): number[] => (list === 'all' ? regs : [...new Set(list === '' ? [] : list.split(',').map(Number))]);
+    // Before a handler call or a slow access: the registers it may read (its fields), SP (an exception
+    // entry banks it) and the flags (the SPSR saves them).
+    src = src.replace(/\u0001WBF:(all|[0-9,]*)\u0001/g, (_m, list: string) =>
+      wbRegs([...new Set([...fieldList(list), SP])].filter((n) => this.dirtyRegs.has(n))) + wbFlags);
+    // After a handler call: what it may have written, and SP.
+    src = src.replace(/\u0001RLF:(all|[0-9,]*)\u0001/g, (_m, list: string) =>
+      rlRegs([...new Set([...fieldList(list), SP])].filter((n) => this.usedRegs.has(n))) + rlFlags);
+    const wb = wbRegs(dirty) + wbFlags;
+    const decl = regs.map((n) => `l${n} = X[${n}], h${n} = Y[${n}]`);
+    const head = [
+      'const X = c.lo, Y = c.hi, PB = c.pcLo & -4096, PH = c.pcHi, DV = c.dv, TR = c.dtlbR, TW = c.dtlbW, CP = c.ram.codePages, MON = c.monitor;',
+      decl.length > 0 ? `let ${decl.join(', ')};` : '',
+      this.flagsUsed ? 'let nf = c.nf, zf = c.zf, cf = c.cf, vf = c.vf;' : '',
+      'let r0 = c.retiredInRun, xw = 0, xn = 0, xf = 0;',
+    ].join('\n');
+    // An exception thrown from inside (INSN_ABORTED: the abort or trap has been entered) leaves the
+    // registers the locals hold; SP and the flags were written before whatever threw, and exception
+    // entry may have changed SP since.
+    const onThrow = wbRegs(dirty.filter((n) => n !== SP));
+    const tail = 'if (xw >= 0) { const l = (PB + 4 * xw) | 0; c.pcLo = l; if (xw === 1024 && l === 0) c.pcHi = (PH + 1) | 0; } c.retiredInRun = xn; c.flow = xf;';
+    return `${head}\ntry {\nout: for (;;) {\n${src}\n}\n} catch (e) { ${onThrow} throw e; }\n${tail} ${wb}`;
+  }
+
+  // ---------------------------------------------------------------- PCs, exits
+
+  /** The PC of word w of the page (an int32). */
+  private pc(w: number): string { return w === 0 ? 'PB' : `(PB + ${4 * w}) | 0`; }
+
+  /** Leave to the common exit (which writes the registers back), the PC at word w of the page (w may be
+   * 1024: the next page), after n instructions of the block, with flow f. */
+  private exitAt(w: number, n: string, f: number): string {
+    // The common exit after the loop sets the PC from xw (kept small: every exit is a few moves).
+    return `{ xw = ${w}; xn = ${n}; xf = ${f}; break out; }`;
+  }
+
+  /** Leave with the PC already set (a jump out of the page or region, a handler that set it). */
+  private exitPcSet(n: string, f: string): string { return `{ xw = -1; xn = ${n}; xf = ${f}; break out; }`; }
+
+  /** The PC-relative target (PC of word w) + off into (tl, th) (th exact across 2^32). */
+  private target(w: number, off: number): string {
+    return `const tl = (PB >>> 0) + ${4 * w + off}; const th = (PH + Math.floor(tl / 4294967296)) | 0;`;
+  }
+
+  /** A taken branch from word w (instruction k of its block, so k + 1 retired since r0) by off: back
+   * to the region's start (the loop goes on while the budget has room for the first block and no
+   * interrupt is pending, as the interpreter checks after a jump), forward to a block of the region,
+   * or out. */
+  private taken(w: number, k: number, off: number): string {
+    const t = w + (off >> 2);
+    if (t === this.entry) {
+      return `{ r0 += ${k + 1}; if (c.irqPending || r0 + ${this.blockLen(this.entry)} > budget) ${this.exitAt(this.entry, 'r0', 1)} continue; }`;
     }
-    // Fall through to the next word unless the last instruction left on every path.
-    const last = this.insns[this.n - 1].name;
-    if (!(last === 'B' || last === 'BL' || last === 'BR' || last === 'BLR' || last === 'RET')) o.push(this.leaveNext(this.n - 1));
-    const head = 'const X = c.lo, Y = c.hi, P = c.pcLo, PH = c.pcHi; let r0 = c.retiredInRun;';
-    return this.loops ? `${head}\nfor (;;) {\n${o.join('\n')}\n}` : `${head}\n${o.join('\n')}`;
+    if (t > w && this.labels.has(t)) {
+      return `{ r0 += ${k + 1}; if (c.irqPending) ${this.exitAt(t, 'r0', 1)} break L${t}; }`;
+    }
+    if (t >= 0 && t < 1024) return this.exitAt(t, `r0 + ${k + 1}`, 1);
+    return `{ ${this.target(w, off)} c.pcLo = tl | 0; c.pcHi = th; ${this.exitPcSet(`r0 + ${k + 1}`, '1')} }`;
+  }
+
+  /** Instructions of the block starting at word s (to the next block start, or the end of its path). */
+  private blockLen(s: number): number {
+    let k = this.pos.get(s)!;
+    const k0 = k;
+    for (;;) {
+      const i = this.tr[k].insn;
+      if (UNCONDITIONAL.has(i.name) || CONDITIONAL.has(i.name) || ENDS.has(i.name)) break;
+      if (k + 1 >= this.n || this.tr[k + 1].w !== this.tr[k].w + 1 || this.starts.has(this.tr[k + 1].w)) break;
+      k++;
+    }
+    return k - k0 + 1;
+  }
+
+  /** The entry block's length: what the budget must leave room for to enter the region. */
+  get firstSegment(): number { return this.blockLen(this.entry); }
+
+  /** The region's code: its words in address order, each block checking the budget first; a forward
+   * branch inside is a `break` out of the labelled statement that ends just before its target (every
+   * such statement opens at the top, so they nest), a branch to the start is the loop's `continue`. */
+  private body(): string {
+    const out: string[] = [];
+    const tr = this.tr;
+    const labels = [...this.labels].sort((x, y) => y - x);
+    out.push(labels.map((t) => `L${t}: {`).join(' '));
+    let k = 0; // index in the current block
+    for (let j = 0; j < this.n; j++) {
+      const i = tr[j].insn, w = tr[j].w;
+      if (this.labels.has(w)) out.push('}');
+      if (this.starts.has(w)) {
+        k = 0;
+        out.push(`if (r0 + ${this.blockLen(w)} > budget) ${this.exitAt(w, 'r0', 0)}`);
+      }
+      out.push(this.branch(i, w, k) ?? this.inline(i, w, k) ?? this.call(i, w, k));
+      k++;
+      // The end of a block that can fall through: on to the next word's block, or out.
+      const nextIn = j + 1 < this.n && tr[j + 1].w === w + 1;
+      if (UNCONDITIONAL.has(i.name)) continue;
+      if (ENDS.has(i.name) && !CONDITIONAL.has(i.name)) { out.push(this.exitAt(w + 1, `r0 + ${k}`, 0)); continue; }
+      if (!nextIn) out.push(this.exitAt(w + 1, `r0 + ${k}`, 0));
+      else if (this.starts.has(w + 1)) out.push(`r0 += ${k};`);
+    }
+    return out.join('\n');
   }
 
   /** A call to the instruction's handler, with the checks after it. */
-  private call(k: number): string {
-    return `${this.sync(k)} I${k}.exec(c, I${k});\n` +
-      `if (c.flow !== 0) { c.retiredInRun = r0 + ${k + 1}; return; }\n` +
-      `if (c.curPage === null || B.valid === false) ${this.leaveNext(k)}`;
+  private call(i: Insn, w: number, k: number): string {
+    const j = this.insns.length;
+    this.insns.push(i);
+    let rl: string;
+    if (WRITES_ANY.has(i.name)) rl = 'all';
+    else rl = [i.rd, i.rn, i.rm, i.ra, i.rt, i.rt2, i.rs, i.rt + 1, i.rs + 1].filter((r) => r >= 0 && r <= 32 && r !== XZR).join(',');
+    return `\u0001WBF:${rl}\u0001 c.pcLo = ${this.pc(w)}; c.retiredInRun = r0 + ${k}; I${j}.exec(c, I${j}); \u0001RLF:${rl}\u0001\n` +
+      `if (c.flow !== 0) ${this.exitPcSet(`r0 + ${k + 1}`, 'c.flow')}\n` +
+      `if (c.curPage === null || B.valid === false) ${this.exitAt(w + 1, `r0 + ${k + 1}`, 0)}`;
   }
 
-  /** After a store: stop if it wrote this block's code. */
-  private afterStore(k: number): string {
-    return k === this.n - 1 ? '' : `if (B.valid === false) ${this.leaveNext(k)}`;
-  }
-
-  private wx(d: number, lo: string, hi: string): string {
-    if (d === XZR) return '';
-    return `X[${d}] = ${lo}; Y[${d}] = ${hi};`;
-  }
-
-  /** Inline code for instruction k, or null to call its handler. */
-  private inline(i: Insn, k: number): string | null {
-    const dp = emitDp(i, NAMES);
-    if (dp !== null) return dp;
-    const name = i.name, d = i.rd, n = i.rn;
+  /** Branches (and BL's link) inline, or null. */
+  private branch(i: Insn, w: number, k: number): string | null {
+    const N = this.names, name = i.name;
     switch (name) {
-      // ---- PC-relative addressing (data processing is emit-dp.ts)
-      case 'ADR': return `{ ${this.target(k, i.aux0)} ${this.wx(d, 'tl | 0', 'th')} }`;
-      case 'ADRP': {
-        // (P & ~0xfff) is the same for every word of the page.
-        return `{ const l = ((P & ~0xfff) >>> 0) + ${i.aux0 >>> 0}; ${this.wx(d, 'l | 0', `(PH + ${i.aux1} + (l > 0xffffffff ? 1 : 0)) | 0`)} }`;
-      }
-
-      // ---- branches
-      case 'B': {
-        // Followed inside the block when the next trace entry is its target: only the interpreter's
-        // check after a jump remains (leave when an interrupt is pending).
-        if (k + 1 < this.n && this.trace[k + 1].w === this.trace[k].w + (i.aux0 >> 2)) {
-          return `if (c.irqPending) { ${this.target(k, i.aux0)} ${this.jumpTo(k)} }`;
-        }
-        return this.taken(k, i.aux0);
-      }
-      case 'BL': return `{ ${this.target(k, 4)} X[30] = tl | 0; Y[30] = th; } ${this.taken(k, i.aux0)}`;
-      case 'B.cond': return `if (${condExpr(i.cond)}) ${this.taken(k, i.aux0)}`;
+      case 'B': return this.taken(w, k, i.aux0);
+      case 'BL': return `{ ${this.target(w, 4)} ${N.set(30, 'tl | 0', 'th')} } ${this.taken(w, k, i.aux0)}`;
+      case 'B.cond': return `if (${cond(i.cond, N)}) ${this.taken(w, k, i.aux0)}`;
       case 'CBZ': case 'CBNZ': {
-        const z = i.sf !== 0 ? `(X[${i.rt}] | Y[${i.rt}]) === 0` : `X[${i.rt}] === 0`;
-        return `if (${name === 'CBZ' ? '' : '!'}(${z})) ${this.taken(k, i.aux0)}`;
+        const t = i.rt;
+        const z = i.sf !== 0 ? `(${N.lo(t)} | ${N.hi(t)}) === 0` : `${N.lo(t)} === 0`;
+        return `if (${name === 'CBZ' ? '' : '!'}(${z})) ${this.taken(w, k, i.aux0)}`;
       }
       case 'TBZ': case 'TBNZ': {
-        const b = i.aux1;
-        const bit = b >= 32 ? `((Y[${i.rt}] >>> ${b - 32}) & 1)` : `((X[${i.rt}] >>> ${b}) & 1)`;
-        return `if (${bit} ${name === 'TBZ' ? '===' : '!=='} 0) ${this.taken(k, i.aux0)}`;
+        const b = i.aux1, t = i.rt;
+        const bit = b >= 32 ? `((${N.hi(t)} >>> ${b - 32}) & 1)` : `((${N.lo(t)} >>> ${b}) & 1)`;
+        return `if (${bit} ${name === 'TBZ' ? '===' : '!=='} 0) ${this.taken(w, k, i.aux0)}`;
       }
       case 'BR': case 'RET':
-        return `c.pcLo = X[${n}]; c.pcHi = Y[${n}]; c.flow = 1; c.retiredInRun = r0 + ${k + 1}; return;`;
-      case 'BLR':
-        return `{ const jl = X[${n}], jh = Y[${n}]; ${this.target(k, 4)} X[30] = tl | 0; Y[30] = th; c.pcLo = jl; c.pcHi = jh; c.flow = 1; c.retiredInRun = r0 + ${k + 1}; return; }`;
-      case 'NOP': return '';
-
-      // ---- loads and stores (the access itself through the core's read/write, so translation,
-      // alignment, MMIO and the store bookkeeping are the interpreter's)
-      default:
-        return this.ldst(i, k);
+        return `{ c.pcLo = ${N.lo(i.rn)}; c.pcHi = ${N.hi(i.rn)}; ${this.exitPcSet(`r0 + ${k + 1}`, '1')} }`;
+      case 'BLR': {
+        const n = i.rn;
+        return `{ const jl = ${N.lo(n)}, jh = ${N.hi(n)}; ${this.target(w, 4)} ${N.set(30, 'tl | 0', 'th')} c.pcLo = jl; c.pcHi = jh; ${this.exitPcSet(`r0 + ${k + 1}`, '1')} }`;
+      }
+      default: return null;
     }
   }
 
+  /** Inline code for a non-branch instruction, or null to call its handler. */
+  private inline(i: Insn, w: number, _k: number): string | null {
+    const N = this.names;
+    switch (i.name) {
+      // No effect outside the memory model and the checked loop (their handlers are empty).
+      case 'NOP': case 'HINT': case 'DSB': case 'DMB': case 'PRFM_uimm': case 'PRFUM': case 'PRFM_reg': case 'PRFM_lit': return '';
+      case 'ADR': return `{ ${this.target(w, i.aux0)} ${N.set(i.rd, 'tl | 0', 'th')} }`;
+      case 'ADRP':
+        return `{ const l = (PB >>> 0) + ${i.aux0 >>> 0}; ${N.set(i.rd, 'l | 0', `(PH + ${i.aux1} + (l > 0xffffffff ? 1 : 0)) | 0`)} }`;
+    }
+    return emitDp(i, N) ?? this.ldst(i, w, _k);
+  }
+
+  // ---------------------------------------------------------------- loads and stores
+
+  /** Leave before instruction k (at word w) to have the dispatcher interpret it: its access missed the
+   * data-access cache (or needs the store bookkeeping, or is MMIO). The dispatcher then fills the cache
+   * from that access (Cpu.jitFill: 1 read, 2 write, 3 none). Nothing of the instruction has happened
+   * yet. */
+  private slowExit(w: number, k: number, fill: number): string {
+    return `{ c.jitFill = ${fill}; ${this.exitAt(w, `r0 + ${k}`, 0)} }`;
+  }
+
+  /** The RAM offset of an access of `span` bytes at (a, ah) into `o` when the data-access cache `tab`
+   * has its page (and the span stays in it), else the slow exit. */
+  private lookup(tab: string, a: string, ah: string, span: number, slow: string, store: boolean): string {
+    const inPage = span > 1 ? ` && (${a} & 4095) <= ${4096 - span}` : '';
+    // A store needs no bookkeeping: no exclusive monitor is open and the page holds no decoded code
+    // (and no snapshot must save it first).
+    const plain = store ? ' && MON.active === 0' : '';
+    return `const e = ((${a} >>> 12) & 255) << 2; ` +
+      `if (!(${tab}[e] === (${a} & -4096) && ${tab}[e + 1] === ${ah}${inPage}${plain})) ${slow} ` +
+      `const o = ${tab}[e + 2] + (${a} & 4095);` + (store ? ` if (CP[o >>> 12] !== 0) ${slow}` : '');
+  }
+
+  private get(size: number, sx: string, o: string): string {
+    switch (size) {
+      case 1: return sx === 'z' ? `DV.getUint8(${o})` : `DV.getInt8(${o})`;
+      case 2: return sx === 'z' ? `DV.getUint16(${o}, true)` : `DV.getInt16(${o}, true)`;
+      default: return `DV.getInt32(${o}, true)`;
+    }
+  }
+
+  private put(size: number, o: string, vl: string, vh: string): string {
+    switch (size) {
+      case 1: return `DV.setUint8(${o}, ${vl} & 255);`;
+      case 2: return `DV.setUint16(${o}, ${vl} & 65535, true);`;
+      case 4: return `DV.setInt32(${o}, ${vl}, true);`;
+      default: return `DV.setInt32(${o}, ${vl}, true); DV.setInt32(${o} + 4, ${vh}, true);`;
+    }
+  }
+
+  /** (vl, vh) from `size` bytes at RAM offset o; sx: 'z' zero-extend, 'x' sign-extend to 64, 'w' to 32. */
+  private fetch(size: number, sx: string, o: string, vl: string, vh: string): string {
+    if (size === 8) return `const ${vl} = DV.getInt32(${o}, true), ${vh} = DV.getInt32(${o} + 4, true);`;
+    return `const ${vl} = ${this.get(size, sx, o)}, ${vh} = ${sx === 'x' ? `${vl} >> 31` : '0'};`;
+  }
+
   /** Single-register and pair loads/stores of general registers. */
-  private ldst(i: Insn, k: number): string | null {
-    const name = i.name;
-    let form: 'imm' | 'pre' | 'post' | 'reg';
+  private ldst(i: Insn, w: number, k: number): string | null {
+    const N = this.names, name = i.name;
     const single = /^(STRB|LDRB|LDRSB_x|LDRSB_w|STRH|LDRH|LDRSH_x|LDRSH_w|STR_w|LDR_w|LDRSW|STR_x|LDR_x|STURB|LDURB|LDURSB_x|LDURSB_w|STURH|LDURH|LDURSH_x|LDURSH_w|STUR_w|LDUR_w|LDURSW|STUR_x|LDUR_x)(_uimm|_pre|_post|_reg)?$/.exec(name);
     const pair = /^(STP|LDP|LDPSW|STNP|LDNP)(_off|_pre|_post)?$/.exec(name);
     if (single === null && pair === null) return null;
     const n = i.rn;
     const sfx = (single ?? pair)![2];
-    form = sfx === '_pre' ? 'pre' : sfx === '_post' ? 'post' : sfx === '_reg' ? 'reg' : 'imm';
-    let s = `${this.sync(k)} `;
-    if (n === SP) s += 'H.checkSp(c); ';
-    // Effective address into (al, ah): ea() (as the handlers compute it) leaves it in R.
-    if (form === 'imm' || form === 'pre') s += `H.ea(X[${n}], Y[${n}], ${i.aux1}); const al = R[0], ah = R[1];`;
-    else if (form === 'post') s += `const al = X[${n}], ah = Y[${n}];`;
+    const form = sfx === '_pre' ? 'pre' : sfx === '_post' ? 'post' : sfx === '_reg' ? 'reg' : 'imm';
+    let s = '';
+    // CheckSPAlignment: a misaligned SP goes to the interpreter, whose handler checks it.
+    if (n === SP) s += `if ((${N.lo(SP)} & 15) !== 0) ${this.slowExit(w, k, 3)} `;
+    // (ol, oh) = (bl, bh) + off, off a signed constant (|off| < 2^31), with the carry into bits 63:32.
+    const addOff = (bl: string, bh: string, off: number, ol = 'al', oh = 'ah'): string =>
+      `const ${ol}$ = (${bl} >>> 0) + ${off}; const ${ol} = ${ol}$ | 0, ${oh} = (${ol}$ < 0 ? ${bh} - 1 : ${ol}$ > 0xffffffff ? ${bh} + 1 : ${bh}) | 0;`;
+    if (form === 'imm' || form === 'pre') s += addOff(N.lo(n), N.hi(n), i.aux1);
+    else if (form === 'post') s += `const al = ${N.lo(n)}, ah = ${N.hi(n)};`;
     else {
       const m = i.rm, opt = i.opt, sh = i.aux2;
-      s += `let ol = X[${m}], oh = ${opt === 2 ? '0' : opt === 6 ? 'ol >> 31' : `Y[${m}]`}; `;
+      s += `let ol = ${N.lo(m)}, oh = ${opt === 2 ? '0' : opt === 6 ? 'ol >> 31' : N.hi(m)}; `;
       if (sh !== 0) s += `oh = (oh << ${sh}) | (ol >>> ${32 - sh}); ol <<= ${sh}; `;
-      s += `const l = (X[${n}] >>> 0) + (ol >>> 0); const al = l | 0, ah = (Y[${n}] + oh + (l > 0xffffffff ? 1 : 0)) | 0;`;
+      s += `const al$ = (${N.lo(n)} >>> 0) + (ol >>> 0); const al = al$ | 0, ah = (${N.hi(n)} + oh + (al$ > 0xffffffff ? 1 : 0)) | 0;`;
     }
-    let store = false;
     s += ' ';
     if (single !== null) {
       const op = i.aux0, t = i.rt;
-      const w = (v: string, h: string): string => (t === XZR ? v + ';' : `{ const v = ${v}; X[${t}] = v; Y[${t}] = ${h}; }`);
-      switch (op) {
-        case 0: s += `c.write8(al, ah, X[${t}]);`; store = true; break;
-        case 1: s += w('c.read8(al, ah)', '0'); break;
-        case 2: s += w('(c.read8(al, ah) << 24) >> 24', 'v >> 31'); break;
-        case 3: s += w('(c.read8(al, ah) << 24) >> 24', '0'); break;
-        case 4: s += `c.write16(al, ah, X[${t}]);`; store = true; break;
-        case 5: s += w('c.read16(al, ah)', '0'); break;
-        case 6: s += w('(c.read16(al, ah) << 16) >> 16', 'v >> 31'); break;
-        case 7: s += w('(c.read16(al, ah) << 16) >> 16', '0'); break;
-        case 8: s += `c.write32(al, ah, X[${t}]);`; store = true; break;
-        case 9: s += w('c.read32(al, ah)', '0'); break;
-        case 10: s += w('c.read32(al, ah)', 'v >> 31'); break;
-        case 12: s += `c.write64(al, ah, X[${t}], Y[${t}]);`; store = true; break;
-        case 13: s += t === XZR ? 'c.read64(al, ah);' : `c.read64(al, ah); X[${t}] = R[0]; Y[${t}] = R[1];`; break;
-        default: return null;
-      }
+      const SIZE = [1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 0, 8, 8];
+      const SX = ['', 'z', 'x', 'w', '', 'z', 'x', 'w', '', 'z', 'x', '', '', 'z'];
+      const size = SIZE[op];
+      if (size === undefined || size === 0) return null;
+      const store = op === 0 || op === 4 || op === 8 || op === 12;
+      s += this.lookup(store ? 'TW' : 'TR', 'al', 'ah', size, this.slowExit(w, k, store ? 2 : 1), store) + ' ';
+      if (store) s += this.put(size, 'o', N.lo(t), N.hi(t));
+      else s += `${this.fetch(size, SX[op], 'o', 'vl', 'vh')} ${N.set(t, 'vl', 'vh')}`;
     } else {
       const op = i.aux0, t = i.rt, t2 = i.rt2;
-      const next = (sz: number): string => `H.ea(al, ah, ${sz}); const bl = R[0], bh = R[1];`;
-      switch (op) {
-        case 0: s += `c.write32(al, ah, X[${t}]); ${next(4)} c.write32(bl, bh, X[${t2}]);`; store = true; break;
-        case 1: case 3: {
-          const hx = op === 3 ? (v: string): string => `${v} >> 31` : (): string => '0';
-          s += `{ const a = c.read32(al, ah); ${next(4)} const b = c.read32(bl, bh); `;
-          if (t2 !== XZR) s += `X[${t2}] = b; Y[${t2}] = ${hx('b')}; `;
-          if (t !== XZR) s += `X[${t}] = a; Y[${t}] = ${hx('a')}; `;
-          s += '}';
-          break;
-        }
-        case 4: s += `c.write64(al, ah, X[${t}], Y[${t}]); ${next(8)} c.write64(bl, bh, X[${t2}], Y[${t2}]);`; store = true; break;
-        case 5:
-          s += `{ c.read64(al, ah); const a = R[0], ah2 = R[1]; ${next(8)} c.read64(bl, bh); `;
-          if (t2 !== XZR) s += `X[${t2}] = R[0]; Y[${t2}] = R[1]; `;
-          if (t !== XZR) s += `X[${t}] = a; Y[${t}] = ah2; `;
-          s += '}';
-          break;
-        default: return null;
+      if (op !== 0 && op !== 1 && op !== 3 && op !== 4 && op !== 5) return null;
+      const size = op === 4 || op === 5 ? 8 : 4;
+      const store = op === 0 || op === 4;
+      // Both elements on the page or neither: one lookup for the pair.
+      s += this.lookup(store ? 'TW' : 'TR', 'al', 'ah', 2 * size, this.slowExit(w, k, store ? 2 : 1), store) + ' ';
+      if (store) s += `${this.put(size, 'o', N.lo(t), N.hi(t))} ${this.put(size, `o + ${size}`, N.lo(t2), N.hi(t2))}`;
+      else {
+        const sx = op === 3 ? 'x' : 'z';
+        s += `${this.fetch(size, sx, 'o', 'al0', 'ah0')} ${this.fetch(size, sx, `o + ${size}`, 'bl0', 'bh0')} `;
+        // Rt2 first, then Rt (the handler's order, for Rt = Rt2, which is CONSTRAINED UNPREDICTABLE).
+        s += `${N.set(t2, 'bl0', 'bh0')} ${N.set(t, 'al0', 'ah0')}`;
       }
     }
-    if (form === 'pre') s += ` X[${n}] = al; Y[${n}] = ah;`;
-    else if (form === 'post') {
-      s += ` H.ea(al, ah, ${i.aux1}); X[${n}] = R[0]; Y[${n}] = R[1];`;
-    }
-    if (store) s += ` ${this.afterStore(k)}`;
+    if (form === 'pre') s += ` ${N.set(n, 'al', 'ah')}`;
+    else if (form === 'post') s += ` { ${addOff('al', 'ah', i.aux1, 'nl', 'nh')} ${N.set(n, 'nl', 'nh')} }`;
     return `{ ${s} }`;
   }
 }

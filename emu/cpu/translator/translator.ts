@@ -1,20 +1,25 @@
-// The block translator: hot guest code becomes JavaScript functions (see codegen.ts for what a block
-// does). One Translator per machine, shared by its cores (blocks take the core as their argument), so
-// N cores running the same code translate it once.
+// The block translator: hot guest code becomes JavaScript functions (see codegen.ts for what a
+// region's function does). One Translator per machine, shared by its cores (functions take the core as
+// their argument), so N cores running the same code translate it once.
 //
-// Blocks are keyed by physical location: RAM page number and word index of their first instruction.
-// A block never crosses a page, and it is only entered through the core's fetch cache (curPage/curVLo/
-// curPfn), which holds the current translation of the PC's page: so a block is never run under a
-// mapping other than the one just checked, and TLB maintenance or an MMU change (Cpu.resetFetch)
-// needs no flush here. Written code (CodeCache.invalidate, fed by the RAM's code-page marks, the same
-// path as Cpu.stored) drops every block covering a written word, and a block that is running stops
-// after the store.
+// A region is the basic blocks reachable from a hot entry inside one physical page, following
+// conditional branches both ways and direct branches that stay in the page (up to MAX_INSNS
+// instructions): loops inside a page run in one function. Every block start of a region becomes an
+// entry of the page (unless another region has it already), so a return into the middle of a region
+// (after a call, say) enters translated code again.
 //
-// Hotness: a counter per block entry (a PC reached by a jump, or where a block or the interpreter's
-// straight line left off); at `threshold` executions the block is translated. Cold code is interpreted
-// by the same steps as Cpu.inner.
+// Regions are keyed by physical location: RAM page number and word index. A region never crosses a
+// page, and it is only entered through the core's fetch cache (curPage/curVLo/curPfn), which holds the
+// current translation of the PC's page: so a region never runs under a mapping other than the one just
+// checked, and TLB maintenance or an MMU change (Cpu.resetFetch) needs no flush here. Written code
+// (CodeCache.invalidate, fed by the RAM's code-page marks, the same path as Cpu.stored) drops every
+// region covering a written word, and a region that is running stops after the store.
 //
-// Cache bound: when the generated source would exceed MAX_BYTES (or MAX_BLOCKS blocks), everything is
+// Hotness: a counter per entry word (a PC reached by a jump, or where translated code or the
+// interpreter's straight line left off); at `threshold` executions the region is translated. Cold code
+// is interpreted by the same steps as Cpu.inner.
+//
+// Cache bound: when the generated source would exceed MAX_BYTES (or MAX_BLOCKS regions), everything is
 // dropped and translation starts again (QEMU's policy for a full translation buffer). `bytes` counts
 // the generated JavaScript source characters, a proxy for the memory V8 holds for it.
 
@@ -24,35 +29,43 @@ import type { CodeCache } from '../codecache.js';
 import { PAGE_SHIFT } from '../../mem/ram.js';
 import { R } from '../int64.js';
 import { checkSp, ea } from '../a64/ldst_exclusive.js';
-import { BlockWriter, TraceInsn, endsBlock } from './codegen.js';
 import { DP_HELPERS } from './emit-dp.js';
+import { RegionWriter, TraceInsn, CONDITIONAL, endsBlock } from './codegen.js';
 
 const WORDS = 1 << (PAGE_SHIFT - 2);
-/** Branches a trace continues past (on the not-taken path). */
-const CONDITIONAL = new Set(['B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
-/** Longest block, in instructions. */
-const MAX_INSNS = 64;
+/** Executions of an entry before its region is translated. High on purpose: translated code that runs
+ * rarely costs more than it saves (V8 compiles it, and every distinct function a dispatcher calls costs
+ * instruction-cache misses), so only the hottest code is translated and the rest is interpreted. */
+export const DEFAULT_THRESHOLD = 10_000;
+/** Most instructions in one region. */
+const MAX_INSNS = 32;
 export const MAX_BYTES = 64 * 1024 * 1024;
 export const MAX_BLOCKS = 1 << 16;
 
-export type BlockFn = (c: Cpu, budget: number) => void;
+export type RegionFn = (c: Cpu, budget: number, w: number) => void;
 
+/** One translated region. */
 export class Block {
   valid = true;
-  fn: BlockFn = noop;
-  /** lo..lo+span-1: the words it was translated from; n: the instructions of one pass (the budget
-   * check); entry: its first word. */
-  constructor(readonly pfn: number, readonly lo: number, readonly span: number, readonly n: number, readonly bytes: number, readonly entry: number) {}
+  fn: RegionFn = noop;
+  /** lo..lo+span-1: the words it was translated from; entries: the page's entries that lead to it. */
+  constructor(readonly pfn: number, readonly lo: number, readonly span: number, readonly bytes: number, readonly entries: Entry[]) {}
+}
+
+/** A way into a region: at word w, whose basic block has n instructions (the dispatcher's budget
+ * check: the function itself leaves at once when the block does not fit). */
+export class Entry {
+  constructor(readonly b: Block, readonly w: number, readonly n: number) {}
 }
 
 function noop(): void {}
 
 interface PageBlocks {
-  /** Block starting at each word, if translated. */
-  entry: (Block | undefined)[];
+  /** The entry at each word, if translated. */
+  entry: (Entry | undefined)[];
   /** Executions seen at each word while not yet translated. */
   hot: Uint16Array;
-  /** Every block on the page, for invalidation. */
+  /** Every region on the page, for invalidation. */
   list: Block[];
 }
 
@@ -76,7 +89,7 @@ export class Translator {
   constructor(private readonly code: CodeCache, private readonly numPages: number) {
     this.pages = new Array<PageBlocks | undefined>(numPages).fill(undefined);
     const env = Number(process.env.A64EMU_JIT_THRESHOLD);
-    this.threshold = Number.isInteger(env) && env >= 1 ? env : 1000;
+    this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD;
     code.translator = this;
   }
 
@@ -94,8 +107,7 @@ export class Translator {
       const b = list[k];
       if (b.lo <= w1 && b.lo + b.span > w0) {
         b.valid = false;
-        pb.entry[b.entry] = undefined;
-        pb.hot[b.entry] = 0;
+        for (const e of b.entries) if (pb.entry[e.w] === e) { pb.entry[e.w] = undefined; pb.hot[e.w] = 0; }
         this.blocks--;
         this.bytes -= b.bytes;
         this.invalidated++;
@@ -115,48 +127,55 @@ export class Translator {
   private pageBlocks(pfn: number): PageBlocks {
     let pb = this.pages[pfn];
     if (pb === undefined) {
-      pb = { entry: new Array<Block | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [] };
+      pb = { entry: new Array<Entry | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [] };
       this.pages[pfn] = pb;
     }
     return pb;
   }
 
-  /** Translate the block at word idx of the core's current fetch page. */
+  /** Translate the region from word idx of the core's current fetch page: the words from idx on,
+   * in address order, that are reached from it by falling through or by forward branches inside the
+   * page, up to MAX_INSNS of them (a backward branch leaves it, except one to idx: the region's loop). */
   private compile(c: Cpu, pb: PageBlocks, idx: number): void {
     const page = c.curPage!;
     const trace: TraceInsn[] = [];
-    const seen = new Set<number>();
-    let w = idx;
-    while (trace.length < MAX_INSNS) {
+    const reach = new Uint8Array(WORDS + 1);
+    reach[idx] = 1;
+    let pending = 0; // reached words not yet visited, beyond the current one
+    for (let w = idx; w < WORDS && trace.length < MAX_INSNS; w++) {
+      if (reach[w] === 0) { if (pending === 0) break; continue; }
+      if (w !== idx) pending--;
       const insn = page[w] ?? c.decodeAt(page, w);
-      // Stop before an undefined word (usually data or zeroed memory after the code): it needs no
-      // translation, and a block that is shorter fits small budgets (the instruction tests' one run).
-      if (insn.name === 'UNDEFINED' && trace.length > 0) break;
+      // An undefined word is not translated (usually data or zeroed memory after the code): the
+      // interpreter takes its exception; a region that is shorter also fits small budgets.
+      if (insn.name === 'UNDEFINED' && w !== idx) continue;
       trace.push({ insn, w });
-      seen.add(w);
-      let next = w + 1;
-      if (insn.name === 'B') next = w + (insn.aux0 >> 2); // follow it within the page
-      else if (endsBlock(insn) && !CONDITIONAL.has(insn.name)) break;
-      if (next < 0 || next >= WORDS || seen.has(next)) break;
-      w = next;
+      const name = insn.name;
+      const mark = (t: number): void => { if (t > w && t < WORDS && reach[t] === 0) { reach[t] = 1; pending++; } };
+      if (name === 'B') mark(w + (insn.aux0 >> 2));
+      else if (CONDITIONAL.has(name)) { mark(w + (insn.aux0 >> 2)); mark(w + 1); }
+      else if (!endsBlock(insn)) mark(w + 1);
     }
-    const insns = trace.map((t) => t.insn);
-    const body = new BlockWriter(trace).build();
-    const decl = insns.map((_, k) => `const I${k} = I[${k}];`).join(' ');
-    const src = `${decl}\nreturn function block(c, budget) {\n${body}\n};`;
+    let lo = idx, hi = idx;
+    for (const t of trace) { if (t.w < lo) lo = t.w; if (t.w > hi) hi = t.w; }
+    const writer = new RegionWriter(trace);
+    const body = writer.build();
+    const decl = writer.insns.map((_, k) => `const I${k} = I[${k}];`).join(' ');
+    const src = `${decl}\nreturn function region(c, budget, w) {\n${body}\n};`;
     if (this.bytes + src.length > MAX_BYTES || this.blocks >= MAX_BLOCKS) {
       this.clear();
       this.flushes++;
       pb = this.pageBlocks(c.curPfn);
     }
-    // Invalidation goes by the words a block covers: its first to its last (a trace may skip some).
-    let lo = idx, hi = idx;
-    for (const t of trace) { if (t.w < lo) lo = t.w; if (t.w > hi) hi = t.w; }
-    const b = new Block(c.curPfn, lo, hi - lo + 1, insns.length, src.length, idx);
+    const entries: Entry[] = [];
+    // Invalidation goes by the words a region covers: its first to its last (it may skip some).
+    const b = new Block(c.curPfn, lo, hi - lo + 1, src.length, entries);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('H', 'R', 'B', 'I', src) as (h: typeof HELPERS, r: Int32Array, b: Block, i: Insn[]) => BlockFn;
-    b.fn = factory(HELPERS, R, b, insns);
-    pb.entry[idx] = b;
+    const factory = new Function('H', 'R', 'B', 'I', src) as (h: typeof HELPERS, r: Int32Array, b: Block, i: Insn[]) => RegionFn;
+    b.fn = factory(HELPERS, R, b, writer.insns);
+    const e = new Entry(b, idx, writer.firstSegment);
+    entries.push(e);
+    pb.entry[idx] = e;
     pb.list.push(b);
     this.blocks++;
     this.bytes += src.length;
@@ -180,14 +199,17 @@ export class Translator {
         }
         const page = c.curPage!;
         if (entry && c.slow === 0) {
+          // Where a jump, a region or an access translated code left to the interpreter went: an
+          // entry, or a candidate for one (straight-line interpreted code is not looked up).
           const pb = this.pages[c.curPfn] ?? this.pageBlocks(c.curPfn);
-          let b = pb.entry[idx];
-          if (b === undefined && ++pb.hot[idx] >= this.threshold) {
+          let e = pb.entry[idx];
+          if (e === undefined && ++pb.hot[idx] >= this.threshold) {
             this.compile(c, pb, idx);
-            b = this.pages[c.curPfn]!.entry[idx];
+            e = this.pages[c.curPfn]!.entry[idx];
           }
-          if (b !== undefined && c.retiredInRun + b.n <= budget) {
-            b.fn(c, budget);
+          if (e !== undefined && c.retiredInRun + e.n <= budget && c.jitFill === 0) {
+            e.b.fn(c, budget, e.w);
+            entry = true;
             const f = c.flow;
             if (f !== Flow.Next) {
               c.flow = Flow.Next;
@@ -198,14 +220,21 @@ export class Translator {
         }
         // Interpret one instruction, as Cpu.inner does.
         const insn = page[idx] ?? c.decodeAt(page, idx);
+        const fill = c.jitFill;
         insn.exec(c, insn);
         c.retiredInRun++;
+        if (fill !== 0) {
+          // Translated code left before this access: remember its page for the next time, and count
+          // where the straight line goes on as an entry (a region may start there).
+          c.jitFill = 0;
+          if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
+        }
         const f = c.flow;
         if (f === Flow.Next) {
           const l = (c.pcLo + 4) | 0;
           if (l === 0) c.pcHi = (c.pcHi + 1) | 0;
           c.pcLo = l;
-          entry = false;
+          entry = fill !== 0;
         } else {
           c.flow = Flow.Next;
           if (f === Flow.Exit || c.irqPending) break;
@@ -213,6 +242,7 @@ export class Translator {
         }
       }
     } catch (e) {
+      c.jitFill = 0;
       if (e !== INSN_ABORTED) throw e;
       c.flow = Flow.Next;
       c.unpriv = 0;
