@@ -134,13 +134,20 @@ const SPEED: Workload[] = [
 /** Scale a workload so that this configuration of a64emu runs about TARGET seconds; returns the run. */
 function sized(w: Workload, extra: string[]): { scale: number; run: Ours } {
   const image = join(BENCH_BIN, w.image);
-  // Calibration runs' own run time (--stats: without the process's start-up) per unit of work: a
-  // short one, then one of about half a second (the first is dominated by warm-up).
+  // Calibration from the marginal cost of a unit of work (run time from --stats, without the
+  // process's start-up): a run of at least about a second, then one twice as long. Their difference
+  // leaves out the warm-up (interpreting until code is hot, translating it), which would otherwise
+  // make a unit look dearer than it is once warm and the real runs far shorter than TARGET.
   let units = w.calib;
-  let perUnit = Math.max(1e-6, ours(image, w.smp, units, extra).runSeconds / units);
-  units = Math.max(units, Math.round(0.5 / perUnit));
-  perUnit = Math.max(1e-6, ours(image, w.smp, units, extra).runSeconds / units);
-  const scale = Math.max(w.calib, Math.round(Math.max(0, TARGET - oursStart) / perUnit));
+  let t1 = ours(image, w.smp, units, extra).runSeconds;
+  for (let k = 0; k < 6 && t1 < 0.8; k++) {
+    units = Math.max(units * 2, Math.round(units * 1.2 / Math.max(0.01, t1)));
+    t1 = ours(image, w.smp, units, extra).runSeconds;
+  }
+  const t2 = ours(image, w.smp, 2 * units, extra).runSeconds;
+  const perUnit = Math.max(1e-6, (t2 - t1) / units, t2 / (2 * units) / 4);
+  const warm = Math.max(0, t1 - units * perUnit);
+  const scale = Math.max(w.calib, Math.round(Math.max(0, TARGET - oursStart - warm) / perUnit));
   const run = medianRun(Array.from({ length: REPEAT }, () => ours(image, w.smp, scale, extra)));
   return { scale, run };
 }

@@ -14,6 +14,7 @@
 
 import type { Insn } from '../insn.js';
 import { R, HI, umul32x32, umulh64, smulh64, udiv64, sdiv64 } from '../int64.js';
+import { crcByte } from '../a64/dp_reg.js';
 
 /** How generated code names guest state; supplied by the block writer. */
 export interface Names {
@@ -43,21 +44,7 @@ function dpUdiv64(alo: number, ahi: number, blo: number, bhi: number): void { ud
 /** Signed 64-bit division, divisor non-zero, quotient in R (INT64_MIN / -1 = INT64_MIN). */
 function dpSdiv64(alo: number, ahi: number, blo: number, bhi: number): void { sdiv64(alo, ahi, blo, bhi); }
 
-// CRC32/CRC32C as dp_reg.ts computes them (reflected table per polynomial, bytes from the least
-// significant, no inversion); t = 0 for CRC32, 256 for CRC32C.
-const CRC_TABLE = new Int32Array(512);
-for (let t = 0; t < 2; t++) {
-  const poly = t === 0 ? 0xedb88320 : 0x82f63b78;
-  for (let b = 0; b < 256; b++) {
-    let r = b;
-    for (let k = 0; k < 8; k++) r = (r & 1) !== 0 ? (r >>> 1) ^ poly : r >>> 1;
-    CRC_TABLE[t * 256 + b] = r;
-  }
-}
-
-function crcByte(crc: number, b: number, t: number): number {
-  return (crc >>> 8) ^ CRC_TABLE[t + ((crc ^ b) & 0xff)];
-}
+// CRC32/CRC32C: dp_reg.ts's table and byte step (t = 0 for CRC32, 256 for CRC32C).
 
 /** CRC of the low `bytes` bytes of v (1, 2 or 4) into crc; an int32. */
 function dpCrc(crc: number, v: number, t: number, bytes: number): number {
