@@ -32,10 +32,9 @@ if [ $n -gt 1 ]; then
   oncpus
 fi
 
-# /proc/interrupts: the CPU columns and the interrupt lines there are (no counts). Not arm-pmu: QEMU's
-# cortex-a57 has a PMU, a64emu does not model one (its device tree has no pmu node).
+# /proc/interrupts: the CPU columns and the interrupt lines there are (no counts), the PMU's included.
 echo "interrupts: $(head -n 1 /proc/interrupts | wc -w) CPU columns"
-awk -v n=$n 'NR > 1 && !/arm-pmu/ { s = ""; for (k = n + 2; k <= NF; k++) s = s " " $k
+awk -v n=$n 'NR > 1 { s = ""; for (k = n + 2; k <= NF; k++) s = s " " $k
   if ($1 ~ /^[0-9]+:$/) print "irq" s; else print $1 s }' /proc/interrupts
 
 # The RTC: its name, and a plausible date (the year only: a64emu's clock starts at a fixed epoch).
