@@ -1,31 +1,33 @@
-// Turns a region of decoded instructions (basic blocks inside one physical page, found by
-// translator.ts) into the source of one JavaScript function `(c, budget, w) => void` that does what the
-// interpreter's inner loop would do for them, entered at the basic block starting at word w.
+// Turns a region of decoded instructions (the code inside one physical page reachable from its entry by
+// falling through and forward branches, found by translator.ts) into the source of one JavaScript
+// function `(c, budget) => void` that does what the interpreter's inner loop would do for them.
 //
 // Inside the function:
 // - Guest registers live in locals (l<n>/h<n>: bits 31:0 and 63:32 of Xn, SP is 32), loaded at entry,
-//   and the flags in nf/zf/cf/vf. They are written back to the core (c.lo/c.hi, c.nf...) at every exit
-//   and before anything that may observe them or take an exception (a handler call, a memory access
-//   that misses the core's data-access cache): so a fault leaves the core exactly as the interpreter
-//   would. After a handler call the registers it may have written are reloaded.
-// - Basic blocks are the cases of a switch in a loop: a branch to a block of the region continues the
-//   loop (checking pending interrupts after it, as the interpreter does after a jump), so loops inside
-//   a page run without leaving the function. Each block first checks that the budget leaves room for all
-//   of it, so a run stops on exactly the instruction the interpreter stops on.
+//   and the flags in nf/zf/cf/vf. They are written back to the core (c.lo/c.hi, c.nf...) at the exit;
+//   before a handler call, the registers it may read, SP and the flags are written back, and what it may
+//   write is reloaded after it. An exception thrown inside (a handler's) writes back the rest, so a
+//   fault leaves the core exactly as the interpreter would.
+// - The words are emitted in address order; a forward branch inside is a `break` out of a labelled
+//   block ending just before its target, a branch back to the entry continues the loop around the
+//   whole (checking for a pending interrupt, as the interpreter does after a jump). Each basic block
+//   first checks that the budget leaves room for all of it, so a run stops on exactly the instruction
+//   the interpreter stops on.
 // - Loads and stores of general registers look the page up in the core's data-access cache
-//   (Cpu.dtlbR/dtlbW) and access RAM directly on a hit; a miss, MMIO, a store to a page holding decoded
-//   code (or one a snapshot must save first) or while an exclusive monitor is open take the core's own
-//   read*/write*, which also fills the cache.
+//   (Cpu.dtlbR/dtlbW) and access RAM directly on a hit. A miss, MMIO, or a store that needs the
+//   bookkeeping (an open exclusive monitor, a page holding decoded code or one a snapshot must save
+//   first) leaves before the instruction with Cpu.jitFill set: the dispatcher interprets it and fills
+//   the cache from it.
 //
 // Contract with the dispatcher (translator.ts), as for the interpreter's inner loop:
-// - On entry c.pcLo/c.pcHi is the entry block's first instruction and c.flow is Flow.Next.
+// - On entry c.pcLo/c.pcHi is the entry's instruction and c.flow is Flow.Next.
 // - On return c.retiredInRun counts every instruction that retired, the PC is that of the next
 //   instruction, and c.flow is how the last one left (Next, Jump or Exit).
-// - Before anything that can observe or fault, c.pcLo and c.retiredInRun are those of the instruction;
-//   an INSN_ABORTED thrown there is caught by the dispatcher as by the interpreter.
+// - Before a handler call, c.pcLo and c.retiredInRun are those of the instruction; an INSN_ABORTED
+//   thrown there is caught by the dispatcher as by the interpreter.
 // - After a handler call the function returns when the handler changed the flow, reset the fetch cache
-//   (TLB maintenance, MMU or EL change) or the region was invalidated (code written), and after a store
-//   when the region was invalidated, so the next instruction is fetched again as the interpreter would.
+//   (TLB maintenance, MMU or EL change) or the region was invalidated (code written), so the next
+//   instruction is fetched again as the interpreter would.
 // Everything not inlined calls its handler, so any instruction the interpreter runs, a region runs.
 
 import type { Insn } from '../insn.js';
@@ -33,7 +35,8 @@ import { SP, XZR } from '../cpu.js';
 import { BRANCH_SYS } from '../a64/branch_sys.js';
 import { emitDp, cond, Names } from './emit-dp.js';
 
-/** Names of instructions after which a block always ends (they branch, or usually leave the loop). */
+/** Names of instructions after which a basic block always ends (they branch, or usually leave the
+ * loop); the branches among them are CONDITIONAL or UNCONDITIONAL. */
 const ENDS = new Set([
   'B', 'BL', 'B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ', 'BR', 'BLR', 'RET', 'ERET',
   'SVC', 'HVC', 'SMC', 'BRK', 'HLT', 'DCPS', 'WFE', 'WFI', 'ISB', 'MSR_reg', 'MSR_imm', 'UNDEFINED',
@@ -53,14 +56,13 @@ const WRITES_ANY = new Set([...BRANCH_SYS.map((e) => e.name), 'UNDEFINED']);
 /** One instruction of a region: the decoded instruction and its word index in the page. */
 export interface TraceInsn { insn: Insn; w: number }
 
-/** Generates one trace function: the instructions in execution order, in one page (see
- * translator.ts for how a trace is chosen). */
+/** Generates one region's function. */
 export class RegionWriter {
   private readonly usedRegs = new Set<number>();
   private readonly dirtyRegs = new Set<number>();
   private flagsUsed = false;
   private flagsDirty = false;
-  /** The trace's instructions that are called, in emission order; the generated code calls I<k>.exec. */
+  /** The instructions whose handlers are called, in emission order; the generated code calls I<k>.exec. */
   readonly insns: Insn[] = [];
   private readonly names: Names;
   private readonly n: number;
@@ -103,8 +105,8 @@ export class RegionWriter {
     };
   }
 
-  /** Marks a flag write (emitters write flags through names.flag(); every write of one is an assignment
-   * of the form `nf = `, found when the source is assembled). */
+  /** The function's body. Flags are written back only if some code writes one (emitters write flags
+   * through names.flag(), always as an assignment `nf = ...`, found in the assembled source). */
   build(): string {
     let src = this.body();
     if (/\b[nzcv]f = /.test(src)) this.flagsDirty = true;
@@ -180,7 +182,7 @@ export class RegionWriter {
     const k0 = k;
     for (;;) {
       const i = this.tr[k].insn;
-      if (UNCONDITIONAL.has(i.name) || CONDITIONAL.has(i.name) || ENDS.has(i.name)) break;
+      if (ENDS.has(i.name)) break;
       if (k + 1 >= this.n || this.tr[k + 1].w !== this.tr[k].w + 1 || this.starts.has(this.tr[k + 1].w)) break;
       k++;
     }
@@ -188,7 +190,7 @@ export class RegionWriter {
   }
 
   /** The entry block's length: what the budget must leave room for to enter the region. */
-  get firstSegment(): number { return this.blockLen(this.entry); }
+  get entryLen(): number { return this.blockLen(this.entry); }
 
   /** The region's code: its words in address order, each block checking the budget first; a forward
    * branch inside is a `break` out of the labelled statement that ends just before its target (every

@@ -2,22 +2,20 @@
 // region's function does). One Translator per machine, shared by its cores (functions take the core as
 // their argument), so N cores running the same code translate it once.
 //
-// A region is the basic blocks reachable from a hot entry inside one physical page, following
-// conditional branches both ways and direct branches that stay in the page (up to MAX_INSNS
-// instructions): loops inside a page run in one function. Every block start of a region becomes an
-// entry of the page (unless another region has it already), so a return into the middle of a region
-// (after a call, say) enters translated code again.
+// A region is the code reachable from a hot entry inside one physical page by falling through and by
+// forward branches (up to MAX_INSNS instructions), with a loop back to its entry; it is entered only
+// there.
 //
 // Regions are keyed by physical location: RAM page number and word index. A region never crosses a
 // page, and it is only entered through the core's fetch cache (curPage/curVLo/curPfn), which holds the
 // current translation of the PC's page: so a region never runs under a mapping other than the one just
 // checked, and TLB maintenance or an MMU change (Cpu.resetFetch) needs no flush here. Written code
 // (CodeCache.invalidate, fed by the RAM's code-page marks, the same path as Cpu.stored) drops every
-// region covering a written word, and a region that is running stops after the store.
+// region covering a written word; a region that wrote its own code (through a handler) stops after it.
 //
-// Hotness: a counter per entry word (a PC reached by a jump, or where translated code or the
-// interpreter's straight line left off); at `threshold` executions the region is translated. Cold code
-// is interpreted by the same steps as Cpu.inner.
+// Hotness: a counter per entry word (a PC reached by a jump, or where translated code left to the
+// interpreter); at `threshold` executions the region is translated. Cold code is interpreted by the
+// same steps as Cpu.inner.
 //
 // Cache bound: when the generated source would exceed MAX_BYTES (or MAX_BLOCKS regions), everything is
 // dropped and translation starts again (QEMU's policy for a full translation buffer). `bytes` counts
@@ -42,27 +40,23 @@ const MAX_INSNS = 32;
 export const MAX_BYTES = 64 * 1024 * 1024;
 export const MAX_BLOCKS = 1 << 16;
 
-export type RegionFn = (c: Cpu, budget: number, w: number) => void;
+export type RegionFn = (c: Cpu, budget: number) => void;
 
 /** One translated region. */
 export class Block {
   valid = true;
   fn: RegionFn = noop;
-  /** lo..lo+span-1: the words it was translated from; entries: the page's entries that lead to it. */
-  constructor(readonly pfn: number, readonly lo: number, readonly span: number, readonly bytes: number, readonly entries: Entry[]) {}
-}
-
-/** A way into a region: at word w, whose basic block has n instructions (the dispatcher's budget
- * check: the function itself leaves at once when the block does not fit). */
-export class Entry {
-  constructor(readonly b: Block, readonly w: number, readonly n: number) {}
+  /** lo..lo+span-1: the words it was translated from; entry: its first word, whose basic block has n
+   * instructions (the dispatcher's budget check: the function itself leaves at once when the block
+   * does not fit). */
+  constructor(readonly pfn: number, readonly lo: number, readonly span: number, readonly bytes: number, readonly entry: number, readonly n: number) {}
 }
 
 function noop(): void {}
 
 interface PageBlocks {
-  /** The entry at each word, if translated. */
-  entry: (Entry | undefined)[];
+  /** The region entered at each word, if translated. */
+  entry: (Block | undefined)[];
   /** Executions seen at each word while not yet translated. */
   hot: Uint16Array;
   /** Every region on the page, for invalidation. */
@@ -107,7 +101,8 @@ export class Translator {
       const b = list[k];
       if (b.lo <= w1 && b.lo + b.span > w0) {
         b.valid = false;
-        for (const e of b.entries) if (pb.entry[e.w] === e) { pb.entry[e.w] = undefined; pb.hot[e.w] = 0; }
+        pb.entry[b.entry] = undefined;
+        pb.hot[b.entry] = 0;
         this.blocks--;
         this.bytes -= b.bytes;
         this.invalidated++;
@@ -127,7 +122,7 @@ export class Translator {
   private pageBlocks(pfn: number): PageBlocks {
     let pb = this.pages[pfn];
     if (pb === undefined) {
-      pb = { entry: new Array<Entry | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [] };
+      pb = { entry: new Array<Block | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [] };
       this.pages[pfn] = pb;
     }
     return pb;
@@ -161,21 +156,18 @@ export class Translator {
     const writer = new RegionWriter(trace);
     const body = writer.build();
     const decl = writer.insns.map((_, k) => `const I${k} = I[${k}];`).join(' ');
-    const src = `${decl}\nreturn function region(c, budget, w) {\n${body}\n};`;
+    const src = `${decl}\nreturn function region(c, budget) {\n${body}\n};`;
     if (this.bytes + src.length > MAX_BYTES || this.blocks >= MAX_BLOCKS) {
       this.clear();
       this.flushes++;
       pb = this.pageBlocks(c.curPfn);
     }
-    const entries: Entry[] = [];
     // Invalidation goes by the words a region covers: its first to its last (it may skip some).
-    const b = new Block(c.curPfn, lo, hi - lo + 1, src.length, entries);
+    const b = new Block(c.curPfn, lo, hi - lo + 1, src.length, idx, writer.entryLen);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const factory = new Function('H', 'R', 'B', 'I', src) as (h: typeof HELPERS, r: Int32Array, b: Block, i: Insn[]) => RegionFn;
     b.fn = factory(HELPERS, R, b, writer.insns);
-    const e = new Entry(b, idx, writer.firstSegment);
-    entries.push(e);
-    pb.entry[idx] = e;
+    pb.entry[idx] = b;
     pb.list.push(b);
     this.blocks++;
     this.bytes += src.length;
@@ -202,13 +194,13 @@ export class Translator {
           // Where a jump, a region or an access translated code left to the interpreter went: an
           // entry, or a candidate for one (straight-line interpreted code is not looked up).
           const pb = this.pages[c.curPfn] ?? this.pageBlocks(c.curPfn);
-          let e = pb.entry[idx];
-          if (e === undefined && ++pb.hot[idx] >= this.threshold) {
+          let b = pb.entry[idx];
+          if (b === undefined && ++pb.hot[idx] >= this.threshold) {
             this.compile(c, pb, idx);
-            e = this.pages[c.curPfn]!.entry[idx];
+            b = this.pages[c.curPfn]!.entry[idx];
           }
-          if (e !== undefined && c.retiredInRun + e.n <= budget && c.jitFill === 0) {
-            e.b.fn(c, budget, e.w);
+          if (b !== undefined && c.retiredInRun + b.n <= budget && c.jitFill === 0) {
+            b.fn(c, budget);
             entry = true;
             const f = c.flow;
             if (f !== Flow.Next) {
