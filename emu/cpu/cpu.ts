@@ -669,6 +669,15 @@ export class Cpu {
     return insn;
   }
 
+  /** Forget the page VA[55:12] = (vp[31:12], vaHi[23:0]) in the fetch and data-access caches (a TLBI of
+   * one page; VA[63:56] may be a TBI tag and does not take part). */
+  dropPage(vp: number, vaHi: number): void {
+    if (this.curVLo === vp && ((this.curVHi ^ vaHi) & 0xffffff) === 0) { this.curPage = null; this.curVLo = 1; }
+    const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
+    if (this.dtlbR[e] === vp && ((this.dtlbR[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbR[e] = DTLB_EMPTY;
+    if (this.dtlbW[e] === vp && ((this.dtlbW[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbW[e] = DTLB_EMPTY;
+  }
+
   /** Forget the cached page translation (TLB maintenance, MMU changes, code invalidation). */
   resetFetch(): void {
     this.curPage = null;

@@ -409,13 +409,17 @@ export class Mmu {
     for (let k = 0; k < n; k++) {
       const core = peers === null ? c : peers[k];
       const m = core.sys.mmu1; // the EL1&0 regime, whichever EL issues it
+      let onePage = false;
       switch (op2) {
         case 0: m.invalidateAll(); break;                        // VMALLE1(IS)
-        case 1: case 5: m.invalidateVa(vaLo, vaHi, asid, false); break; // VAE1(IS), VALE1(IS)
+        case 1: case 5: onePage = m.invalidateVa(vaLo, vaHi, asid, false); break; // VAE1(IS), VALE1(IS)
         case 2: m.invalidateAsid(asid); break;                   // ASIDE1(IS)
-        case 3: case 7: m.invalidateVa(vaLo, vaHi, 0, true); break;     // VAAE1(IS), VAALE1(IS)
+        case 3: case 7: onePage = m.invalidateVa(vaLo, vaHi, 0, true); break;     // VAAE1(IS), VAALE1(IS)
       }
-      core.resetFetch();
+      // The core's fetch and data-access caches hold a subset of the TLB: when one page went, drop
+      // just that page from them (kernels invalidate page by page, often); else everything.
+      if (onePage) core.dropPage(vaLo & ~0xfff, vaHi);
+      else core.resetFetch();
     }
     return true;
   }
@@ -447,7 +451,7 @@ export class Mmu {
       const core = peers === null ? c : peers[k];
       if (what === 2) core.sys.mmu1.invalidateAll();
       else if (what === 0) core.sys.mmu2.invalidateAll();
-      else core.sys.mmu2.invalidateVa(vaLo, vaHi, 0, true);
+      else if (core.sys.mmu2.invalidateVa(vaLo, vaHi, 0, true)) { core.dropPage(vaLo & ~0xfff, vaHi); continue; }
       core.resetFetch();
     }
     return true;
@@ -462,19 +466,21 @@ export class Mmu {
   }
 
   /** Drop the entries translating VA[55:12] = (vaLo[31:12], vaHi[23:0]) for `asid` (or any ASID), global
-   * ones included. An entry cut from a block goes when the VA is anywhere in that block. */
-  private invalidateVa(vaLo: number, vaHi: number, asid: number, anyAsid: boolean): void {
+   * ones included. An entry cut from a block goes when the VA is anywhere in that block. Returns true
+   * when only entries for that one page can have gone (false: a sweep for block entries). */
+  private invalidateVa(vaLo: number, vaHi: number, asid: number, anyAsid: boolean): boolean {
     asid &= this.asidMask;
     if (this.blockEntries !== 0 &&
         (this.blocks21[blockSlot21(vaLo, vaHi)] !== 0 || this.blocks30[blockSlot30(vaLo, vaHi)] !== 0)) {
       this.sweep(vaLo, vaHi, asid, anyAsid, false);
-      return;
+      return false;
     }
     const s = setOf(vaLo, vaHi), t = this.tags;
     for (let e = s << 2; e < (s + 2) << 2; e += 4) {
       if (t[e] === (vaLo & ~0xfff) && ((t[e + 1] ^ vaHi) & 0xffffff) === 0 &&
           (anyAsid || t[e + 2] < 0 || t[e + 2] === asid)) t[e] = INVALID;
     }
+    return true;
   }
 
   /** Drop the non-global entries of one ASID. */

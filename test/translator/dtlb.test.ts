@@ -7,6 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { DTLB_EMPTY, DTLB_SETS } from '../../emu/cpu/cpu.js';
+import { sysKey } from '../../emu/cpu/sysregs.js';
 import { D, NORMAL, DEVICE, RAM_BASE, Tables, tcr, newMachine, enableMmu, lohi, setSys } from '../cpu/mmu-helpers.js';
 
 const DATA = RAM_BASE + 0x10_0000;
@@ -73,9 +74,27 @@ describe('the data-access cache of translated code', () => {
   it('is dropped by TLB maintenance and by a change of translation registers', () => {
     const { c, t, root0 } = setup();
     t.map(root0, 39, 0x1000_0000n, DATA, NORMAL);
+    t.map(root0, 39, 0x1000_2000n, DATA, NORMAL);
     readAndFill(c, 0x1000_0000n);
+    readAndFill(c, 0x1000_2000n);
     expect(cached(c, 0x1000_0000n)).toBe(true);
-    c.resetFetch(); // what every TLBI, ISB and MMU change does
+    // TLBI VAE1 and VALE1 (Xt: VA[55:12]) drop their page only; VMALLE1 drops everything.
+    const tlbi = (op2: number, va: bigint): void => {
+      const [l, h] = lohi(va >> 12n);
+      c.lo[1] = l; c.hi[1] = h;
+      expect(c.sys.sysInstr(c, sysKey(1, 0, 8, 7, op2), 1)).toBe(true);
+    };
+    tlbi(1, 0x1000_0000n);
+    expect(cached(c, 0x1000_0000n)).toBe(false);
+    expect(cached(c, 0x1000_2000n)).toBe(true);
+    readAndFill(c, 0x1000_0000n);
+    tlbi(5, 0x1000_2000n);
+    expect(cached(c, 0x1000_0000n)).toBe(true);
+    expect(cached(c, 0x1000_2000n)).toBe(false);
+    tlbi(0, 0n);
+    expect(cached(c, 0x1000_0000n)).toBe(false);
+    readAndFill(c, 0x1000_0000n);
+    c.resetFetch(); // what every other TLBI and MMU change does
     expect(cached(c, 0x1000_0000n)).toBe(false);
     readAndFill(c, 0x1000_0000n);
     setSys(c, 'TTBR0_EL1', BigInt(root0) | (1n << 48n)); // another ASID

@@ -163,8 +163,10 @@ function CLREX(c: Cpu): void { c.exclPa = -1; }
 /** DMB and DSB: cores run one at a time in program order, so memory is always coherent; nothing to do. */
 function BARRIER(): void {}
 
-/** ISB: leave the block so any context change (MMU, vectors) applies to the next fetch. */
-function ISB(c: Cpu): void { c.resetFetch(); c.nextAndExit(); }
+/** ISB: leave the block. Nothing cached needs dropping: system register writes that change
+ * translation take effect (and drop the fetch and data-access caches) when written, TLB maintenance
+ * when executed, and written code is invalidated word by word when stored. */
+function ISB(c: Cpu): void { c.nextAndExit(); }
 
 /** MSR (immediate) to a PSTATE field: op1 in opc, CRm in imm, op2 in imm2. */
 function MSR_imm(c: Cpu, i: Insn): void {
