@@ -190,12 +190,13 @@ export class Translator {
           idx = (c.pcLo & 0xfff) >>> 2;
         }
         const page = c.curPage!;
-        if (entry && c.slow === 0) {
-          // Where a jump, a region or an access translated code left to the interpreter went: an
-          // entry, or a candidate for one (straight-line interpreted code is not looked up).
+        if (c.slow === 0) {
+          // Where a jump, a region or an access translated code left to the interpreter went (entry):
+          // an entry, or a candidate for one. Straight-line interpreted code (where a quantum started or
+          // ended inside a region) is not counted, but joins a region where one starts.
           const pb = this.pages[c.curPfn] ?? this.pageBlocks(c.curPfn);
           let b = pb.entry[idx];
-          if (b === undefined && ++pb.hot[idx] >= this.threshold) {
+          if (b === undefined && entry && ++pb.hot[idx] >= this.threshold) {
             this.compile(c, pb, idx);
             b = this.pages[c.curPfn]!.entry[idx];
           }
