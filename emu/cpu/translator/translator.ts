@@ -186,25 +186,26 @@ export class Translator {
   run(c: Cpu, budget: number): void {
     let entry = true;
     try {
-      while (c.retiredInRun < budget) {
-        const page0 = c.curPage;
+      outer: while (c.retiredInRun < budget) {
         let idx: number;
-        if (page0 !== null && (c.pcLo & ~0xfff) === c.curVLo && c.pcHi === c.curVHi && (c.pcLo & 3) === 0) {
+        if (c.curPage !== null && (c.pcLo & ~0xfff) === c.curVLo && c.pcHi === c.curVHi && (c.pcLo & 3) === 0) {
           idx = (c.pcLo & 0xfff) >>> 2;
         } else {
           c.fetchSlow(); // may take an abort (and throw), as in the interpreter
           idx = (c.pcLo & 0xfff) >>> 2;
         }
         const page = c.curPage!;
+        let ways: (Block | undefined)[] | null = null;
         if (c.slow === 0) {
           // Where a jump, a region or an access translated code left to the interpreter went (entry):
           // an entry, or a candidate for one. Straight-line interpreted code (where a quantum started or
           // ended inside a region) is not counted, but joins a region where one starts.
-          const pb = this.pages[c.curPfn] ?? this.pageBlocks(c.curPfn);
+          let pb = this.pages[c.curPfn] ?? this.pageBlocks(c.curPfn);
           let b = pb.entry[idx];
           if (b === undefined && entry && ++pb.hot[idx] >= this.threshold) {
             this.compile(c, pb, idx);
-            b = this.pages[c.curPfn]!.entry[idx];
+            pb = this.pages[c.curPfn]!; // (a new one if the cache bound flushed everything)
+            b = pb.entry[idx];
           }
           if (b !== undefined && c.retiredInRun + b.n <= budget && c.jitFill === 0) {
             b.fn(c, budget);
@@ -216,28 +217,38 @@ export class Translator {
             }
             continue;
           }
+          ways = pb.entry;
         }
-        // Interpret one instruction, as Cpu.inner does.
-        const insn = page[idx] ?? c.decodeAt(page, idx);
-        const fill = c.jitFill;
-        insn.exec(c, insn);
-        c.retiredInRun++;
-        if (fill !== 0) {
-          // Translated code left before this access: remember its page for the next time, and count
-          // where the straight line goes on as an entry (a region may start there).
-          c.jitFill = 0;
-          if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
-        }
-        const f = c.flow;
-        if (f === Flow.Next) {
+        // Interpret, as Cpu.inner does, along the straight line from here: to a jump, the budget, the
+        // end of the page, or a word a region is entered at.
+        entry = false;
+        for (;;) {
+          const insn = page[idx] ?? c.decodeAt(page, idx);
+          const fill = c.jitFill;
+          insn.exec(c, insn);
+          c.retiredInRun++;
+          const f = c.flow;
+          if (f !== Flow.Next) {
+            c.flow = Flow.Next;
+            if (f === Flow.Exit || c.irqPending) break outer;
+            entry = true;
+            if (fill !== 0) { c.jitFill = 0; if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi); }
+            continue outer;
+          }
           const l = (c.pcLo + 4) | 0;
           if (l === 0) c.pcHi = (c.pcHi + 1) | 0;
           c.pcLo = l;
-          entry = fill !== 0;
-        } else {
-          c.flow = Flow.Next;
-          if (f === Flow.Exit || c.irqPending) break;
-          entry = true;
+          if (fill !== 0) {
+            // Translated code left before this access: remember its page for the next time, and count
+            // where the straight line goes on as an entry (a region may start there).
+            c.jitFill = 0;
+            if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
+            entry = true;
+            continue outer;
+          }
+          // A handler that dropped the fetch cache (or the page's end) sends the next fetch the slow way.
+          if (++idx === 1024 || c.curPage !== page || c.retiredInRun >= budget) continue outer;
+          if (ways !== null && ways[idx] !== undefined) continue outer;
         }
       }
     } catch (e) {
