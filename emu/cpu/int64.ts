@@ -137,17 +137,22 @@ export function udiv64(alo: number, ahi: number, blo: number, bhi: number): void
     R[LO] = q | 0; R[HI] = Math.floor(q / TWO32) | 0;
     return;
   }
-  if (bhi === 0 && (blo >>> 0) < 0x200000) {
-    // Divisor below 2^21: divide the high word, then (remainder * 2^32 + low word) < 2^53: both exact.
+  if (bhi === 0) {
+    // Divisor below 2^32: long division in base 2^16 (each partial dividend is below 2^48, so every
+    // double quotient is exact).
     const d = blo >>> 0, h = ahi >>> 0;
     const qh = Math.floor(h / d);
-    const rest = (h - qh * d) * TWO32 + (alo >>> 0);
-    R[LO] = Math.floor(rest / d) | 0; R[HI] = qh | 0;
+    const x1 = (h - qh * d) * 65536 + (alo >>> 16);
+    const q1 = Math.floor(x1 / d);
+    const x0 = (x1 - q1 * d) * 65536 + (alo & 0xffff);
+    const q0 = Math.floor(x0 / d);
+    R[LO] = (q1 * 65536 + q0) | 0; R[HI] = qh | 0;
     return;
   }
-  // Restoring division, 64 iterations; only reached for a dividend of 2^53 and above with a large divisor.
+  // Restoring division from the dividend's top set bit; only reached for a dividend of 2^53 and above
+  // with a divisor of 2^32 and above (so the quotient is below 2^32).
   let qlo = 0, qhi = 0, rlo = 0, rhi = 0;
-  for (let i = 63; i >= 0; i--) {
+  for (let i = 63 - clz64(alo, ahi); i >= 0; i--) {
     // r = (r << 1) | bit i of a
     rhi = (rhi << 1) | (rlo >>> 31);
     rlo = (rlo << 1) | ((i >= 32 ? ahi >>> (i - 32) : alo >>> i) & 1);

@@ -611,14 +611,15 @@ describe('MADD, MSUB, SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH', () => {
 });
 
 describe('udiv64/sdiv64 helpers against BigInt', () => {
-  it('agree on large dividends with small, medium and large divisors', async () => {
+  it('agree on large dividends with small, medium (below and just above 2^32) and large divisors', async () => {
     const { udiv64, sdiv64, R, LO, HI, toBigInt } = await import('../../emu/cpu/int64.js');
     let x = 0x9e3779b97f4a7c15n;
     const next = () => { x = BigInt.asUintN(64, x * 6364136223846793005n + 1442695040888963407n); return x; };
     const split = (v: bigint) => [Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0] as const;
     for (let k = 0; k < 3000; k++) {
       const a = next();
-      const b = [next() & 0xfn, next() & 0x1fffffn, next() & 0x3fffffn, next() >> 20n, next()][k % 5] || 1n;
+      const b = [next() & 0xfn, next() & 0x1fffffn, next() & 0x3fffffn, next() & 0xffffffffn, 0xffffffffn - (next() & 7n),
+        next() >> 31n, next() >> 20n, next()][k % 8] || 1n;
       const [al, ah] = split(a), [bl, bh] = split(b);
       udiv64(al, ah, bl, bh);
       expect(toBigInt(R[LO], R[HI])).toBe(a / b);
