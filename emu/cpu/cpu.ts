@@ -192,6 +192,12 @@ export class Cpu {
   curVLo = 1; // never a page base, so the first fetch takes the slow path
   curVHi = 0;
   curPfn = 0;
+  /** The page fetched from before the current one (same fields; prevVLo 1 when none): the fetch cache's
+   * second entry, so code that calls across a page boundary and returns finds both pages cached. */
+  prevPage: (Insn | undefined)[] | null = null;
+  prevVLo = 1;
+  prevVHi = 0;
+  prevPfn = 0;
   /** The data-access cache of translated code: per set (DTLB_SETS, direct-mapped on VA[19:12]) the VA
    * page (bits 31:12 in a page-aligned int32, DTLB_EMPTY when empty), VA[63:32] and the page's offset
    * in RAM, for reads (dtlbR) and writes (dtlbW). An entry exists only for a Normal-memory RAM page the
@@ -626,6 +632,15 @@ export class Cpu {
   /** Decoded instruction at the current PC, through the per-page code cache. */
   fetchSlow(): Insn {
     const vpLo = this.pcLo & ~0xfff, vpHi = this.pcHi;
+    if (vpLo === this.prevVLo && vpHi === this.prevVHi && (this.pcLo & 3) === 0) {
+      // The previous page: swap the two entries (both hold translations the TLB holds: every change
+      // that drops the current one drops this one too).
+      const page = this.prevPage!, pfn = this.prevPfn;
+      this.prevPage = this.curPage; this.prevVLo = this.curVLo; this.prevVHi = this.curVHi; this.prevPfn = this.curPfn;
+      this.curPage = page; this.curVLo = vpLo; this.curVHi = vpHi; this.curPfn = pfn;
+      const idx = (this.pcLo & 0xfff) >>> 2;
+      return page[idx] ?? this.decodeAt(page, idx);
+    }
     if ((this.pcLo & 3) !== 0) {
       // PC alignment fault: FAR = PC.
       this.takeSync(this.el === 0 ? 1 : this.el, EC.PCAlign, 0, true, this.pcLo, this.pcHi);
@@ -641,6 +656,9 @@ export class Cpu {
       const note = this.vectorNote();
       if (note !== '') this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${note}`);
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
+    }
+    if (this.curPage !== null) {
+      this.prevPage = this.curPage; this.prevVLo = this.curVLo; this.prevVHi = this.curVHi; this.prevPfn = this.curPfn;
     }
     this.curPfn = off >>> PAGE_SHIFT;
     this.curPage = this.code.page(this.curPfn);
@@ -673,6 +691,7 @@ export class Cpu {
    * one page; VA[63:56] may be a TBI tag and does not take part). */
   dropPage(vp: number, vaHi: number): void {
     if (this.curVLo === vp && ((this.curVHi ^ vaHi) & 0xffffff) === 0) { this.curPage = null; this.curVLo = 1; }
+    if (this.prevVLo === vp && ((this.prevVHi ^ vaHi) & 0xffffff) === 0) { this.prevPage = null; this.prevVLo = 1; }
     const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
     if (this.dtlbR[e] === vp && ((this.dtlbR[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbR[e] = DTLB_EMPTY;
     if (this.dtlbW[e] === vp && ((this.dtlbW[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbW[e] = DTLB_EMPTY;
@@ -682,6 +701,8 @@ export class Cpu {
   resetFetch(): void {
     this.curPage = null;
     this.curVLo = 1;
+    this.prevPage = null;
+    this.prevVLo = 1;
     this.dtlbR.fill(DTLB_EMPTY);
     this.dtlbW.fill(DTLB_EMPTY);
   }

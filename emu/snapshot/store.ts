@@ -133,7 +133,9 @@ export class SnapshotStore {
     s.state.restore();
     if (s.ramCopy !== null) this.checkRam(s);
     // A core's fetch cache points at a decoded page; keep it if the code cache still holds that page.
-    for (const c of m.cores) if (c.curPage !== null && m.code.cached(c.curPfn) !== c.curPage) c.resetFetch();
+    for (const c of m.cores) {
+      if ((c.curPage !== null && m.code.cached(c.curPfn) !== c.curPage) || (c.prevPage !== null && m.code.cached(c.prevPfn) !== c.prevPage)) c.resetFetch();
+    }
   }
 
   /** Forget s. An older neighbour takes over its undo pages, so it stays restorable. */

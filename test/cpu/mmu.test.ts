@@ -693,6 +693,32 @@ describe('TLB, ASIDs and TLBI', () => {
     }
   });
 
+  it('the fetch cache keeps the previous page too, and a TLBI of that page drops it', () => {
+    const { m, c, t, root0 } = setup({ t0sz: 25 });
+    const NOP = 0xd503201f, ADD = 0x8b020020;
+    const [p1, p2, p3] = [fillPage(m, 1), fillPage(m, 2), fillPage(m, 3)];
+    poke(m, p1, NOP); poke(m, p2, ADD);
+    const va = 0x1000_0000n, other = 0x1000_1000n;
+    const at = t.map(root0, 39, va, p1, NORMAL | D.UXN);
+    t.map(root0, 39, other, p3, NORMAL | D.UXN);
+    const fetch = (v: bigint): number => { const [l, h] = lohi(v); c.pcLo = l; c.pcHi = h; return c.fetchSlow().word >>> 0; };
+    expect(hex(fetch(va))).toBe(hex(NOP));
+    fetch(other);
+    expect(c.prevVLo).toBe(Number(va));
+    // Without a TLBI the old translation may stay cached (as in a TLB); the swap back finds it.
+    t.write(at, BigInt(p2) | D.PAGE | NORMAL | D.UXN);
+    expect(hex(fetch(va))).toBe(hex(NOP));
+    expect(c.prevVLo).toBe(Number(other));
+    fetch(other);
+    // TLBI VAE1 of the previous page drops it from the fetch cache, not the current page.
+    const [l, h] = lohi(va >> 12n);
+    c.lo[1] = l; c.hi[1] = h;
+    expect(c.sys.sysInstr(c, sysKey(1, 0, 8, 7, 1), 1)).toBe(true);
+    expect(c.prevPage).toBeNull();
+    expect(c.curVLo).toBe(Number(other));
+    expect(hex(fetch(va))).toBe(hex(ADD));
+  });
+
   it('EL1 TLBIs that do not exist in ARMv8.0, and EL2/EL3 TLBIs at EL1, are UNDEFINED; EL2 may use ALLE1', () => {
     const { m, c, t, root0 } = setup({ t0sz: 25 });
     const k = (op1: number, crm: number, op2: number): number => sysKey(1, op1, 8, crm, op2);
