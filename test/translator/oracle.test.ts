@@ -1,4 +1,5 @@
-// The committed integer oracle fixtures (cases recorded from qemu-aarch64) replayed with the translator
+// The committed integer oracle fixtures (cases recorded from qemu-aarch64), and the SIMD&FP loads and
+// stores, replayed with the translator
 // on at threshold 1: every case's instruction runs as translated code (a block of its own, since the
 // case's words are followed by UDF padding), so every inline emitter (emit-dp.ts, codegen.ts) is
 // checked against QEMU bit for bit, as the interpreter is by test/oracle/replay.test.ts.
@@ -39,9 +40,11 @@ describe('oracle fixtures replayed with every instruction translated (threshold 
     cpu = new OracleCpu();
     expect(cpu.m.translator).not.toBeNull();
     cpu.m.translator!.threshold = 1;
+    cpu.warmDataCache = true; // so loads and stores of the scratch page run inline, not interpreted
   });
 
-  for (const cls of INT_CLASSES) {
+  // With the SIMD&FP loads and stores, which are inline too (codegen.ts fpLdst).
+  for (const cls of [...INT_CLASSES, 'fp_ldst' as const]) {
     it(`${cls}: every case matches QEMU, run as translated code`, { timeout: 300_000 }, async () => {
       await new Promise((r) => setImmediate(r)); // let the worker's event loop breathe between classes
       const t = cpu.m.translator!;

@@ -9,6 +9,7 @@
 import { Buffer } from 'node:buffer';
 
 import { Machine, RAM_BASE, a64Decoder } from '../../emu/board/machine.js';
+import { Access } from '../../emu/cpu/cpu.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
 import { R, LO, HI } from '../../emu/cpu/int64.js';
@@ -54,6 +55,11 @@ export class OracleCpu {
   private readonly kCpacr = key('CPACR_EL1');
   private readonly kFpcr = key('FPCR');
   private readonly kFpsr = key('FPSR');
+
+  /** Offer the scratch page to the data-access cache of translated code before each case, as the
+   * dispatcher would after an earlier access there, so that translated loads and stores take their
+   * inline path (test/translator/oracle.test.ts). */
+  warmDataCache = false;
 
   constructor() {
     this.m = new Machine({ smp: 1, ramMiB: 16, semihosting: false, stdout: () => {}, stderr: () => {} });
@@ -108,6 +114,12 @@ export class OracleCpu {
     c.flow = 0;
     c.pcLo = TEST_PC | 0; c.pcHi = 0;
     c.resetFetch();
+    if (this.warmDataCache) {
+      for (let p = SCRATCH; p < SCRATCH + SCRATCH_SIZE; p += 4096) {
+        c.translate(p, 0, Access.Read, 1); c.dtlbFill(c.dtlbR, p, 0);
+        c.translate(p, 0, Access.Write, 1); c.dtlbFill(c.dtlbW, p, 0);
+      }
+    }
 
     // Step until an exception takes the core to EL1.
     let steps = 0;

@@ -43,22 +43,25 @@ const CPTR_EL2 = slotOfKey(SYSREG_BY_NAME.get('CPTR_EL2')!.key);
 /** ISS of an FP/SIMD access trap from AArch64: CV = 1, COND = 0b1110. */
 const ISS_FP_TRAP = 0x1e00000;
 
+/** CPACR_EL1.FPEN traps SIMD&FP at the current EL ('x0' traps EL0 and EL1; '01' traps EL0). */
+function cpacrTraps(c: Cpu): boolean {
+  if (c.el > 1) return false;
+  const fpen = (c.sys.get(CPACR_EL1) >>> 20) & 3;
+  return (fpen & 1) === 0 || (fpen === 1 && c.el === 0);
+}
+
+/** May SIMD&FP instructions run now (fpEnabled() without taking the trap)? Translated code asks, and
+ * leaves an instruction that would trap to the interpreter. */
+export function fpOn(c: Cpu): boolean {
+  return !cpacrTraps(c) && !(c.hasEl2 && c.el <= 2 && (c.sys.get(CPTR_EL2) & (1 << 10)) !== 0); // CPTR_EL2.TFP
+}
+
 /** CheckFPAdvSIMDEnabled64(): true when the instruction may go on; otherwise the access trap has been
  * taken (the handler must return at once). */
 export function fpEnabled(c: Cpu): boolean {
-  const el = c.el;
-  if (el <= 1) {
-    const fpen = (c.sys.get(CPACR_EL1) >>> 20) & 3;
-    if ((fpen & 1) === 0 || (fpen === 1 && el === 0)) { // 'x0' traps EL0 and EL1; '01' traps EL0
-      c.takeSync(1, EC.FPAccess, ISS_FP_TRAP, false);
-      return false;
-    }
-  }
-  if (c.hasEl2 && el <= 2 && (c.sys.get(CPTR_EL2) & (1 << 10)) !== 0) { // CPTR_EL2.TFP
-    c.takeSync(2, EC.FPAccess, ISS_FP_TRAP, false);
-    return false;
-  }
-  return true;
+  if (fpOn(c)) return true;
+  c.takeSync(cpacrTraps(c) ? 1 : 2, EC.FPAccess, ISS_FP_TRAP, false);
+  return false;
 }
 
 /** An unallocated (or not implemented) encoding of the SIMD&FP space: the access trap when the unit

@@ -127,7 +127,7 @@ export class RegionWriter {
     const wb = wbRegs(dirty) + wbFlags;
     const decl = regs.map((n) => `l${n} = X[${n}], h${n} = Y[${n}]`);
     const head = [
-      'const X = c.lo, Y = c.hi, PB = c.pcLo & -4096, PH = c.pcHi, DV = c.dv, TR = c.dtlbR, TW = c.dtlbW, CP = c.ram.codePages, MON = c.monitor;',
+      'const X = c.lo, Y = c.hi, VW = c.vw, PB = c.pcLo & -4096, PH = c.pcHi, DV = c.dv, TR = c.dtlbR, TW = c.dtlbW, CP = c.ram.codePages, MON = c.monitor;',
       decl.length > 0 ? `let ${decl.join(', ')};` : '',
       this.flagsUsed ? 'let nf = c.nf, zf = c.zf, cf = c.cf, vf = c.vf;' : '',
       'let r0 = c.retiredInRun, xw = 0, xn = 0, xf = 0;',
@@ -269,7 +269,7 @@ export class RegionWriter {
       case 'ADRP':
         return `{ const l = (PB >>> 0) + ${i.aux0 >>> 0}; ${N.set(i.rd, 'l | 0', `(PH + ${i.aux1} + (l > 0xffffffff ? 1 : 0)) | 0`)} }`;
     }
-    return emitDp(i, N) ?? this.ldst(i, w, _k);
+    return emitDp(i, N) ?? this.ldst(i, w, _k) ?? this.fpLdst(i, w, _k);
   }
 
   // ---------------------------------------------------------------- loads and stores
@@ -323,24 +323,8 @@ export class RegionWriter {
     const single = /^(STRB|LDRB|LDRSB_x|LDRSB_w|STRH|LDRH|LDRSH_x|LDRSH_w|STR_w|LDR_w|LDRSW|STR_x|LDR_x|STURB|LDURB|LDURSB_x|LDURSB_w|STURH|LDURH|LDURSH_x|LDURSH_w|STUR_w|LDUR_w|LDURSW|STUR_x|LDUR_x)(_uimm|_pre|_post|_reg)?$/.exec(name);
     const pair = /^(STP|LDP|LDPSW|STNP|LDNP)(_off|_pre|_post)?$/.exec(name);
     if (single === null && pair === null) return null;
-    const n = i.rn;
-    const sfx = (single ?? pair)![2];
-    const form = sfx === '_pre' ? 'pre' : sfx === '_post' ? 'post' : sfx === '_reg' ? 'reg' : 'imm';
-    let s = '';
-    // CheckSPAlignment: a misaligned SP goes to the interpreter, whose handler checks it.
-    if (n === SP) s += `if ((${N.lo(SP)} & 15) !== 0) ${this.slowExit(w, k, 3)} `;
-    // (ol, oh) = (bl, bh) + off, off a signed constant (|off| < 2^31), with the carry into bits 63:32.
-    const addOff = (bl: string, bh: string, off: number, ol = 'al', oh = 'ah'): string =>
-      `const ${ol}$ = (${bl} >>> 0) + ${off}; const ${ol} = ${ol}$ | 0, ${oh} = (${ol}$ < 0 ? ${bh} - 1 : ${ol}$ > 0xffffffff ? ${bh} + 1 : ${bh}) | 0;`;
-    if (form === 'imm' || form === 'pre') s += addOff(N.lo(n), N.hi(n), i.aux1);
-    else if (form === 'post') s += `const al = ${N.lo(n)}, ah = ${N.hi(n)};`;
-    else {
-      const m = i.rm, opt = i.opt, sh = i.aux2;
-      s += `let ol = ${N.lo(m)}, oh = ${opt === 2 ? '0' : opt === 6 ? 'ol >> 31' : N.hi(m)}; `;
-      if (sh !== 0) s += `oh = (oh << ${sh}) | (ol >>> ${32 - sh}); ol <<= ${sh}; `;
-      s += `const al$ = (${N.lo(n)} >>> 0) + (ol >>> 0); const al = al$ | 0, ah = (${N.hi(n)} + oh + (al$ > 0xffffffff ? 1 : 0)) | 0;`;
-    }
-    s += ' ';
+    const form = this.form((single ?? pair)![2]);
+    let s = this.address(i, w, k, form);
     if (single !== null) {
       const op = i.aux0, t = i.rt;
       const SIZE = [1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 0, 8, 8];
@@ -366,8 +350,71 @@ export class RegionWriter {
         s += `${N.set(t2, 'bl0', 'bh0')} ${N.set(t, 'al0', 'ah0')}`;
       }
     }
-    if (form === 'pre') s += ` ${N.set(n, 'al', 'ah')}`;
-    else if (form === 'post') s += ` { ${addOff('al', 'ah', i.aux1, 'nl', 'nh')} ${N.set(n, 'nl', 'nh')} }`;
-    return `{ ${s} }`;
+    return `{ ${s}${this.writeBack(i, form)} }`;
+  }
+
+  /** The addressing form named by a load/store name's suffix. */
+  private form(sfx: string | undefined): 'imm' | 'pre' | 'post' | 'reg' {
+    return sfx === '_pre' ? 'pre' : sfx === '_post' ? 'post' : sfx === '_reg' ? 'reg' : 'imm';
+  }
+
+  /** (ol, oh) = (bl, bh) + off, off a signed constant (|off| < 2^31), with the carry into bits 63:32. */
+  private addOff(bl: string, bh: string, off: number, ol = 'al', oh = 'ah'): string {
+    return `const ${ol}$ = (${bl} >>> 0) + ${off}; const ${ol} = ${ol}$ | 0, ${oh} = (${ol}$ < 0 ? ${bh} - 1 : ${ol}$ > 0xffffffff ? ${bh} + 1 : ${bh}) | 0;`;
+  }
+
+  /** The SP alignment check (CheckSPAlignment: a misaligned SP goes to the interpreter, whose handler
+   * checks it) and the access address into (al, ah): Rn + aux1 (imm, pre), Rn (post), or Rn plus
+   * Rm extended by opt and shifted by aux2 (reg). */
+  private address(i: Insn, w: number, k: number, form: string): string {
+    const N = this.names, n = i.rn;
+    let s = '';
+    if (n === SP) s += `if ((${N.lo(SP)} & 15) !== 0) ${this.slowExit(w, k, 3)} `;
+    if (form === 'imm' || form === 'pre') s += this.addOff(N.lo(n), N.hi(n), i.aux1);
+    else if (form === 'post') s += `const al = ${N.lo(n)}, ah = ${N.hi(n)};`;
+    else {
+      const m = i.rm, opt = i.opt, sh = i.aux2;
+      s += `let ol = ${N.lo(m)}, oh = ${opt === 2 ? '0' : opt === 6 ? 'ol >> 31' : N.hi(m)}; `;
+      if (sh !== 0) s += `oh = (oh << ${sh}) | (ol >>> ${32 - sh}); ol <<= ${sh}; `;
+      s += `const al$ = (${N.lo(n)} >>> 0) + (ol >>> 0); const al = al$ | 0, ah = (${N.hi(n)} + oh + (al$ > 0xffffffff ? 1 : 0)) | 0;`;
+    }
+    return s + ' ';
+  }
+
+  /** The base register's write-back of the pre- and post-index forms (after the access). */
+  private writeBack(i: Insn, form: string): string {
+    const N = this.names, n = i.rn;
+    if (form === 'pre') return ` ${N.set(n, 'al', 'ah')}`;
+    if (form === 'post') return ` { ${this.addOff('al', 'ah', i.aux1, 'nl', 'nh')} ${N.set(n, 'nl', 'nh')} }`;
+    return '';
+  }
+
+  /** Loads and stores of one or two whole SIMD&FP registers (B, H, S, D, Q: 2^aux0 bytes each), as
+   * fp_ldst.ts does them: a load zeroes the rest of the register, a pair accesses Rt then Rt2 (so a
+   * pair load with Rt = Rt2 leaves the higher element). The FP unit must be enabled (else the
+   * interpreter takes the trap), and a Q access with alignment checking never hits the cache. */
+  private fpLdst(i: Insn, w: number, k: number): string | null {
+    const name = i.name;
+    const single = /^(LDR|STR|LDUR|STUR)_fp(_uimm|_pre|_post|_reg)?$/.exec(name);
+    const pair = /^(LDP|STP|LDNP|STNP)_fp(_off|_pre|_post)?$/.exec(name);
+    if (single === null && pair === null) return null;
+    const m = (single ?? pair)!;
+    const load = m[1].startsWith('LD'), log = i.aux0, size = 1 << log;
+    if (!(log >= 0 && log <= 4)) return null;
+    const form = this.form(m[2]);
+    let s = `if (!H.fpOn(c)) ${this.slowExit(w, k, 3)} ` + this.address(i, w, k, form);
+    s += this.lookup(load ? 'TR' : 'TW', 'al', 'ah', pair !== null ? 2 * size : size, this.slowExit(w, k, load ? 1 : 2), !load) + ' ';
+    const regs = pair !== null ? [i.rt, i.rt2] : [i.rt];
+    regs.forEach((t, e) => {
+      const o = e === 0 ? 'o' : `o + ${size}`, b = t * 4;
+      if (load) {
+        const words = log <= 2 ? [log === 0 ? `DV.getUint8(${o})` : log === 1 ? `DV.getUint16(${o}, true)` : `DV.getInt32(${o}, true)`]
+          : Array.from({ length: size / 4 }, (_, q) => `DV.getInt32(${o} + ${4 * q}, true)`);
+        for (let q = 0; q < 4; q++) s += `VW[${b + q}] = ${words[q] ?? '0'}; `;
+      } else if (log === 0) s += `DV.setUint8(${o}, VW[${b}] & 255); `;
+      else if (log === 1) s += `DV.setUint16(${o}, VW[${b}] & 65535, true); `;
+      else for (let q = 0; q < size / 4; q++) s += `DV.setInt32(${o} + ${4 * q}, VW[${b + q}], true); `;
+    });
+    return `{ ${s}${this.writeBack(i, form)} }`;
   }
 }

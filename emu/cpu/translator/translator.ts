@@ -13,9 +13,9 @@
 // (CodeCache.invalidate, fed by the RAM's code-page marks, the same path as Cpu.stored) drops every
 // region covering a written word; a region that wrote its own code (through a handler) stops after it.
 //
-// Hotness: a counter per entry word (a PC reached by a jump, or where translated code left to the
-// interpreter); at `threshold` executions the region is translated. Cold code is interpreted by the
-// same steps as Cpu.inner.
+// Hotness: a counter per entry word (a PC reached by a jump, where translated code left to the
+// interpreter, or where a straight line runs into the next page); at `threshold` executions the region
+// is translated. Cold code is interpreted by the same steps as Cpu.inner.
 //
 // Cache bound: when the generated source would exceed MAX_BYTES (or MAX_BLOCKS regions), everything is
 // dropped and translation starts again (QEMU's policy for a full translation buffer). `bytes` counts
@@ -28,6 +28,7 @@ import { PAGE_SHIFT } from '../../mem/ram.js';
 import { R } from '../int64.js';
 import { checkSp, ea } from '../a64/ldst_exclusive.js';
 import { DP_HELPERS } from './emit-dp.js';
+import { fpOn } from '../a64/simd_fp.js';
 import { RegionWriter, TraceInsn, CONDITIONAL, endsBlock } from './codegen.js';
 
 const WORDS = 1 << (PAGE_SHIFT - 2);
@@ -64,7 +65,7 @@ interface PageBlocks {
 }
 
 /** Helpers the generated code calls (closure argument H). */
-const HELPERS = { checkSp, ea, ...DP_HELPERS };
+const HELPERS = { checkSp, ea, fpOn, ...DP_HELPERS };
 
 export interface TranslationStats { blocks: number; bytes: number; compiled: number; invalidated: number }
 
@@ -246,8 +247,11 @@ export class Translator {
             entry = true;
             continue outer;
           }
-          // A handler that dropped the fetch cache (or the page's end) sends the next fetch the slow way.
-          if (++idx === 1024 || c.curPage !== page || c.retiredInRun >= budget) continue outer;
+          // A straight line that runs into the next page counts there as at an entry (it would never
+          // be counted otherwise, since nothing jumps there).
+          if (++idx === 1024) { entry = true; continue outer; }
+          // A handler that dropped the fetch cache sends the next fetch the slow way.
+          if (c.curPage !== page || c.retiredInRun >= budget) continue outer;
           if (ways !== null && ways[idx] !== undefined) continue outer;
         }
       }
