@@ -246,9 +246,9 @@ export class Cpu {
 
   /** Current instruction's address + off (off a small signed number), into R. */
   pcRel(off: number): void {
-    const l = (this.pcLo >>> 0) + off;
+    const l = (this.pcLo >>> 0) + off; // in [-2^32, 2^33): |off| <= 2^32 (ADRP)
     R[LO] = l | 0;
-    R[HI] = (this.pcHi + Math.floor(l / 4294967296)) | 0;
+    R[HI] = (this.pcHi + (l >= 4294967296 ? 1 : l < 0 ? -1 : 0)) | 0;
   }
 
   /** Advance past the current instruction and leave the inner loop (WFE, MSR DAIF, ...). */
