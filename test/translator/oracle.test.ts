@@ -1,6 +1,5 @@
-// The committed integer oracle fixtures (cases recorded from qemu-aarch64), and the SIMD&FP loads and
-// stores, replayed with the translator
-// on at threshold 1: every case's instruction runs as translated code (a block of its own, since the
+// The committed oracle fixtures (cases recorded from qemu-aarch64, integer and SIMD&FP) replayed with
+// the translator on at threshold 1: every case's instruction runs as translated code (a block of its own, since the
 // case's words are followed by UDF padding), so every inline emitter (emit-dp.ts, codegen.ts) is
 // checked against QEMU bit for bit, as the interpreter is by test/oracle/replay.test.ts.
 
@@ -8,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDisassembler } from '../../emu/asm/disassembler.js';
 import { a64Decoder } from '../../emu/board/machine.js';
-import { INT_CLASSES } from '../../tools/oracle/catalogue.js';
+import { FIXTURE_CLASSES } from '../../tools/oracle/catalogue.js';
 import { decodeFixture, FixtureCase } from '../../tools/oracle/fixture.js';
 import { checkAll, formatSummary, OracleCpu } from '../../tools/oracle/replay.js';
 import { emitDp, Names } from '../../emu/cpu/translator/emit-dp.js';
@@ -43,8 +42,9 @@ describe('oracle fixtures replayed with every instruction translated (threshold 
     cpu.warmDataCache = true; // so loads and stores of the scratch page run inline, not interpreted
   });
 
-  // With the SIMD&FP loads and stores, which are inline too (codegen.ts fpLdst).
-  for (const cls of [...INT_CLASSES, 'fp_ldst' as const]) {
+  // Every class: the SIMD&FP loads and stores are inline too (codegen.ts fpLdst), and the rest of the
+  // SIMD&FP space is called through the region's lighter protocol (FP_PURE) or the full one.
+  for (const cls of FIXTURE_CLASSES) {
     it(`${cls}: every case matches QEMU, run as translated code`, { timeout: 300_000 }, async () => {
       await new Promise((r) => setImmediate(r)); // let the worker's event loop breathe between classes
       const t = cpu.m.translator!;

@@ -33,6 +33,8 @@
 import type { Insn } from '../insn.js';
 import { SP, XZR } from '../cpu.js';
 import { BRANCH_SYS } from '../a64/branch_sys.js';
+import { SIMD_FP, FP_UNALLOCATED } from '../a64/simd_fp.js';
+import { FP_LDST } from '../a64/fp_ldst.js';
 import { emitDp, cond, Names } from './emit-dp.js';
 
 /** Names of instructions after which a basic block always ends (they branch, or usually leave the
@@ -52,6 +54,14 @@ export function endsBlock(i: Insn): boolean { return ENDS.has(i.name); }
  * values in X0..X3, exception entry switches SP): everything cached is reloaded after them. Other
  * handlers write only registers named by their fields (rd, rt, rt2, rs, ra and pairs). */
 const WRITES_ANY = new Set([...BRANCH_SYS.map((e) => e.name), 'UNDEFINED']);
+
+/** SIMD&FP data processing whose handlers neither read nor write NZCV nor take an exception other than
+ * the FP access trap (the rest of the SIMD&FP space: not the loads and stores, not FCMP, FCCMP and
+ * FCSEL, not what decodes to FP_UNALLOCATED). A region checks the trap's condition inline and calls
+ * them without writing back the flags and SP or checking afterwards whether the flow changed. */
+const FP_PURE = new Set(SIMD_FP.filter((e) => !FP_LDST.includes(e) && e.exec !== FP_UNALLOCATED &&
+  !/^(FCMP|FCMPE|FCCMP|FCCMPE|FCSEL)_/.test(e.name)).map((e) => e.name));
+for (const e of SIMD_FP) if (FP_LDST.includes(e) || e.exec === FP_UNALLOCATED) FP_PURE.delete(e.name);
 
 /** One instruction of a region: the decoded instruction and its word index in the page. */
 export interface TraceInsn { insn: Insn; w: number }
@@ -122,6 +132,9 @@ export class RegionWriter {
     src = src.replace(/\u0001WBF:(all|[0-9,]*)\u0001/g, (_m, list: string) =>
       wbRegs([...new Set([...fieldList(list), SP])].filter((n) => this.dirtyRegs.has(n))) + wbFlags);
     // After a handler call: what it may have written, and SP.
+    // Around a call of an FP_PURE handler: only the general registers it names.
+    src = src.replace(/\u0001WBR:([0-9,]*)\u0001/g, (_m, list: string) => wbRegs(fieldList(list).filter((n) => this.dirtyRegs.has(n))));
+    src = src.replace(/\u0001RLR:([0-9,]*)\u0001/g, (_m, list: string) => rlRegs(fieldList(list).filter((n) => this.usedRegs.has(n))));
     src = src.replace(/\u0001RLF:(all|[0-9,]*)\u0001/g, (_m, list: string) =>
       rlRegs([...new Set([...fieldList(list), SP])].filter((n) => this.usedRegs.has(n))) + rlFlags);
     const wb = wbRegs(dirty) + wbFlags;
@@ -227,6 +240,10 @@ export class RegionWriter {
     let rl: string;
     if (WRITES_ANY.has(i.name)) rl = 'all';
     else rl = [i.rd, i.rn, i.rm, i.ra, i.rt, i.rt2, i.rs, i.rt + 1, i.rs + 1].filter((r) => r >= 0 && r <= 32 && r !== XZR).join(',');
+    if (FP_PURE.has(i.name) && i.exec !== FP_UNALLOCATED) {
+      return `if (!H.fpOn(c)) ${this.slowExit(w, k, 3)} \u0001WBR:${rl}\u0001 c.pcLo = ${this.pc(w)}; c.retiredInRun = r0 + ${k}; ` +
+        `I${j}.exec(c, I${j}); \u0001RLR:${rl}\u0001`;
+    }
     return `\u0001WBF:${rl}\u0001 c.pcLo = ${this.pc(w)}; c.retiredInRun = r0 + ${k}; I${j}.exec(c, I${j}); \u0001RLF:${rl}\u0001\n` +
       `if (c.flow !== 0) ${this.exitPcSet(`r0 + ${k + 1}`, 'c.flow')}\n` +
       `if (c.curPage === null || B.valid === false) ${this.exitAt(w + 1, `r0 + ${k + 1}`, 0)}`;
