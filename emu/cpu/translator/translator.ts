@@ -170,12 +170,6 @@ export class Translator {
     b.fn = factory(HELPERS, R, b, writer.insns);
     pb.entry[idx] = b;
     pb.list.push(b);
-    // A region cut at MAX_INSNS in a straight line goes on interpreted from the next word, which is
-    // never counted while the region's own code was interpreted too: make it the next to translate, so
-    // that a long function does not warm up one region at a time.
-    if (trace.length === MAX_INSNS && hi + 1 < WORDS && reach[hi + 1] === 1 && pb.entry[hi + 1] === undefined) {
-      pb.hot[hi + 1] = Math.max(pb.hot[hi + 1], this.threshold - 1);
-    }
     this.blocks++;
     this.bytes += src.length;
     this.compiled++;
