@@ -122,6 +122,19 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     expect(jit.translationStats().invalidated).toBeGreaterThan(0);
   });
 
+  it('a request to fill the data-access cache never outlives run(), even when its instruction leaves the loop', async () => {
+    // As if a region had left before YIELD's access (jitFill 1): YIELD leaves the loop (Flow.Exit) and
+    // the budget ends there; a request left pending would later fill the cache from another access.
+    const w = await assembleWords(`
+      yield
+      ldr x1, [x2]
+      b .`);
+    const { c } = core(w, true);
+    c.jitFill = 1;
+    expect(c.run(1)).toBe(1);
+    expect(c.jitFill).toBe(0);
+  });
+
   it('a tight loop translated into itself agrees at every budget, also with irqPending set', async () => {
     const w = await assembleWords(`
     loop:

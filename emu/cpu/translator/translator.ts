@@ -222,25 +222,25 @@ export class Translator {
           const fill = c.jitFill;
           insn.exec(c, insn);
           c.retiredInRun++;
+          if (fill !== 0) {
+            // Translated code left before this access: remember its page for the next time (whatever
+            // the instruction did next, so that no stale request outlives this run).
+            c.jitFill = 0;
+            if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
+          }
           const f = c.flow;
           if (f !== Flow.Next) {
             c.flow = Flow.Next;
             if (f === Flow.Exit || c.irqPending) break outer;
             entry = true;
-            if (fill !== 0) { c.jitFill = 0; if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi); }
             continue outer;
           }
           const l = (c.pcLo + 4) | 0;
           if (l === 0) c.pcHi = (c.pcHi + 1) | 0;
           c.pcLo = l;
-          if (fill !== 0) {
-            // Translated code left before this access: remember its page for the next time, and count
-            // where the straight line goes on as an entry (a region may start there).
-            c.jitFill = 0;
-            if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
-            entry = true;
-            continue outer;
-          }
+          // Where the straight line goes on after such an access counts as an entry (a region may start
+          // there).
+          if (fill !== 0) { entry = true; continue outer; }
           // A straight line that runs into the next page counts there as at an entry (it would never
           // be counted otherwise, since nothing jumps there).
           if (++idx === 1024) { entry = true; continue outer; }
