@@ -449,10 +449,12 @@ export class Mmu {
     const n = peers === null ? 1 : peers.length;
     for (let k = 0; k < n; k++) {
       const core = peers === null ? c : peers[k];
+      let onePage = false;
       if (what === 2) core.sys.mmu1.invalidateAll();
       else if (what === 0) core.sys.mmu2.invalidateAll();
-      else if (core.sys.mmu2.invalidateVa(vaLo, vaHi, 0, true)) { core.dropPage(vaLo & ~0xfff, vaHi); continue; }
-      core.resetFetch();
+      else onePage = core.sys.mmu2.invalidateVa(vaLo, vaHi, 0, true);
+      if (onePage) core.dropPage(vaLo & ~0xfff, vaHi); // as for the EL1 TLBIs
+      else core.resetFetch();
     }
     return true;
   }

@@ -417,7 +417,7 @@ function rorv32(c: Cpu, i: Insn): void { c.setW(i.rd, ror32(c.lo[i.rn], c.lo[i.r
 // table per polynomial (reflected 0x04C11DB7 = 0xEDB88320, reflected 0x1EDC6F41 = 0x82F63B78); aux0 is
 // the table's offset in CRC_TABLE.
 
-export const CRC_TABLE = new Int32Array(512);
+const CRC_TABLE = new Int32Array(512);
 for (let t = 0; t < 2; t++) {
   const poly = t === 0 ? 0xedb88320 : 0x82f63b78;
   for (let b = 0; b < 256; b++) {

@@ -30,7 +30,7 @@
 //   instruction is fetched again as the interpreter would.
 // Everything not inlined calls its handler, so any instruction the interpreter runs, a region runs.
 
-import type { Insn } from '../insn.js';
+import type { Encoding, Handler, Insn } from '../insn.js';
 import { SP, XZR } from '../cpu.js';
 import { BRANCH_SYS } from '../a64/branch_sys.js';
 import { SIMD_FP, FP_UNALLOCATED } from '../a64/simd_fp.js';
@@ -59,9 +59,12 @@ const WRITES_ANY = new Set([...BRANCH_SYS.map((e) => e.name), 'UNDEFINED']);
  * the FP access trap (the rest of the SIMD&FP space: not the loads and stores, not FCMP, FCCMP and
  * FCSEL, not what decodes to FP_UNALLOCATED). A region checks the trap's condition inline and calls
  * them without writing back the flags and SP or checking afterwards whether the flow changed. */
-const FP_PURE = new Set(SIMD_FP.filter((e) => !FP_LDST.includes(e) && e.exec !== FP_UNALLOCATED &&
-  !/^(FCMP|FCMPE|FCCMP|FCCMPE|FCSEL)_/.test(e.name)).map((e) => e.name));
-for (const e of SIMD_FP) if (FP_LDST.includes(e) || e.exec === FP_UNALLOCATED) FP_PURE.delete(e.name);
+const fpPure = (e: Encoding): boolean => !FP_LDST.includes(e) && e.exec !== FP_UNALLOCATED &&
+  !/^(FCMP|FCMPE|FCCMP|FCCMPE|FCSEL)_/.test(e.name);
+/** Their handlers, keyed by what an instruction runs (a decode-time prepare may have set exec to
+ * FP_UNALLOCATED); a handler that also serves an encoding that is not pure is left out. */
+const FP_PURE = new Set<Handler>(SIMD_FP.filter(fpPure).map((e) => e.exec));
+for (const e of SIMD_FP) if (!fpPure(e)) FP_PURE.delete(e.exec);
 
 /** One instruction of a region: the decoded instruction and its word index in the page. */
 export interface TraceInsn { insn: Insn; w: number }
@@ -240,7 +243,7 @@ export class RegionWriter {
     let rl: string;
     if (WRITES_ANY.has(i.name)) rl = 'all';
     else rl = [i.rd, i.rn, i.rm, i.ra, i.rt, i.rt2, i.rs, i.rt + 1, i.rs + 1].filter((r) => r >= 0 && r <= 32 && r !== XZR).join(',');
-    if (FP_PURE.has(i.name) && i.exec !== FP_UNALLOCATED) {
+    if (FP_PURE.has(i.exec)) {
       return `if (!H.fpOn(c)) ${this.slowExit(w, k, 3)} \u0001WBR:${rl}\u0001 c.pcLo = ${this.pc(w)}; c.retiredInRun = r0 + ${k}; ` +
         `I${j}.exec(c, I${j}); \u0001RLR:${rl}\u0001`;
     }
