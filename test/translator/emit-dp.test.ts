@@ -20,23 +20,30 @@ const NAMES: Names = {
 };
 
 /** Registers and flags in locals, as the block writer that keeps them there names them (l<n>/h<n>,
- * nf/zf/cf/vf): the emitted code must work on plain numbers too, leaving int32 halves and 0/1 flags. */
+ * nf/zf/cf/vf, the flags in their raw forms): the emitted code must work on plain numbers too,
+ * leaving int32 halves and flags (C 0 or 1). */
 const LOCALS: Names = {
   lo: (n) => (n === 31 ? '0' : `l${n}`),
   hi: (n) => (n === 31 ? '0' : `h${n}`),
   set: (n, lo, hi) => (n === 31 ? '' : `{ const s_l = ${lo}, s_h = ${hi}; l${n} = s_l; h${n} = s_h; }`),
   flag: (f) => `${f}f`,
+  raw: true,
 };
+
+/** The flags in raw form from the core's (N and V as signs, Z as zero), and back (codegen.ts's). */
+const RAW_LOAD = 'let nf = -c.nf, zf = c.zf ^ 1, cf = c.cf, vf = -c.vf;';
+const RAW_STORE = 'c.nf = nf >>> 31; c.zf = zf === 0 ? 1 : 0; c.cf = cf; c.vf = vf >>> 31;';
 
 const REGS = Array.from({ length: 33 }, (_, r) => r).filter((r) => r !== 31);
 
 /** A function running src on locals loaded from the core, then checking and storing them back;
- * returns a description of any local that is not an int32 (a flag not 0 or 1), or ''. */
+ * returns a description of any local that is not an int32 (C not 0 or 1), or ''. */
 function onLocals(src: string): (c: unknown, x: Int32Array, y: Int32Array, h: unknown, r: Int32Array) => string {
-  const load = REGS.map((r) => `let l${r} = X[${r}], h${r} = Y[${r}];`).join(' ') + ' let nf = c.nf, zf = c.zf, cf = c.cf, vf = c.vf;';
+  const load = REGS.map((r) => `let l${r} = X[${r}], h${r} = Y[${r}];`).join(' ') + ` ${RAW_LOAD}`;
   const check = REGS.map((r) => `if ((l${r} | 0) !== l${r} || (h${r} | 0) !== h${r}) bad += ' x${r}=' + l${r} + '/' + h${r};`).join(' ') +
-    " for (const [k, f] of [['n', nf], ['z', zf], ['c', cf], ['v', vf]]) if (f !== 0 && f !== 1) bad += ' ' + k + 'f=' + f;";
-  const store = REGS.map((r) => `X[${r}] = l${r}; Y[${r}] = h${r};`).join(' ') + ' c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;';
+    " for (const [k, f] of [['n', nf], ['z', zf], ['v', vf]]) if ((f | 0) !== f) bad += ' ' + k + 'f=' + f;" +
+    " if (cf !== 0 && cf !== 1) bad += ' cf=' + cf;";
+  const store = REGS.map((r) => `X[${r}] = l${r}; Y[${r}] = h${r};`).join(' ') + ` ${RAW_STORE}`;
   return new Function('c', 'X', 'Y', 'H', 'R', `${load}\n${src}\nlet bad = ''; ${check}\n${store}\nreturn bad;`) as never;
 }
 
@@ -140,9 +147,12 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
   it('cond() agrees with Cpu.condHolds for every condition and flag combination', () => {
     for (let cc = 0; cc < 16; cc++) {
       const f = new Function('c', `return ${cond(cc, NAMES)};`) as (c: unknown) => boolean;
+      // The raw forms: from the core's flags, and from other values with the same signs and zeroness.
+      const raw = new Function('c', 'k', `${RAW_LOAD} nf *= k; vf *= k; zf *= k; return ${cond(cc, LOCALS)};`) as (c: unknown, k: number) => boolean;
       for (let v = 0; v < 16; v++) {
         c.nzcv = v;
         expect(f(c), `cond ${cc} nzcv ${v}`).toBe(c.condHolds(cc));
+        for (const k of [1, 12345, 0x7fffffff]) expect(raw(c, k), `cond ${cc} nzcv ${v} raw x${k}`).toBe(c.condHolds(cc));
       }
     }
   });

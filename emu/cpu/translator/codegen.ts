@@ -4,9 +4,9 @@
 //
 // Inside the function:
 // - Guest registers live in locals (l<n>/h<n>: bits 31:0 and 63:32 of Xn, SP is 32), loaded at entry,
-//   and the flags in nf/zf/cf/vf. They are written back to the core (c.lo/c.hi, c.nf...) at the exit;
-//   before a handler call, the registers it may read, SP and the flags are written back, and what it may
-//   write is reloaded after it. An exception thrown inside (a handler's) writes back the rest, so a
+//   and the flags in nf/zf/cf/vf, kept as QEMU keeps them (emit-dp.ts Names.raw). They are written
+//   back to the core (c.lo/c.hi, c.nf...) at the exit; before a handler call, the registers it may
+//   read, SP and the flags are written back, and what it may write is reloaded after it. An exception thrown inside (a handler's) writes back the rest, so a
 //   fault leaves the core exactly as the interpreter would.
 // - The words are emitted in address order; a forward branch inside is a `break` out of a labelled
 //   block ending just before its target, a branch back to the entry continues the loop around the
@@ -115,6 +115,7 @@ export class RegionWriter {
         return `{ const t$l = ${lo}, t$h = ${hi}; l${n} = t$l; h${n} = t$h; }`;
       },
       flag(f: 'n' | 'z' | 'c' | 'v'): string { self.flagsUsed = true; return `${f}f`; },
+      raw: true,
     };
   }
 
@@ -127,8 +128,9 @@ export class RegionWriter {
     const dirty = [...this.dirtyRegs].sort((a, b) => a - b);
     const wbRegs = (list: number[]): string => list.map((n) => `X[${n}] = l${n}; Y[${n}] = h${n};`).join(' ');
     const rlRegs = (list: number[]): string => list.map((n) => `l${n} = X[${n}]; h${n} = Y[${n}];`).join(' ');
-    const wbFlags = this.flagsDirty ? ' c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;' : '';
-    const rlFlags = this.flagsUsed ? ' nf = c.nf; zf = c.zf; cf = c.cf; vf = c.vf;' : '';
+    // The flags in their raw forms (Names.raw) here, 0 or 1 each in the core.
+    const wbFlags = this.flagsDirty ? ' c.nf = nf >>> 31; c.zf = zf === 0 ? 1 : 0; c.cf = cf; c.vf = vf >>> 31;' : '';
+    const rlFlags = this.flagsUsed ? ' nf = -c.nf; zf = c.zf ^ 1; cf = c.cf; vf = -c.vf;' : '';
     const fieldList = (list: string): number[] => (list === 'all' ? regs : [...new Set(list === '' ? [] : list.split(',').map(Number))]);
     // Before a handler call or a slow access: the registers it may read (its fields), SP (an exception
     // entry banks it) and the flags (the SPSR saves them).
@@ -145,7 +147,7 @@ export class RegionWriter {
     const head = [
       'const X = c.lo, Y = c.hi, VW = c.vw, PB = c.pcLo & -4096, PH = c.pcHi, DV = c.dv, TR = c.dtlbR, TW = c.dtlbW, CP = c.ram.codePages, MON = c.monitor;',
       decl.length > 0 ? `let ${decl.join(', ')};` : '',
-      this.flagsUsed ? 'let nf = c.nf, zf = c.zf, cf = c.cf, vf = c.vf;' : '',
+      this.flagsUsed ? 'let nf = -c.nf, zf = c.zf ^ 1, cf = c.cf, vf = -c.vf;' : '',
       'let r0 = c.retiredInRun, xw = 0, xn = 0, xf = 0;',
     ].join('\n');
     // An exception thrown from inside (INSN_ABORTED: the abort or trap has been entered) leaves the

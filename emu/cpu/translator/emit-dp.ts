@@ -26,8 +26,13 @@ export interface Names {
   /** Statement(s) setting register n to (lo, hi), two int32 expressions that may read n itself (the
    *  writer evaluates both before assigning). '' for n = 31. */
   set(n: number, lo: string, hi: string): string;
-  /** Lvalue/expression of a flag, each 0 or 1: 'n' | 'z' | 'c' | 'v'. */
+  /** Lvalue/expression of a flag: 'n' | 'z' | 'c' | 'v'. C is always 0 or 1; so are the others unless
+   *  raw. */
   flag(f: 'n' | 'z' | 'c' | 'v'): string;
+  /** The flags are kept as QEMU keeps them: N as the sign of an int32 (the result), Z as an int32 that
+   *  is 0 exactly when Z is set (the result), V as the sign of an int32. A flag-setting instruction
+   *  then computes no 0/1 values, and a condition is a sign or zero test. */
+  readonly raw?: boolean;
 }
 
 // ---------------------------------------------------------------- helpers called by generated code
@@ -67,6 +72,19 @@ export const DP_HELPERS: Record<string, Function> = {
 export function cond(c: number, n: Names): string {
   const N = n.flag('n'), Z = n.flag('z'), C = n.flag('c'), V = n.flag('v');
   let e: string;
+  if (n.raw) {
+    switch (c >>> 1) {
+      case 0: e = `${Z} === 0`; break;
+      case 1: e = `${C} !== 0`; break;
+      case 2: e = `${N} < 0`; break;
+      case 3: e = `${V} < 0`; break;
+      case 4: e = `(${C} !== 0 && ${Z} !== 0)`; break;
+      case 5: e = `(${N} ^ ${V}) >= 0`; break;
+      case 6: e = `(${Z} !== 0 && (${N} ^ ${V}) >= 0)`; break;
+      default: return 'true';
+    }
+    return (c & 1) === 1 ? `!(${e})` : `(${e})`;
+  }
   switch (c >>> 1) {
     case 0: e = `${Z} === 1`; break;
     case 1: e = `${C} === 1`; break;
@@ -82,15 +100,22 @@ export function cond(c: number, n: Names): string {
 
 // ---------------------------------------------------------------- pieces
 
+/** NZCV from their raw forms (see Names.raw): nv and vv int32s whose signs are N and V, zv an int32
+ * that is 0 exactly when Z is set, cv 0 or 1. Each is evaluated once. */
+function setFlags(n: Names, nv: string, zv: string, cv: string, vv: string): string {
+  if (n.raw) return `${n.flag('n')} = ${nv}; ${n.flag('z')} = ${zv}; ${n.flag('c')} = ${cv}; ${n.flag('v')} = ${vv};`;
+  return `${n.flag('n')} = (${nv}) >>> 31; ${n.flag('z')} = (${zv}) === 0 ? 1 : 0; ${n.flag('c')} = ${cv}; ${n.flag('v')} = (${vv}) >>> 31;`;
+}
+
 /** NZCV of a logical result (C = V = 0). */
 function logicFlags(n: Names, lo: string, hi: string | null): string {
-  const z = hi === null ? `${lo} === 0` : `(${lo} | ${hi}) === 0`;
-  return `${n.flag('n')} = ${hi ?? lo} >>> 31; ${n.flag('z')} = ${z} ? 1 : 0; ${n.flag('c')} = 0; ${n.flag('v')} = 0;`;
+  return setFlags(n, hi ?? lo, hi === null ? lo : `${lo} | ${hi}`, '0', '0');
 }
 
 /** NZCV from a constant nzcv field. */
 function setNzcv(n: Names, v: number): string {
-  return `${n.flag('n')} = ${(v >>> 3) & 1}; ${n.flag('z')} = ${(v >>> 2) & 1}; ${n.flag('c')} = ${(v >>> 1) & 1}; ${n.flag('v')} = ${v & 1};`;
+  if (!n.raw) return `${n.flag('n')} = ${(v >>> 3) & 1}; ${n.flag('z')} = ${(v >>> 2) & 1}; ${n.flag('c')} = ${(v >>> 1) & 1}; ${n.flag('v')} = ${v & 1};`;
+  return setFlags(n, (v & 8) !== 0 ? '-1' : '0', (v & 4) !== 0 ? '0' : '1', String((v >>> 1) & 1), (v & 1) !== 0 ? '-1' : '0');
 }
 
 /** AddWithCarry on 64 bits of (al, ah) + (bl, bh) + cin into q_rl/q_rh (declared), with NZCV when S. */
@@ -98,16 +123,14 @@ function addc64(n: Names, al: string, ah: string, bl: string, bh: string, cin: s
   if (!S) return `const q_l = (${al} >>> 0) + ((${bl}) >>> 0) + ${cin}; const q_rl = q_l | 0, q_rh = (${ah} + (${bh}) + (q_l > 0xffffffff ? 1 : 0)) | 0;`;
   return `const q_ah = ${ah}, q_bh = ${bh}; const q_l = (${al} >>> 0) + ((${bl}) >>> 0) + ${cin}; ` +
     'const q_h = (q_ah >>> 0) + (q_bh >>> 0) + (q_l > 0xffffffff ? 1 : 0); const q_rl = q_l | 0, q_rh = q_h | 0; ' +
-    `${n.flag('n')} = q_rh >>> 31; ${n.flag('z')} = (q_rl | q_rh) === 0 ? 1 : 0; ${n.flag('c')} = q_h > 0xffffffff ? 1 : 0; ` +
-    `${n.flag('v')} = (~(q_ah ^ q_bh) & (q_ah ^ q_rh)) >>> 31;`;
+    setFlags(n, 'q_rh', 'q_rl | q_rh', 'q_h > 0xffffffff ? 1 : 0', '~(q_ah ^ q_bh) & (q_ah ^ q_rh)');
 }
 
 /** AddWithCarry on 32 bits into q_r (declared), with NZCV when S. */
 function addc32(n: Names, a: string, b: string, cin: string, S: boolean): string {
   if (!S) return `const q_r = (${a} + (${b}) + ${cin}) | 0;`;
   return `const q_a = ${a}, q_b = ${b}; const q_s = (q_a >>> 0) + (q_b >>> 0) + ${cin}; const q_r = q_s | 0; ` +
-    `${n.flag('n')} = q_r >>> 31; ${n.flag('z')} = q_r === 0 ? 1 : 0; ${n.flag('c')} = q_s > 0xffffffff ? 1 : 0; ` +
-    `${n.flag('v')} = (~(q_a ^ q_b) & (q_a ^ q_r)) >>> 31;`;
+    setFlags(n, 'q_r', 'q_r', 'q_s > 0xffffffff ? 1 : 0', '~(q_a ^ q_b) & (q_a ^ q_r)');
 }
 
 /** ShiftReg on 64 bits by a constant 0..63 (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) of (l, h) into q_ml/q_mh. */
