@@ -9,21 +9,24 @@ import { assembleWords } from '../../emu/asm/assembler.js';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { wordBytes } from '../harness.js';
+import { D, NORMAL, Tables, tcr, enableMmu } from '../cpu/mmu-helpers.js';
 
-function core(words: number[], jit: boolean): { m: Machine; c: Cpu } {
+/** A core at RAM_BASE running words; setup prepares it further (the same for both cores). */
+function core(words: number[], jit: boolean, setup?: (m: Machine, c: Cpu) => void): { m: Machine; c: Cpu } {
   const m = new Machine({ smp: 1, ramMiB: 16, jit, stdout: () => {}, stderr: () => {} });
   if (m.translator !== null) m.translator.threshold = 1;
   m.ram.load(RAM_BASE, wordBytes(words));
   const c = m.cores[0];
   c.pcLo = RAM_BASE; c.pcHi = 0;
+  setup?.(m, c);
   return { m, c };
 }
 
 const state = (c: Cpu) => `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} x=${Array.from(c.lo).join(',')}/${Array.from(c.hi).join(',')}`;
 
 /** Run both in slices of budgets from `budgets` (cycled) for `total` instructions; compare after each. */
-function lockstep(words: number[], budgets: number[], total: number): { jit: Machine; interp: Machine } {
-  const a = core(words, false), b = core(words, true);
+function lockstep(words: number[], budgets: number[], total: number, setup?: (m: Machine, c: Cpu) => void): { jit: Machine; interp: Machine } {
+  const a = core(words, false, setup), b = core(words, true, setup);
   let done = 0;
   for (let k = 0; done < total; k++) {
     const n = budgets[k % budgets.length];
@@ -99,6 +102,60 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     expect(c.lo[22]).toBe(25); // every abort taken
     expect((c.lo[21] >>> 26) & 0x3f).toBe(0x25); // data abort, same EL
     expect(c.lo[7]).toBe(25);
+  });
+
+  it('translated loads and stores whose address carries or borrows across 4 GiB reach the pages the interpreter reaches', async () => {
+    // VA 0xffff_f000 and 0x1_0000_0000 map two RAM pages of different contents; each form of address
+    // (immediate offset up and down, register offset, pre- and post-index, pairs) crosses between them.
+    // A lost carry or borrow would reach VA 0x0 or 0x1_ffff_f000: decoy pages, put in the
+    // data-access cache (the same set as the right page) just before each such access through x15 and
+    // x17; otherwise a wrong address would only miss the cache and the interpreter would do it right.
+    const w = await assembleWords(`
+    loop:
+      ldr x14, [x15]
+      ldr x2, [x0, #16]
+      ldr x14, [x15]
+      ldr x4, [x0, x5]
+      ldr x16, [x17]
+      ldur x3, [x1, #-16]
+      add x12, x12, x2
+      str xzr, [x15, #8]
+      str x12, [x0, #24]
+      ldr x14, [x15]
+      ldp x6, x7, [x0, #16]
+      ldr x9, [x0, #16]!
+      ldr x10, [x0], #-16
+      add x13, x13, x3
+      subs x11, x11, #1
+      b.ne loop
+      b .`);
+    const setup = (m: Machine, c: Cpu): void => {
+      const t = new Tables(m, RAM_BASE + 0x80_0000);
+      const root0 = t.alloc(), root1 = t.alloc();
+      t.map(root0, 39, BigInt(RAM_BASE), RAM_BASE, NORMAL | D.UXN, 1);
+      const below = RAM_BASE + 0x10_0000, above = RAM_BASE + 0x10_1000, decoy = RAM_BASE + 0x10_2000;
+      t.map(root0, 39, 0xffff_f000n, below, NORMAL);
+      t.map(root0, 39, 0x1_0000_0000n, above, NORMAL);
+      t.map(root0, 39, 0x0n, decoy, NORMAL);
+      t.map(root0, 39, 0x1_ffff_f000n, decoy, NORMAL);
+      for (let k = 0; k < 1024; k++) {
+        m.ram.dv.setUint32(below - RAM_BASE + 4 * k, 0x1000 + k, true);
+        m.ram.dv.setUint32(above - RAM_BASE + 4 * k, 0x2000 + k, true);
+        m.ram.dv.setUint32(decoy - RAM_BASE + 4 * k, 0xdead, true);
+      }
+      enableMmu(c, { tcr: tcr({}), ttbr0: BigInt(root0), ttbr1: BigInt(root1) });
+      c.lo[0] = 0xffff_fff8 | 0; c.hi[0] = 0; // x0 = 0xffff_fff8
+      c.lo[1] = 8; c.hi[1] = 1; // x1 = 0x1_0000_0008
+      c.lo[5] = 16;
+      c.lo[11] = 40;
+      c.lo[15] = 0x10; // VA 0x10
+      c.lo[17] = 0xffff_fff0 | 0; c.hi[17] = 1; // VA 0x1_ffff_fff0
+    };
+    const { jit } = lockstep(w, SLICES, 800, setup);
+    const c = jit.cores[0];
+    expect(c.lo[11]).toBe(0);
+    expect(c.lo[2]).toBe(0x2002); // from above 4 GiB (word 2 of that page)
+    expect(c.lo[3]).toBe(0x13fe); // from below (the page's word 1022)
   });
 
   it('code that rewrites an instruction later in its own block runs the new instruction', async () => {

@@ -35,7 +35,7 @@ import { SP, XZR } from '../cpu.js';
 import { BRANCH_SYS } from '../a64/branch_sys.js';
 import { SIMD_FP, FP_UNALLOCATED } from '../a64/simd_fp.js';
 import { FP_LDST } from '../a64/fp_ldst.js';
-import { emitDp, cond, Names } from './emit-dp.js';
+import { emitDp, cond, carry, Names } from './emit-dp.js';
 
 /** Names of instructions after which a basic block always ends (they branch, or usually leave the
  * loop); the branches among them are CONDITIONAL or UNCONDITIONAL. */
@@ -175,7 +175,7 @@ export class RegionWriter {
 
   /** The PC-relative target (PC of word w) + off into (tl, th) (th exact across 2^32). */
   private target(w: number, off: number): string {
-    return `const tl = (PB >>> 0) + ${4 * w + off}; const th = (PH + Math.floor(tl / 4294967296)) | 0;`;
+    return this.addOff('PB', 'PH', 4 * w + off, 'tl', 'th');
   }
 
   /** A taken branch from word w (instruction k of its block, so k + 1 retired since r0) by off: back
@@ -289,7 +289,7 @@ export class RegionWriter {
       case 'NOP': case 'HINT': case 'DSB': case 'DMB': case 'PRFM_uimm': case 'PRFUM': case 'PRFM_reg': case 'PRFM_lit': return '';
       case 'ADR': return `{ ${this.target(w, i.aux0)} ${N.set(i.rd, 'tl | 0', 'th')} }`;
       case 'ADRP':
-        return `{ const l = (PB >>> 0) + ${i.aux0 >>> 0}; ${N.set(i.rd, 'l | 0', `(PH + ${i.aux1} + (l > 0xffffffff ? 1 : 0)) | 0`)} }`;
+        return `{ const l = (PB + ${i.aux0}) | 0; ${N.set(i.rd, 'l', `(PH + ${i.aux1} + ${carry('l', 'PB', '0')}) | 0`)} }`;
     }
     return emitDp(i, N) ?? this.ldst(i, w, _k) ?? this.fpLdst(i, w, _k);
   }
@@ -380,9 +380,12 @@ export class RegionWriter {
     return sfx === '_pre' ? 'pre' : sfx === '_post' ? 'post' : sfx === '_reg' ? 'reg' : 'imm';
   }
 
-  /** (ol, oh) = (bl, bh) + off, off a signed constant (|off| < 2^31), with the carry into bits 63:32. */
+  /** (ol, oh) = (bl, bh) + off, bl and bh names, off a signed constant (|off| < 2^31), with the carry
+   * or borrow into bits 63:32 found by an unsigned comparison (integer operations only, see carry()). */
   private addOff(bl: string, bh: string, off: number, ol = 'al', oh = 'ah'): string {
-    return `const ${ol}$ = (${bl} >>> 0) + ${off}; const ${ol} = ${ol}$ | 0, ${oh} = (${ol}$ < 0 ? ${bh} - 1 : ${ol}$ > 0xffffffff ? ${bh} + 1 : ${bh}) | 0;`;
+    if (off === 0) return `const ${ol} = ${bl}, ${oh} = ${bh};`;
+    const hi = off > 0 ? `(${ol} >>> 0) < (${bl} >>> 0) ? (${bh} + 1) | 0 : ${bh}` : `(${ol} >>> 0) > (${bl} >>> 0) ? (${bh} - 1) | 0 : ${bh}`;
+    return `const ${ol} = (${bl} + ${off}) | 0, ${oh} = ${hi};`;
   }
 
   /** The SP alignment check (CheckSPAlignment: a misaligned SP goes to the interpreter, whose handler
@@ -398,7 +401,7 @@ export class RegionWriter {
       const m = i.rm, opt = i.opt, sh = i.aux2;
       s += `let ol = ${N.lo(m)}, oh = ${opt === 2 ? '0' : opt === 6 ? 'ol >> 31' : N.hi(m)}; `;
       if (sh !== 0) s += `oh = (oh << ${sh}) | (ol >>> ${32 - sh}); ol <<= ${sh}; `;
-      s += `const al$ = (${N.lo(n)} >>> 0) + (ol >>> 0); const al = al$ | 0, ah = (${N.hi(n)} + oh + (al$ > 0xffffffff ? 1 : 0)) | 0;`;
+      s += `const al = (${N.lo(n)} + ol) | 0, ah = (${N.hi(n)} + oh + ${carry('al', N.lo(n), '0')}) | 0;`;
     }
     return s + ' ';
   }

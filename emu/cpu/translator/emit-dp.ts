@@ -118,19 +118,29 @@ function setNzcv(n: Names, v: number): string {
   return setFlags(n, (v & 8) !== 0 ? '-1' : '0', (v & 4) !== 0 ? '0' : '1', String((v >>> 1) & 1), (v & 1) !== 0 ? '-1' : '0');
 }
 
+/** The carry out of the 32-bit sum r = (a + b + cin) | 0 (a, b 32-bit, cin 0 or 1), as 0 or 1, from
+ * r and a alone: with no carry in there was one exactly when r < a (unsigned), with one when r <= a.
+ * Integer operations only: V8 then needs no float64 arithmetic for a 64-bit add. a and r are names
+ * (evaluated more than once); cin '0', '1' or an expression of the carry in. */
+export function carry(r: string, a: string, cin: string): string {
+  if (cin === '0') return `((${r} >>> 0) < (${a} >>> 0) ? 1 : 0)`;
+  if (cin === '1') return `((${r} >>> 0) <= (${a} >>> 0) ? 1 : 0)`;
+  return `((${cin} !== 0 ? (${r} >>> 0) <= (${a} >>> 0) : (${r} >>> 0) < (${a} >>> 0)) ? 1 : 0)`;
+}
+
 /** AddWithCarry on 64 bits of (al, ah) + (bl, bh) + cin into q_rl/q_rh (declared), with NZCV when S. */
 function addc64(n: Names, al: string, ah: string, bl: string, bh: string, cin: string, S: boolean): string {
-  if (!S) return `const q_l = (${al} >>> 0) + ((${bl}) >>> 0) + ${cin}; const q_rl = q_l | 0, q_rh = (${ah} + (${bh}) + (q_l > 0xffffffff ? 1 : 0)) | 0;`;
-  return `const q_ah = ${ah}, q_bh = ${bh}; const q_l = (${al} >>> 0) + ((${bl}) >>> 0) + ${cin}; ` +
-    'const q_h = (q_ah >>> 0) + (q_bh >>> 0) + (q_l > 0xffffffff ? 1 : 0); const q_rl = q_l | 0, q_rh = q_h | 0; ' +
-    setFlags(n, 'q_rh', 'q_rl | q_rh', 'q_h > 0xffffffff ? 1 : 0', '~(q_ah ^ q_bh) & (q_ah ^ q_rh)');
+  const lo = `const q_al = ${al}; const q_rl = (q_al + (${bl}) + ${cin}) | 0; `;
+  if (!S) return `${lo}const q_rh = (${ah} + (${bh}) + ${carry('q_rl', 'q_al', cin)}) | 0;`;
+  return `const q_ah = ${ah}, q_bh = ${bh}; ${lo}const q_c = ${carry('q_rl', 'q_al', cin)}; const q_rh = (q_ah + q_bh + q_c) | 0; ` +
+    setFlags(n, 'q_rh', 'q_rl | q_rh', carry('q_rh', 'q_ah', 'q_c'), '~(q_ah ^ q_bh) & (q_ah ^ q_rh)');
 }
 
 /** AddWithCarry on 32 bits into q_r (declared), with NZCV when S. */
 function addc32(n: Names, a: string, b: string, cin: string, S: boolean): string {
   if (!S) return `const q_r = (${a} + (${b}) + ${cin}) | 0;`;
-  return `const q_a = ${a}, q_b = ${b}; const q_s = (q_a >>> 0) + (q_b >>> 0) + ${cin}; const q_r = q_s | 0; ` +
-    setFlags(n, 'q_r', 'q_r', 'q_s > 0xffffffff ? 1 : 0', '~(q_a ^ q_b) & (q_a ^ q_r)');
+  return `const q_a = ${a}, q_b = ${b}; const q_r = (q_a + q_b + ${cin}) | 0; ` +
+    setFlags(n, 'q_r', 'q_r', carry('q_r', 'q_a', cin), '~(q_a ^ q_b) & (q_a ^ q_r)');
 }
 
 /** ShiftReg on 64 bits by a constant 0..63 (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) of (l, h) into q_ml/q_mh. */
@@ -274,7 +284,7 @@ export function emitDp(i: Insn, n: Names): string | null {
   switch (name) {
     // ---- add/subtract (immediate): Rd and Rn may be SP (ADD/SUB), Rn may be SP (ADDS/SUBS)
     case 'ADD_64_imm': case 'SUB_64_imm':
-      return `{ const q_l = (${L(rn)} >>> 0) + ${i.aux0 >>> 0}; ${set(d, 'q_l | 0', `(${Hi(rn)} + ${i.aux1} + (q_l > 0xffffffff ? 1 : 0)) | 0`)} }`;
+      return `{ const q_al = ${L(rn)}; const q_rl = (q_al + ${i.aux0}) | 0; ${set(d, 'q_rl', `(${Hi(rn)} + ${i.aux1} + ${carry('q_rl', 'q_al', '0')}) | 0`)} }`;
     case 'ADD_32_imm': case 'SUB_32_imm':
       return set(d, `(${L(rn)} + ${i.aux0}) | 0`, '0');
     case 'ADDS_64_imm': case 'SUBS_64_imm':
@@ -428,7 +438,7 @@ export function emitDp(i: Insn, n: Names): string | null {
     case 'CSINC_64': case 'CSINV_64': case 'CSNEG_64': {
       let els: string;
       if (i.aux1 === 0) els = set(d, inv(L(rm), i.aux0), inv(Hi(rm), i.aux0));
-      else els = `const q_l = (${inv(L(rm), i.aux0)} >>> 0) + 1; ${set(d, 'q_l | 0', `(${inv(Hi(rm), i.aux0)} + (q_l > 0xffffffff ? 1 : 0)) | 0`)}`;
+      else els = `const q_rl = (${inv(L(rm), i.aux0)} + 1) | 0; ${set(d, 'q_rl', `(${inv(Hi(rm), i.aux0)} + (q_rl === 0 ? 1 : 0)) | 0`)}`;
       return `if (${cond(i.cond, n)}) { ${set(d, L(rn), Hi(rn))} } else { ${els} }`;
     }
     case 'CSINC_32': case 'CSINV_32': case 'CSNEG_32': {
@@ -501,20 +511,20 @@ export function emitDp(i: Insn, n: Names): string | null {
       return set(d, `(${L(i.ra)} - Math.imul(${L(rn)}, ${L(rm)})) | 0`, '0');
     case 'MADD_64': {
       if (i.ra === 31) return `{ ${mul64(n, rn, rm)} ${set(d, 'q_pl', 'q_hx')} }`;
-      return `{ const q_cl = ${L(i.ra)}, q_ch = ${Hi(i.ra)}; ${mul64(n, rn, rm)} const q_l = (q_cl >>> 0) + (q_pl >>> 0); ` +
-        `${set(d, 'q_l | 0', '(q_ch + q_hx + (q_l > 0xffffffff ? 1 : 0)) | 0')} }`;
+      return `{ const q_cl = ${L(i.ra)}, q_ch = ${Hi(i.ra)}; ${mul64(n, rn, rm)} const q_rl = (q_cl + q_pl) | 0; ` +
+        `${set(d, 'q_rl', `(q_ch + q_hx + ${carry('q_rl', 'q_cl', '0')}) | 0`)} }`;
     }
     case 'MSUB_64':
-      return `{ const q_cl = ${L(i.ra)}, q_ch = ${Hi(i.ra)}; ${mul64(n, rn, rm)} const q_l = (q_cl >>> 0) + (~q_pl >>> 0) + 1; ` +
-        `${set(d, 'q_l | 0', '(q_ch + ~q_hx + (q_l > 0xffffffff ? 1 : 0)) | 0')} }`;
+      return `{ const q_cl = ${L(i.ra)}, q_ch = ${Hi(i.ra)}; ${mul64(n, rn, rm)} const q_rl = (q_cl + ~q_pl + 1) | 0; ` +
+        `${set(d, 'q_rl', `(q_ch + ~q_hx + ${carry('q_rl', 'q_cl', '1')}) | 0`)} }`;
     case 'SMADDL': case 'SMSUBL': case 'UMADDL': case 'UMSUBL': {
       const signed = name[0] === 'S';
       // Signed product = unsigned product - 2^32 * ((a < 0 ? b : 0) + (b < 0 ? a : 0)).
       const ph = signed ? '(q_ph - (q_a < 0 ? q_b : 0) - (q_b < 0 ? q_a : 0)) | 0' : 'q_ph';
       const x = i.aux0 !== 0;
       return `{ const q_cl = ${L(i.ra)}, q_ch = ${Hi(i.ra)}; ${umul32(L(rn), L(rm))} const q_qh = ${ph}; ` +
-        `const q_l = (q_cl >>> 0) + (${x ? '~q_pl' : 'q_pl'} >>> 0) + ${i.aux1}; ` +
-        `${set(d, 'q_l | 0', `(q_ch + ${x ? '~q_qh' : 'q_qh'} + (q_l > 0xffffffff ? 1 : 0)) | 0`)} }`;
+        `const q_rl = (q_cl + ${x ? '~q_pl' : 'q_pl'} + ${i.aux1}) | 0; ` +
+        `${set(d, 'q_rl', `(q_ch + ${x ? '~q_qh' : 'q_qh'} + ${carry('q_rl', 'q_cl', String(i.aux1))}) | 0`)} }`;
     }
     case 'SMULH':
       return `{ H.dpSmulh64(${L(rn)}, ${Hi(rn)}, ${L(rm)}, ${Hi(rm)}); ${set(d, 'R[0]', 'R[1]')} }`;
