@@ -1,7 +1,7 @@
 // The committed oracle fixtures (cases recorded from qemu-aarch64, integer and SIMD&FP) replayed with
-// the translator on at threshold 1: every case's instruction runs as translated code (a block of its own, since the
-// case's words are followed by UDF padding), so every inline emitter (emit-dp.ts, codegen.ts) is
-// checked against QEMU bit for bit, as the interpreter is by test/oracle/replay.test.ts.
+// the translator on at threshold 1: every case's instruction runs as translated code (a block of its
+// own, since the case's words are followed by UDF padding), so every inline emitter (emit-dp.ts,
+// codegen.ts) is checked against QEMU bit for bit, as the interpreter is by test/oracle/replay.test.ts.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';

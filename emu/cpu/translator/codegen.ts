@@ -6,8 +6,9 @@
 // - Guest registers live in locals (l<n>/h<n>: bits 31:0 and 63:32 of Xn, SP is 32), loaded at entry,
 //   and the flags in nf/zf/cf/vf, kept as QEMU keeps them (emit-dp.ts Names.raw). They are written
 //   back to the core (c.lo/c.hi, c.nf...) at the exit; before a handler call, the registers it may
-//   read, SP and the flags are written back, and what it may write is reloaded after it. An exception thrown inside (a handler's) writes back the rest, so a
-//   fault leaves the core exactly as the interpreter would.
+//   read, SP and the flags are written back, and what it may write is reloaded after it. An exception
+//   thrown inside (a handler's) writes back the rest, so a fault leaves the core exactly as the
+//   interpreter would.
 // - The words are emitted in address order; a forward branch inside is a `break` out of a labelled
 //   block ending just before its target, a branch back to the entry continues the loop around the
 //   whole (checking for a pending interrupt, as the interpreter does after a jump). Each basic block

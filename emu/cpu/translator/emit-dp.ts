@@ -71,28 +71,19 @@ export const DP_HELPERS: Record<string, Function> = {
 /** ConditionHolds(cond) as a boolean expression on the flags (AL and NV: true). */
 export function cond(c: number, n: Names): string {
   const N = n.flag('n'), Z = n.flag('z'), C = n.flag('c'), V = n.flag('v');
+  // Each flag's test in the form the names keep it (Names.raw: signs and zero, else 0 or 1).
+  const nSet = n.raw ? `${N} < 0` : `${N} === 1`, vSet = n.raw ? `${V} < 0` : `${V} === 1`;
+  const zSet = n.raw ? `${Z} === 0` : `${Z} === 1`, zClear = n.raw ? `${Z} !== 0` : `${Z} === 0`;
+  const cSet = n.raw ? `${C} !== 0` : `${C} === 1`, nEqV = n.raw ? `(${N} ^ ${V}) >= 0` : `${N} === ${V}`;
   let e: string;
-  if (n.raw) {
-    switch (c >>> 1) {
-      case 0: e = `${Z} === 0`; break;
-      case 1: e = `${C} !== 0`; break;
-      case 2: e = `${N} < 0`; break;
-      case 3: e = `${V} < 0`; break;
-      case 4: e = `(${C} !== 0 && ${Z} !== 0)`; break;
-      case 5: e = `(${N} ^ ${V}) >= 0`; break;
-      case 6: e = `(${Z} !== 0 && (${N} ^ ${V}) >= 0)`; break;
-      default: return 'true';
-    }
-    return (c & 1) === 1 ? `!(${e})` : `(${e})`;
-  }
   switch (c >>> 1) {
-    case 0: e = `${Z} === 1`; break;
-    case 1: e = `${C} === 1`; break;
-    case 2: e = `${N} === 1`; break;
-    case 3: e = `${V} === 1`; break;
-    case 4: e = `(${C} === 1 && ${Z} === 0)`; break;
-    case 5: e = `${N} === ${V}`; break;
-    case 6: e = `(${N} === ${V} && ${Z} === 0)`; break;
+    case 0: e = zSet; break;
+    case 1: e = cSet; break;
+    case 2: e = nSet; break;
+    case 3: e = vSet; break;
+    case 4: e = `(${cSet} && ${zClear})`; break;
+    case 5: e = nEqV; break;
+    case 6: e = `(${zClear} && ${nEqV})`; break;
     default: return 'true';
   }
   return (c & 1) === 1 ? `!(${e})` : `(${e})`;
@@ -114,7 +105,6 @@ function logicFlags(n: Names, lo: string, hi: string | null): string {
 
 /** NZCV from a constant nzcv field. */
 function setNzcv(n: Names, v: number): string {
-  if (!n.raw) return `${n.flag('n')} = ${(v >>> 3) & 1}; ${n.flag('z')} = ${(v >>> 2) & 1}; ${n.flag('c')} = ${(v >>> 1) & 1}; ${n.flag('v')} = ${v & 1};`;
   return setFlags(n, (v & 8) !== 0 ? '-1' : '0', (v & 4) !== 0 ? '0' : '1', String((v >>> 1) & 1), (v & 1) !== 0 ? '-1' : '0');
 }
 
