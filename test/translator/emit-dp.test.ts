@@ -11,6 +11,7 @@ import { R } from '../../emu/cpu/int64.js';
 import { DP_IMM } from '../../emu/cpu/a64/dp_imm.js';
 import { DP_REG } from '../../emu/cpu/a64/dp_reg.js';
 import { DP_HELPERS, cond, emitDp, Names } from '../../emu/cpu/translator/emit-dp.js';
+import { rng, edgeValue, randomWord } from './dp-cases.js';
 
 const NAMES: Names = {
   lo: (n) => (n === 31 ? '0' : `X[${n}]`),
@@ -47,20 +48,12 @@ function onLocals(src: string): (c: unknown, x: Int32Array, y: Int32Array, h: un
   return new Function('c', 'X', 'Y', 'H', 'R', `${load}\n${src}\nlet bad = ''; ${check}\n${store}\nreturn bad;`) as never;
 }
 
-/** xorshift32: the same cases every run. */
-function rng(seed: number): () => number {
-  let s = seed | 0 || 1;
-  return () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return s; };
-}
-
-const EDGES = [0, 1, -1, 0x80000000 | 0, 0x7fffffff, 31, 32, 33, 63, 64, 0xff, 0xffff, 0x8000, 0x80];
-
 describe('emit-dp: emitted source equals the handler on every data-processing row', () => {
   const m = new Machine({ smp: 1, ramMiB: 16, jit: false, stdout: () => {}, stderr: () => {} });
   const c = m.cores[0];
   const dec = a64Decoder();
   const rnd = rng(0x5eed);
-  const val = (): number => { const r = rnd(); return (r & 3) === 0 ? rnd() : EDGES[(r >>> 2) % EDGES.length]; };
+  const val = (): number => edgeValue(rnd);
 
   for (const e of [...DP_IMM, ...DP_REG]) {
     if (e.name === 'ADR' || e.name === 'ADRP') continue;
@@ -69,15 +62,7 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
       let tried = 0, bad = 0;
       const fails: string[] = [];
       for (let k = 0; k < 1200 && tried < 600; k++) {
-        // Each field all zeros, all ones or random (the edges: XZR/SP, shift 0, imms = 31 or 63...).
-        let w = 0;
-        let fill = 0;
-        for (let b = 0; b < 32; b++) {
-          const ch = pat[b];
-          if (ch !== '0' && ch !== '1' && ch !== pat[b - 1]) fill = rnd() & 3;
-          const bit = ch === '0' ? 0 : ch === '1' ? 1 : fill === 0 ? 0 : fill === 1 ? 1 : rnd() & 1;
-          w = (w << 1) | bit;
-        }
+        const w = randomWord(pat, rnd);
         const insn = dec.decode(w | 0);
         if (insn.name !== e.name) continue;
         const src = emitDp(insn, NAMES);
