@@ -98,6 +98,9 @@ export interface MachineOptions {
   /** Translate hot guest code into JavaScript (emu/cpu/translator); default true. Results are the
    * interpreter's either way; false interprets only (--no-jit). */
   jit?: boolean;
+  /** The translator's back end: 'wasm' (default: WebAssembly functions, RAM and the cores' registers
+   * in a WebAssembly memory) or 'js' (JavaScript functions). Results are the same (--jit-backend). */
+  jitBackend?: 'wasm' | 'js';
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
   stderr?: (bytes: Uint8Array) => void;
@@ -237,7 +240,9 @@ export class Machine {
       noReboot: opts.noReboot ?? false,
       gicVersion: opts.gicVersion ?? 3,
       jit: opts.jit ?? true,
+      jitBackend: opts.jitBackend ?? 'wasm',
     };
+    if (this.opts.jitBackend !== 'wasm' && this.opts.jitBackend !== 'js') throw new RangeError('--jit-backend must be wasm or js');
     if (this.opts.gicVersion !== 2 && this.opts.gicVersion !== 3) throw new RangeError('--gic-version must be 2 or 3');
     if (this.opts.gicVersion === 2 && smp > GICV2_MAX_CPUS) throw new RangeError(`--smp ${smp}: a GICv2 serves at most ${GICV2_MAX_CPUS} cores`);
     if (!(this.opts.quantum >= 1)) throw new RangeError('--quantum must be at least 1');
@@ -251,10 +256,11 @@ export class Machine {
     this.err = opts.stderr ?? ((b) => process.stderr.write(b));
     this.stats = { exceptions: new Array(smp).fill(0), wfeSleeps: new Array(smp).fill(0), psciCalls: 0 };
 
-    this.ram = new Ram(RAM_BASE, ramMiB * 1024 * 1024);
+    // RAM in a WebAssembly memory, with an area per core, for the WebAssembly back end.
+    this.ram = new Ram(RAM_BASE, ramMiB * 1024 * 1024, this.opts.jit && this.opts.jitBackend === 'wasm' ? smp : 0);
     this.bus = new Bus(this.ram);
     this.code = new CodeCache(this.ram);
-    this.translator = this.opts.jit ? new Translator(this.code, this.ram.codePages.length) : null;
+    this.translator = this.opts.jit ? new Translator(this.code, this.ram, this.opts.jitBackend) : null;
     this.monitor = new GlobalMonitor(smp);
     this.uart = new Pl011((b) => {
       if (this.tracer !== null) { const c = this.tracer.cur ?? this.cores[0]; this.tracer.uart(c.id, b, c.el); }

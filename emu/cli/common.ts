@@ -159,6 +159,12 @@ export function memoryModelOption(value: string): 'sc' | 'arm' {
   return value;
 }
 
+/** --jit-backend: wasm or js (emu/cpu/translator/). */
+export function jitBackendOption(value: string): 'wasm' | 'js' {
+  if (value !== 'wasm' && value !== 'js') throw new InvalidArgumentError('must be wasm or js.');
+  return value;
+}
+
 /** A scheduler seed: any integer in [0, 2^64), decimal or 0x hex, kept exact (a bigint). */
 export function seedOption(value: string): bigint {
   const v = parseInteger(value);

@@ -16,7 +16,7 @@ import { TraceWriteError } from '../trace/output.js';
 import { asGiven } from './trace.js';
 import { GdbListenError, GdbStub, parseGdbAddress } from '../gdbstub/stub.js';
 import { TarmacWriter } from '../trace/tarmac.js';
-import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, memoryModelOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
+import { CliError, CliIo, ConsoleSink, collect, errorMessage, fsErrorMessage, hex, intOption, jitBackendOption, memoryModelOption, memoryOption, packageRoot, readInput, refuseOverwrite, seedOption } from './common.js';
 
 /** The image `run` boots when none is named, relative to the package root. */
 export const DEFAULT_IMAGE = 'firmware/images/smp-selftest.elf';
@@ -65,6 +65,7 @@ export interface RunOptions {
   /** -S: wait for the debugger before the first instruction. */
   S?: boolean;
   jit?: boolean;
+  jitBackend?: 'wasm' | 'js';
 }
 
 /** --device values and the virtio device each adds. */
@@ -102,7 +103,8 @@ export function addRunCommand(program: Command, io: CliIo, done: (status: number
     .option('--gdb-history <MiB>', 'memory for the snapshots behind reverse execution under gdb (default 256; 0: off)', intOption(0, 65536))
     .option('-s', 'shorthand for --gdb 1234, as QEMU')
     .option('-S', 'with --gdb or -s: wait for the debugger before the first instruction, as QEMU')
-    .option('--jit', 'translate hot guest code into JavaScript functions (the default)')
+    .option('--jit', 'translate hot guest code (the default)')
+    .option('--jit-backend <name>', 'what hot code becomes: wasm (WebAssembly, the default) or js (JavaScript functions)', jitBackendOption)
     .option('--no-jit', 'interpret only')
     .option('--stats', 'print instruction counts, run time and MIPS on stderr at exit')
     .option('--trace <file>', 'write an instruction trace of every core (Tarmac: FILE.core0, FILE.core1, ...)')
@@ -179,6 +181,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   Object.assign(machineOpts, rtcOptions(opts), { virtio });
   if (opts.reboot === false) machineOpts.noReboot = true;
   if (opts.jit !== undefined) machineOpts.jit = opts.jit;
+  if (opts.jitBackend !== undefined) machineOpts.jitBackend = opts.jitBackend;
   let m: Machine;
   try {
     m = new Machine(machineOpts);

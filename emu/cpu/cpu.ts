@@ -34,6 +34,20 @@ export const SP = 32;
 export const DTLB_SETS = 256;
 export const DTLB_EMPTY = 1;
 
+/** Byte offsets in the core's area of the WebAssembly memory (Ram.coreOff), where translated
+ * WebAssembly code finds what the core's typed arrays hold: lo, hi, the exchange slots (AreaSlot) and
+ * dtlbR/dtlbW. */
+export const AREA_LO = 0, AREA_HI = 256, AREA_ST = 512, AREA_DTLBR = 1024, AREA_DTLBW = 1024 + DTLB_SETS * 16;
+/** The exchange slots (Cpu.st, int32s) between a WebAssembly region and the dispatcher. */
+export const enum AreaSlot {
+  /** Out: where the region left, as codegen's xw, xn and xf; NZCV packed (N in bit 3); jitFill. */
+  XW = 0, XN = 1, XF = 2, NZCV = 3, FILL = 4,
+  /** In (and refreshed after each handler call): Cpu.irqPending, GlobalMonitor.active. */
+  IRQ = 5, MON = 6,
+  /** Out: the PC when XW is -2 (a jump the region computed). */
+  PCLO = 7, PCHI = 8,
+}
+
 /** Why a core must run the checked loop (cpu.slow, a bit per feature) instead of the fast loop or
  * translated code. 0 means nothing observes single instructions: the fast path runs. */
 export const enum Slow { Trace = 1, Debug = 2, Pmu = 4, Gdb = 8, MemModel = 16 }
@@ -95,8 +109,8 @@ export interface CpuEnv {
 
 export class Cpu {
   // --- general registers and PC ---
-  readonly lo = new Int32Array(33);
-  readonly hi = new Int32Array(33);
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
   pcLo = 0;
   pcHi = 0;
   /** Set by a handler that wrote the PC (Jump) or needs the loop left after it (Exit). */
@@ -205,8 +219,12 @@ export class Cpu {
    * observes accesses (no data hooks, no alignment checking); it is a subset of the MMU's TLB (Mmu.fill
    * drops what the TLB evicts), dropped whole with the fetch cache (resetFetch: TLB maintenance,
    * translation register or EL changes). Translated code reads it inline; the interpreter never does. */
-  readonly dtlbR = new Int32Array(DTLB_SETS * 4).fill(DTLB_EMPTY);
-  readonly dtlbW = new Int32Array(DTLB_SETS * 4).fill(DTLB_EMPTY);
+  readonly dtlbR: Int32Array;
+  readonly dtlbW: Int32Array;
+  /** Where RAM is a WebAssembly memory (Ram.wasm): the byte offset of this core's area, which holds
+   * lo, hi, dtlbR, dtlbW and the exchange slots st (AreaSlot); else -1 (and st is unused). */
+  readonly area: number;
+  readonly st: Int32Array;
   /** Physical and virtual address of the last translate() (for filling dtlbR/dtlbW after a slow
    * access). */
   lastPa = 0;
@@ -226,11 +244,22 @@ export class Cpu {
     readonly code: CodeCache,
     public env: CpuEnv,
   ) {
+    const w = ram.wasm;
+    this.area = w === null ? -1 : ram.coreOff(id);
+    const view = (off: number, n: number): Int32Array => (w === null ? new Int32Array(n) : new Int32Array(w.buffer, this.area + off, n));
+    this.lo = view(AREA_LO, 33);
+    this.hi = view(AREA_HI, 33);
+    this.st = view(AREA_ST, 16);
+    this.dtlbR = view(AREA_DTLBR, DTLB_SETS * 4).fill(DTLB_EMPTY);
+    this.dtlbW = view(AREA_DTLBW, DTLB_SETS * 4).fill(DTLB_EMPTY);
     this.dv = ram.dv;
     this.ramBase = ram.base;
     this.ramSize = ram.size;
     this.sys = new SysRegs(this);
   }
+
+  /** The views into the core's area (state the snapshot store captures by their bytes). */
+  get areaViews(): Int32Array[] { return [this.lo, this.hi, this.st, this.dtlbR, this.dtlbW]; }
 
   // ---------------------------------------------------------------- registers
 

@@ -9,8 +9,19 @@ export const PAGE_CODE = 1;
 /** pageFlags bit: the newest snapshot has not saved this page yet; the first write must save it. */
 export const PAGE_SAVE = 2;
 
+/** Bytes of each core's area after RAM in a WebAssembly memory (Cpu.lo/hi, dtlbR/dtlbW and the
+ * translator's exchange slots: Cpu.wasmLayout). */
+export const CORE_AREA = 16 * 1024;
+const WASM_PAGE = 65536;
+
 export class Ram {
   readonly buf: ArrayBuffer;
+  /** When RAM lives in a WebAssembly memory (so that translated WebAssembly code reaches it): the
+   * memory, laid out as RAM at 0, the page flags (codePages) at cpOff, and per core an area of
+   * CORE_AREA bytes at coreOff(id). null when RAM is an ordinary ArrayBuffer (no room in a 32-bit
+   * memory, or the host refused one): the translator then emits JavaScript only. */
+  readonly wasm: WebAssembly.Memory | null = null;
+  readonly cpOff: number = 0;
   readonly dv: DataView;
   readonly u8: Uint8Array;
   /** Per page: PAGE_CODE | PAGE_SAVE bits (0: a write needs no bookkeeping). */
@@ -21,11 +32,34 @@ export class Ram {
    * first). Set by the snapshot store. */
   onSave: ((pfn: number) => void) | null = null;
 
-  constructor(readonly base: number, readonly size: number) {
-    this.buf = new ArrayBuffer(size);
-    this.dv = new DataView(this.buf);
-    this.u8 = new Uint8Array(this.buf);
-    this.codePages = new Uint8Array(Math.ceil(size / (1 << PAGE_SHIFT)));
+  /** cores: how many core areas to reserve (0: none, no WebAssembly memory). */
+  constructor(readonly base: number, readonly size: number, readonly cores = 0) {
+    const pages = Math.ceil(size / (1 << PAGE_SHIFT));
+    const cpOff = size;
+    const total = Math.ceil((cpOff + pages + cores * CORE_AREA) / WASM_PAGE + 1);
+    let mem: WebAssembly.Memory | null = null;
+    if (cores > 0 && total <= 65536) {
+      try { mem = new WebAssembly.Memory({ initial: total, maximum: total }); } catch { mem = null; }
+    }
+    if (mem !== null) {
+      this.wasm = mem;
+      this.cpOff = cpOff;
+      // The memory never grows, so these views stay attached.
+      this.buf = mem.buffer;
+      this.dv = new DataView(this.buf, 0, size);
+      this.u8 = new Uint8Array(this.buf, 0, size);
+      this.codePages = new Uint8Array(this.buf, cpOff, pages);
+    } else {
+      this.buf = new ArrayBuffer(size);
+      this.dv = new DataView(this.buf);
+      this.u8 = new Uint8Array(this.buf);
+      this.codePages = new Uint8Array(pages);
+    }
+  }
+
+  /** The byte offset of core id's area in the WebAssembly memory. */
+  coreOff(id: number): number {
+    return (Math.ceil((this.cpOff + this.codePages.length) / 4096) * 4096) + id * CORE_AREA;
   }
 
   contains(pa: number, len: number): boolean {

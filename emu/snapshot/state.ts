@@ -20,6 +20,12 @@ const notStateObjects = new WeakSet<object>();
 const notStateKeys = new Map<object, Set<string>>(); // constructor.prototype -> field names
 const refOnlyKeys = new Map<object, Set<string>>();
 
+const viewStates = new WeakSet<ArrayBufferView>();
+
+/** Capture and restore this view's own bytes (a view into a buffer that is not state as a whole: the
+ * core's registers in the WebAssembly memory that also holds RAM). */
+export function markViewState(v: ArrayBufferView): void { viewStates.add(v); }
+
 /** Never capture or restore this object's contents (a reference to it is still restored). */
 export function markNotState(o: object): void { notStateObjects.add(o); }
 export function isNotState(o: object): boolean { return notStateObjects.has(o); }
@@ -55,7 +61,7 @@ function keysFor(m: Map<object, Set<string>>, cache: Map<object, Set<string> | n
   return acc;
 }
 
-const enum Kind { Obj, Arr, Map, Set, Buf, Date }
+const enum Kind { Obj, Arr, Map, Set, Buf, Date, View }
 
 type Rec =
   | { k: Kind.Obj; o: Record<string, unknown>; keys: string[]; vals: unknown[]; plain: boolean }
@@ -63,6 +69,7 @@ type Rec =
   | { k: Kind.Map; o: Map<unknown, unknown>; keys: unknown[]; vals: unknown[] }
   | { k: Kind.Set; o: Set<unknown>; vals: unknown[] }
   | { k: Kind.Buf; o: ArrayBuffer; copy: Uint8Array }
+  | { k: Kind.View; o: ArrayBufferView; copy: Uint8Array }
   | { k: Kind.Date; o: Date; t: number };
 
 /** Copies of large buffers from the previous capture, reused while the contents are unchanged, so that
@@ -93,7 +100,14 @@ export class StateCapture {
       if (seen.has(o)) continue;
       seen.add(o);
       if (notStateObjects.has(o)) continue;
-      if (ArrayBuffer.isView(o)) { visit(o.buffer); continue; }
+      if (ArrayBuffer.isView(o)) {
+        if (viewStates.has(o)) {
+          const copy = new Uint8Array(o.buffer, o.byteOffset, o.byteLength).slice();
+          recs.push({ k: Kind.View, o, copy });
+          bytes += copy.length;
+        } else visit(o.buffer);
+        continue;
+      }
       if (o instanceof ArrayBuffer) {
         const src = new Uint8Array(o);
         const old = prevBufs.get(o);
@@ -149,6 +163,7 @@ export class StateCapture {
     for (const r of this.recs) {
       switch (r.k) {
         case Kind.Buf: new Uint8Array(r.o).set(r.copy); break;
+        case Kind.View: new Uint8Array(r.o.buffer, r.o.byteOffset, r.o.byteLength).set(r.copy); break;
         case Kind.Date: r.o.setTime(r.t); break;
         case Kind.Arr: {
           const a = r.o, v = r.vals;

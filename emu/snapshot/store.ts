@@ -22,7 +22,7 @@
 import { Machine } from '../board/machine.js';
 import { Cpu } from '../cpu/cpu.js';
 import { PAGE_SAVE, PAGE_SHIFT } from '../mem/ram.js';
-import { StateCapture, markNotState, notStateFields, refOnlyFields } from './state.js';
+import { StateCapture, markNotState, markViewState, notStateFields, refOnlyFields } from './state.js';
 
 const PAGE = 1 << PAGE_SHIFT;
 
@@ -84,6 +84,8 @@ export class SnapshotStore {
     // What the state walk must not copy: RAM (copy-on-write here), the code cache and decoder (derived
     // from RAM), the tracer (host output).
     markNotState(ram); markNotState(ram.buf); markNotState(ram.codePages);
+    // Each core's registers and data-access caches in the WebAssembly memory RAM shares.
+    if (ram.wasm !== null) for (const c of machine.cores) for (const v of c.areaViews) markViewState(v);
     markNotState(machine.code);
     for (const c of machine.cores) markNotState(c.decoder);
     ram.onSave = (pfn) => this.save(pfn);

@@ -11,9 +11,10 @@ import type { Cpu } from '../../emu/cpu/cpu.js';
 import { wordBytes } from '../harness.js';
 import { D, NORMAL, Tables, tcr, enableMmu } from '../cpu/mmu-helpers.js';
 
-/** A core at RAM_BASE running words; setup prepares it further (the same for both cores). */
-function core(words: number[], jit: boolean, setup?: (m: Machine, c: Cpu) => void): { m: Machine; c: Cpu } {
-  const m = new Machine({ smp: 1, ramMiB: 16, jit, stdout: () => {}, stderr: () => {} });
+/** A core at RAM_BASE running words, interpreted (false) or translated by a back end; setup prepares it
+ * further (the same for every core). */
+function core(words: number[], jit: false | 'wasm' | 'js', setup?: (m: Machine, c: Cpu) => void): { m: Machine; c: Cpu } {
+  const m = new Machine({ smp: 1, ramMiB: 16, jit: jit !== false, jitBackend: jit === false ? undefined : jit, stdout: () => {}, stderr: () => {} });
   if (m.translator !== null) m.translator.threshold = 1;
   m.ram.load(RAM_BASE, wordBytes(words));
   const c = m.cores[0];
@@ -24,18 +25,22 @@ function core(words: number[], jit: boolean, setup?: (m: Machine, c: Cpu) => voi
 
 const state = (c: Cpu) => `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} x=${Array.from(c.lo).join(',')}/${Array.from(c.hi).join(',')}`;
 
-/** Run both in slices of budgets from `budgets` (cycled) for `total` instructions; compare after each. */
+/** Run the interpreter and both back ends in slices of budgets from `budgets` (cycled) for `total`
+ * instructions; compare after each. jit: the WebAssembly back end's machine. */
 function lockstep(words: number[], budgets: number[], total: number, setup?: (m: Machine, c: Cpu) => void): { jit: Machine; interp: Machine } {
-  const a = core(words, false, setup), b = core(words, true, setup);
+  const a = core(words, false, setup), b = core(words, 'wasm', setup), j = core(words, 'js', setup);
+  expect(b.m.translator?.backend).toBe('wasm');
   let done = 0;
   for (let k = 0; done < total; k++) {
     const n = budgets[k % budgets.length];
-    const ra = a.c.run(n), rb = b.c.run(n);
-    expect(rb).toBe(ra);
-    expect(state(b.c)).toBe(state(a.c));
+    const ra = a.c.run(n);
+    for (const t of [b, j]) {
+      expect(t.c.run(n)).toBe(ra);
+      expect(state(t.c)).toBe(state(a.c));
+    }
     done += n;
   }
-  expect(b.m.translationStats().compiled).toBeGreaterThan(0);
+  for (const t of [b, j]) expect(t.m.translationStats().compiled).toBeGreaterThan(0);
   return { jit: b.m, interp: a.m };
 }
 
@@ -186,7 +191,7 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       yield
       ldr x1, [x2]
       b .`);
-    const { c } = core(w, true);
+    const { c } = core(w, 'wasm');
     c.jitFill = 1;
     expect(c.run(1)).toBe(1);
     expect(c.jitFill).toBe(0);
@@ -198,14 +203,16 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       add x1, x1, #1
       add x2, x2, #2
       b loop`);
-    const a = core(w, false), b = core(w, true);
-    for (const n of [10, 7, 5]) {
-      expect(b.c.run(n)).toBe(a.c.run(n));
+    for (const backend of ['wasm', 'js'] as const) {
+      const a = core(w, false), b = core(w, backend);
+      for (const n of [10, 7, 5]) {
+        expect(b.c.run(n)).toBe(a.c.run(n));
+        expect(state(b.c)).toBe(state(a.c));
+      }
+      // irqPending with nothing deliverable: run() clears it before either loop starts.
+      for (const x of [a, b]) x.c.irqPending = true;
+      expect(b.c.run(50)).toBe(a.c.run(50));
       expect(state(b.c)).toBe(state(a.c));
     }
-    // irqPending with nothing deliverable: run() clears it before either loop starts.
-    for (const x of [a, b]) x.c.irqPending = true;
-    expect(b.c.run(50)).toBe(a.c.run(50));
-    expect(state(b.c)).toBe(state(a.c));
   });
 });

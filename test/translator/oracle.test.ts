@@ -1,7 +1,8 @@
 // The committed oracle fixtures (cases recorded from qemu-aarch64, integer and SIMD&FP) replayed with
-// the translator on at threshold 1: every case's instruction runs as translated code (a block of its
-// own, since the case's words are followed by UDF padding), so every inline emitter (emit-dp.ts,
-// codegen.ts) is checked against QEMU bit for bit, as the interpreter is by test/oracle/replay.test.ts.
+// the translator on at threshold 1, with each back end: every case's instruction runs as translated code
+// (a block of its own, since the case's words are followed by UDF padding), so every inline emitter
+// (emit-dp.ts, codegen.ts, and wasm/'s) is checked against QEMU bit for bit, as the interpreter is by
+// test/oracle/replay.test.ts.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,15 +30,15 @@ const NAMES: Names = {
   flag: (f) => `c.${f}f`,
 };
 
-describe('oracle fixtures replayed with every instruction translated (threshold 1)', () => {
+for (const backend of ['wasm', 'js'] as const) describe(`oracle fixtures replayed with every instruction translated (threshold 1, ${backend})`, () => {
   let disasm: (w: number, a: number) => string = (w) => `.inst 0x${(w >>> 0).toString(16)}`;
   let cpu: OracleCpu;
 
   beforeAll(async () => {
     const d = await loadDisassembler();
     disasm = (w, a) => d(w, a).text;
-    cpu = new OracleCpu();
-    expect(cpu.m.translator).not.toBeNull();
+    cpu = new OracleCpu({ jitBackend: backend });
+    expect(cpu.m.translator?.backend).toBe(backend);
     cpu.m.translator!.threshold = 1;
     cpu.warmDataCache = true; // so loads and stores of the scratch page run inline, not interpreted
   });
@@ -53,7 +54,7 @@ describe('oracle fixtures replayed with every instruction translated (threshold 
       const s = checkAll(cpu, cases, disasm);
       if (s.failed > 0) {
         s.reports = s.reports.slice(0, 40);
-        throw new Error(formatSummary(`oracle fixtures ${cls} (translated)`, s));
+        throw new Error(formatSummary(`oracle fixtures ${cls} (translated, ${backend})`, s));
       }
       // Each case loads its words over the last case's (ram.load invalidates the blocks there), so
       // each case compiles at least the block at its first word: none reuses another case's code.
@@ -70,7 +71,9 @@ describe('oracle fixtures replayed with every instruction translated (threshold 
       }
     });
   }
+});
 
+describe('the inline emitters', () => {
   it('every integer data-processing row but ADR/ADRP is emitted inline', () => {
     // One word per row with every field 0 (register fields too), and with fields 1: the emitters
     // must accept every form the decoder produces for them.

@@ -19,11 +19,14 @@ export function runOnce(path: string, opts: MachineOptions, jit: boolean, thresh
   return { out: Buffer.concat(chunks).toString('latin1'), status: r.status, reason: r.reason, instructions: r.instructions, cores, compiled: m.translationStats().compiled };
 }
 
-/** Output, exit status, total and per-core counts and final state are the same with and without. */
+/** Output, exit status, total and per-core counts and final state are the same without translation and
+ * with each back end. */
 export function expectSame(path: string, opts: MachineOptions = {}, threshold = 1): void {
   const interp = runOnce(path, opts, false);
-  const jit = runOnce(path, opts, true, threshold);
-  expect(jit.compiled).toBeGreaterThan(0);
   expect(interp.compiled).toBe(0);
-  expect({ ...jit, compiled: 0 }).toEqual({ ...interp, compiled: 0 });
+  for (const jitBackend of ['wasm', 'js'] as const) {
+    const jit = runOnce(path, { ...opts, jitBackend }, true, threshold);
+    expect(jit.compiled, jitBackend).toBeGreaterThan(0);
+    expect({ ...jit, compiled: 0 }, jitBackend).toEqual({ ...interp, compiled: 0 });
+  }
 }

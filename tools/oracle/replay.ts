@@ -8,7 +8,7 @@
 
 import { Buffer } from 'node:buffer';
 
-import { Machine, RAM_BASE, a64Decoder } from '../../emu/board/machine.js';
+import { Machine, MachineOptions, RAM_BASE, a64Decoder } from '../../emu/board/machine.js';
 import { Access } from '../../emu/cpu/cpu.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { SYSREG_BY_NAME } from '../../emu/cpu/sysregs.js';
@@ -61,8 +61,9 @@ export class OracleCpu {
    * inline path (test/translator/oracle.test.ts). */
   warmDataCache = false;
 
-  constructor() {
-    this.m = new Machine({ smp: 1, ramMiB: 16, semihosting: false, stdout: () => {}, stderr: () => {} });
+  /** opts: further machine options (the translator's back end). */
+  constructor(opts: MachineOptions = {}) {
+    this.m = new Machine({ smp: 1, ramMiB: 16, semihosting: false, stdout: () => {}, stderr: () => {}, ...opts });
     this.c = this.m.cores[0];
   }
 

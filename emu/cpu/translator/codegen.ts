@@ -40,14 +40,14 @@ import { emitDp, cond, carry, Names } from './emit-dp.js';
 
 /** Names of instructions after which a basic block always ends (they branch, or usually leave the
  * loop); the branches among them are CONDITIONAL or UNCONDITIONAL. */
-const ENDS = new Set([
+export const ENDS = new Set([
   'B', 'BL', 'B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ', 'BR', 'BLR', 'RET', 'ERET',
   'SVC', 'HVC', 'SMC', 'BRK', 'HLT', 'DCPS', 'WFE', 'WFI', 'ISB', 'MSR_reg', 'MSR_imm', 'UNDEFINED',
 ]);
 /** Branches with a not-taken path. */
 export const CONDITIONAL = new Set(['B.cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
 /** Unconditional branches (no fall-through). */
-const UNCONDITIONAL = new Set(['B', 'BL', 'BR', 'BLR', 'RET']);
+export const UNCONDITIONAL = new Set(['B', 'BL', 'BR', 'BLR', 'RET']);
 
 export function endsBlock(i: Insn): boolean { return ENDS.has(i.name); }
 
@@ -70,27 +70,18 @@ for (const e of SIMD_FP) if (!fpPure(e)) FP_PURE.delete(e.exec);
 /** One instruction of a region: the decoded instruction and its word index in the page. */
 export interface TraceInsn { insn: Insn; w: number }
 
-/** Generates one region's function. */
-export class RegionWriter {
-  private readonly usedRegs = new Set<number>();
-  private readonly dirtyRegs = new Set<number>();
-  private flagsUsed = false;
-  private flagsDirty = false;
-  /** The instructions whose handlers are called, in emission order; the generated code calls I<k>.exec. */
-  readonly insns: Insn[] = [];
-  private readonly names: Names;
-  private readonly n: number;
-  private readonly entry: number;
-
-  /** Words that start a block (budget check), words some forward branch inside goes to (labels), and
-   * each word's index in tr. */
-  private readonly starts = new Set<number>();
-  private readonly labels = new Set<number>();
-  private readonly pos = new Map<number, number>();
+/** A region's blocks and labels, shared by the JavaScript and WebAssembly writers: which words start a
+ * block (budget check), which some forward branch inside goes to (labels), and each word's index. */
+export class RegionShape {
+  protected readonly n: number;
+  protected readonly entry: number;
+  protected readonly starts = new Set<number>();
+  protected readonly labels = new Set<number>();
+  protected readonly pos = new Map<number, number>();
 
   /** tr: the region's instructions in address order (words may skip what nothing reaches); the
    * first is the entry. */
-  constructor(private readonly tr: TraceInsn[]) {
+  constructor(protected readonly tr: TraceInsn[]) {
     this.n = tr.length;
     this.entry = tr[0].w;
     tr.forEach((t, j) => this.pos.set(t.w, j));
@@ -106,6 +97,43 @@ export class RegionWriter {
       // A word reached other than by falling through (after a gap) starts a block.
       if (j > 0 && tr[j - 1].w !== w - 1) this.starts.add(w);
     }
+  }
+
+  /** Instructions of the block starting at word s (to the next block start, or the end of its path). */
+  protected blockLen(s: number): number {
+    let k = this.pos.get(s)!;
+    const k0 = k;
+    for (;;) {
+      const i = this.tr[k].insn;
+      if (ENDS.has(i.name)) break;
+      if (k + 1 >= this.n || this.tr[k + 1].w !== this.tr[k].w + 1 || this.starts.has(this.tr[k + 1].w)) break;
+      k++;
+    }
+    return k - k0 + 1;
+  }
+
+  /** The entry block's length: what the budget must leave room for to enter the region. */
+  get entryLen(): number { return this.blockLen(this.entry); }
+
+  /** Registers the handler of i may write (besides SP), as a list, or 'all'. */
+  protected static writes(i: Insn): number[] | 'all' {
+    if (WRITES_ANY.has(i.name)) return 'all';
+    return [i.rd, i.rn, i.rm, i.ra, i.rt, i.rt2, i.rs, i.rt + 1, i.rs + 1].filter((r) => r >= 0 && r <= 32 && r !== XZR);
+  }
+}
+
+/** Generates one region's function. */
+export class RegionWriter extends RegionShape {
+  private readonly usedRegs = new Set<number>();
+  private readonly dirtyRegs = new Set<number>();
+  private flagsUsed = false;
+  private flagsDirty = false;
+  /** The instructions whose handlers are called, in emission order; the generated code calls I<k>.exec. */
+  readonly insns: Insn[] = [];
+  private readonly names: Names;
+
+  constructor(tr: TraceInsn[]) {
+    super(tr);
     const self = this;
     this.names = {
       lo(n: number): string { if (n === XZR) return '0'; self.usedRegs.add(n); return `l${n}`; },
@@ -195,22 +223,6 @@ export class RegionWriter {
     return `{ ${this.target(w, off)} c.pcLo = tl | 0; c.pcHi = th; ${this.exitPcSet(`r0 + ${k + 1}`, '1')} }`;
   }
 
-  /** Instructions of the block starting at word s (to the next block start, or the end of its path). */
-  private blockLen(s: number): number {
-    let k = this.pos.get(s)!;
-    const k0 = k;
-    for (;;) {
-      const i = this.tr[k].insn;
-      if (ENDS.has(i.name)) break;
-      if (k + 1 >= this.n || this.tr[k + 1].w !== this.tr[k].w + 1 || this.starts.has(this.tr[k + 1].w)) break;
-      k++;
-    }
-    return k - k0 + 1;
-  }
-
-  /** The entry block's length: what the budget must leave room for to enter the region. */
-  get entryLen(): number { return this.blockLen(this.entry); }
-
   /** The region's code: its words in address order, each block checking the budget first; a forward
    * branch inside is a `break` out of the labelled statement that ends just before its target (every
    * such statement opens at the top, so they nest), a branch to the start is the loop's `continue`. */
@@ -243,9 +255,8 @@ export class RegionWriter {
   private call(i: Insn, w: number, k: number): string {
     const j = this.insns.length;
     this.insns.push(i);
-    let rl: string;
-    if (WRITES_ANY.has(i.name)) rl = 'all';
-    else rl = [i.rd, i.rn, i.rm, i.ra, i.rt, i.rt2, i.rs, i.rt + 1, i.rs + 1].filter((r) => r >= 0 && r <= 32 && r !== XZR).join(',');
+    const wr = RegionShape.writes(i);
+    const rl = wr === 'all' ? 'all' : wr.join(',');
     if (FP_PURE.has(i.exec)) {
       return `if (!H.fpOn(c)) ${this.slowExit(w, k, 3)} \u0001WBR:${rl}\u0001 c.pcLo = ${this.pc(w)}; c.retiredInRun = r0 + ${k}; ` +
         `I${j}.exec(c, I${j}); \u0001RLR:${rl}\u0001`;

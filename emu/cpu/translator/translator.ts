@@ -1,6 +1,13 @@
-// The block translator: hot guest code becomes JavaScript functions (see codegen.ts for what a
-// region's function does). One Translator per machine, shared by its cores (functions take the core as
-// their argument), so N cores running the same code translate it once.
+// The block translator: hot guest code becomes WebAssembly functions (wasm/codegen.ts; the default
+// where RAM is a WebAssembly memory) or JavaScript functions (codegen.ts; --jit-backend js), which do
+// the same. One Translator per machine, shared by its cores (functions take the core, or its area in
+// the WebAssembly memory, as their argument), so N cores running the same code translate it once.
+//
+// WebAssembly regions sit in a table, a slot per (page, word) that a region is entered at or leads to;
+// a region that ends by a branch or by falling off its end tail-calls the slot of where it goes, so
+// regions chain without returning to this dispatcher (a slot without a region holds a stub that
+// returns here). The dispatcher calls them through one trampoline, which V8 calls far more cheaply
+// than a different WebAssembly function each time.
 //
 // A region is the code reachable from a hot entry inside one physical page by falling through and by
 // forward branches (up to MAX_INSNS instructions), with a loop back to its entry; it is entered only
@@ -17,19 +24,22 @@
 // interpreter, or where a straight line runs into the next page); at `threshold` executions the region
 // is translated. Cold code is interpreted by the same steps as Cpu.inner.
 //
-// Cache bound: when the generated source would exceed MAX_BYTES (or MAX_BLOCKS regions), everything is
-// dropped and translation starts again (QEMU's policy for a full translation buffer). `bytes` counts
-// the generated JavaScript source characters, a proxy for the memory V8 holds for it.
+// Cache bound: when the generated code would exceed MAX_BYTES (or MAX_BLOCKS regions, or MAX_SLOTS
+// table slots), everything is dropped and translation starts again (QEMU's policy for a full
+// translation buffer). `bytes` counts the WebAssembly modules' bytes or the generated JavaScript
+// source characters, a proxy for the memory V8 holds for them.
 
-import { Cpu, Flow, INSN_ABORTED } from '../cpu.js';
+import { Cpu, Flow, INSN_ABORTED, AreaSlot } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import type { CodeCache } from '../codecache.js';
-import { PAGE_SHIFT } from '../../mem/ram.js';
+import { PAGE_SHIFT, Ram } from '../../mem/ram.js';
 import { R } from '../int64.js';
 import { checkSp, ea } from '../a64/ldst_exclusive.js';
 import { DP_HELPERS } from './emit-dp.js';
 import { fpOn } from '../a64/simd_fp.js';
 import { RegionWriter, TraceInsn, CONDITIONAL, endsBlock } from './codegen.js';
+import { WasmRegionWriter } from './wasm/codegen.js';
+import { moduleBytes, trampolineBytes } from './wasm/encoder.js';
 
 const WORDS = 1 << (PAGE_SHIFT - 2);
 /** Executions of an entry before its region is translated. High on purpose: translated code that runs
@@ -40,13 +50,27 @@ export const DEFAULT_THRESHOLD = 10_000;
 const MAX_INSNS = 32;
 export const MAX_BYTES = 64 * 1024 * 1024;
 export const MAX_BLOCKS = 1 << 16;
+/** Most slots in the WebAssembly back end's table (region entries and exit targets). */
+const MAX_SLOTS = 1 << 18;
+const MAX_MODULE = 64 * 1024;
+/** Most compiled modules kept for reuse (Translator.module). */
+const MAX_MODULES = 1024;
 
 export type RegionFn = (c: Cpu, budget: number) => void;
+/** The trampoline calling a WebAssembly region (wasm/codegen.ts) by its slot in the table:
+ * (slot, area, budget, retired, pcLo, pcHi, nzcv). */
+type Trampoline = (slot: number, area: number, budget: number, retired: number, pcLo: number, pcHi: number, nzcv: number) => void;
+
+/** Which back end translates: 'wasm' where RAM is a WebAssembly memory, else 'js'. */
+export type Backend = 'js' | 'wasm';
 
 /** One translated region. */
 export class Block {
   valid = true;
   fn: RegionFn = noop;
+  /** The WebAssembly function's slot in the translator's table, when the WebAssembly back end
+   * translated it (fn is then unused); else -1. */
+  slot = -1;
   /** lo..lo+span-1: the words it was translated from; entry: its first word, whose basic block has n
    * instructions (the dispatcher's budget check: the function itself leaves at once when the block
    * does not fit). */
@@ -81,10 +105,35 @@ export class Translator {
   /** Whole-cache flushes (the bound reached). */
   flushes = 0;
 
-  constructor(private readonly code: CodeCache, private readonly numPages: number) {
-    this.pages = new Array<PageBlocks | undefined>(numPages).fill(undefined);
+  private readonly numPages: number;
+  /** The back end in use ('wasm' only where the RAM is a WebAssembly memory). */
+  readonly backend: Backend;
+  /** The core whose region is running (handler calls from WebAssembly find it here). */
+  private cur: Cpu | null = null;
+  /** The WebAssembly back end's table of region functions: a slot per (page, word) that a region is
+   * entered at or some region's exit leads to (slots), holding the region or, while there is none,
+   * the stub (which leaves to the dispatcher); and the trampoline that calls a slot. */
+  private readonly tab: WebAssembly.Table | null = null;
+  private readonly slots = new Map<number, number>();
+  private readonly stub: Function | null = null;
+  private readonly jump: Function | null = null;
+  private readonly modules = new Map<string, WebAssembly.Module>();
+  private readonly tramp: Trampoline = () => {};
+
+  constructor(private readonly code: CodeCache, private readonly ram: Ram, backend: Backend = 'wasm') {
+    this.numPages = ram.codePages.length;
+    this.pages = new Array<PageBlocks | undefined>(this.numPages).fill(undefined);
     const env = Number(process.env.A64EMU_JIT_THRESHOLD);
     this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD;
+    this.backend = backend === 'wasm' && ram.wasm !== null ? 'wasm' : 'js';
+    if (this.backend === 'wasm') {
+      this.tab = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
+      const t = new WebAssembly.Instance(new WebAssembly.Module(trampolineBytes(WasmRegionWriter.stub(), ram.wasm!.buffer.byteLength / 65536)),
+        { env: { mem: ram.wasm!, tab: this.tab } });
+      this.tramp = t.exports.t as Trampoline;
+      this.stub = t.exports.s as Function;
+      this.jump = t.exports.j as Function;
+    }
     code.translator = this;
   }
 
@@ -101,7 +150,7 @@ export class Translator {
     for (let k = 0; k < list.length; k++) {
       const b = list[k];
       if (b.lo <= w1 && b.lo + b.span > w0) {
-        b.valid = false;
+        this.drop(b);
         pb.entry[b.entry] = undefined;
         pb.hot[b.entry] = 0;
         this.blocks--;
@@ -112,9 +161,30 @@ export class Translator {
     list.length = kept;
   }
 
+  /** Mark b invalid; its table slot gets the stub back (regions that lead there keep the slot). */
+  private drop(b: Block): void {
+    b.valid = false;
+    if (b.slot >= 0) this.tab!.set(b.slot, this.stub);
+  }
+
+  /** The table slot of (RAM page pfn, word w), allocated (holding the stub) at its first use. */
+  private slotOf(pfn: number, w: number): number {
+    const key = pfn * 1024 + w;
+    let s = this.slots.get(key);
+    if (s === undefined) {
+      const tab = this.tab!;
+      s = this.slots.size;
+      if (s >= tab.length) tab.grow(Math.max(256, tab.length), this.stub);
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
   /** Drop every block (a new image, or the cache bound reached). */
   clear(): void {
-    for (const pb of this.pages) if (pb !== undefined) for (const b of pb.list) b.valid = false;
+    for (const pb of this.pages) if (pb !== undefined) for (const b of pb.list) this.drop(b);
+    // Slots are allocated anew (every one holds the stub again).
+    this.slots.clear();
     this.pages = new Array<PageBlocks | undefined>(this.numPages).fill(undefined);
     this.blocks = 0;
     this.bytes = 0;
@@ -154,25 +224,97 @@ export class Translator {
     }
     let lo = idx, hi = idx;
     for (const t of trace) { if (t.w < lo) lo = t.w; if (t.w > hi) hi = t.w; }
-    const writer = new RegionWriter(trace);
-    const body = writer.build();
-    const decl = writer.insns.map((_, k) => `const I${k} = I[${k}];`).join(' ');
-    const src = `${decl}\nreturn function region(c, budget) {\n${body}\n};`;
-    if (this.bytes + src.length > MAX_BYTES || this.blocks >= MAX_BLOCKS) {
-      this.clear();
-      this.flushes++;
-      pb = this.pageBlocks(c.curPfn);
+    let b: Block;
+    if (this.backend === 'wasm') {
+      // The bound is checked first (a flush frees the slots the code is written with); a region's
+      // module is far smaller than MAX_MODULE.
+      if (this.bytes + MAX_MODULE > MAX_BYTES || this.blocks >= MAX_BLOCKS || this.slots.size + MAX_INSNS + 1 >= MAX_SLOTS) pb = this.flush(c);
+      const pfn = c.curPfn;
+      const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w));
+      const bytes = moduleBytes(writer.f, this.ram.wasm!.buffer.byteLength / 65536);
+      b = new Block(c.curPfn, lo, hi - lo + 1, bytes.length, idx, writer.entryLen);
+      const inst = new WebAssembly.Instance(this.module(bytes), {
+        env: { mem: this.ram.wasm!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
+      });
+      b.slot = this.slotOf(pfn, idx);
+      this.tab!.set(b.slot, inst.exports.f as Function);
+    } else {
+      const writer = new RegionWriter(trace);
+      const body = writer.build();
+      const decl = writer.insns.map((_, k) => `const I${k} = I[${k}];`).join(' ');
+      const src = `${decl}\nreturn function region(c, budget) {\n${body}\n};`;
+      if (this.bytes + src.length > MAX_BYTES || this.blocks >= MAX_BLOCKS) pb = this.flush(c);
+      // Invalidation goes by the words a region covers: its first to its last (it may skip some).
+      b = new Block(c.curPfn, lo, hi - lo + 1, src.length, idx, writer.entryLen);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const factory = new Function('H', 'R', 'B', 'I', src) as (h: typeof HELPERS, r: Int32Array, b: Block, i: Insn[]) => RegionFn;
+      b.fn = factory(HELPERS, R, b, writer.insns);
     }
-    // Invalidation goes by the words a region covers: its first to its last (it may skip some).
-    const b = new Block(c.curPfn, lo, hi - lo + 1, src.length, idx, writer.entryLen);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('H', 'R', 'B', 'I', src) as (h: typeof HELPERS, r: Int32Array, b: Block, i: Insn[]) => RegionFn;
-    b.fn = factory(HELPERS, R, b, writer.insns);
     pb.entry[idx] = b;
     pb.list.push(b);
     this.blocks++;
-    this.bytes += src.length;
+    this.bytes += b.bytes;
     this.compiled++;
+  }
+
+  /** The compiled module of these bytes: the same code translated again at the same place (after it
+   * was written with the same words, or after a flush) is not compiled again. */
+  private module(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    let m = this.modules.get(key);
+    if (m === undefined) {
+      if (this.modules.size >= MAX_MODULES) this.modules.clear();
+      m = new WebAssembly.Module(bytes);
+      this.modules.set(key, m);
+    }
+    return m;
+  }
+
+  /** The cache bound is reached: drop everything; the current page's (new) blocks. */
+  private flush(c: Cpu): PageBlocks {
+    this.clear();
+    this.flushes++;
+    return this.pageBlocks(c.curPfn);
+  }
+
+  /** A WebAssembly region's handler calls (its import `call`): the k-th called instruction's handler on
+   * the running core, with the PC, retired count and flags the region passes; returns the flags, the
+   * flow (bits 7:4) and bit 8 when the next instruction must be fetched anew (fetch cache reset, or
+   * the region invalidated), and refreshes the slots the region reads (AreaSlot.IRQ, MON). */
+  private caller(b: Block, insns: Insn[]): (k: number, pc: number, retired: number, nzcv: number) => number {
+    return (k, pc, retired, nzcv) => {
+      const c = this.cur!;
+      c.pcLo = pc;
+      c.retiredInRun = retired;
+      c.nzcv = nzcv;
+      const i = insns[k];
+      i.exec(c, i);
+      const st = c.st;
+      st[AreaSlot.IRQ] = c.irqPending ? 1 : 0;
+      st[AreaSlot.MON] = c.monitor.active;
+      return c.nzcv | (c.flow << 4) | (c.curPage === null || !b.valid ? 256 : 0);
+    };
+  }
+
+  /** Run a WebAssembly region: its inputs into the core's exchange slots, then its exit out of them
+   * (as a JavaScript region leaves the core). */
+  private enter(c: Cpu, slot: number, budget: number): void {
+    const st = c.st;
+    st[AreaSlot.IRQ] = c.irqPending ? 1 : 0;
+    st[AreaSlot.MON] = c.monitor.active;
+    this.cur = c;
+    this.tramp(slot, c.area, budget, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
+    c.retiredInRun = st[AreaSlot.XN];
+    const xw = st[AreaSlot.XW];
+    if (xw >= 0) {
+      const l = ((c.pcLo & -4096) + 4 * xw) | 0;
+      if (xw === 1024 && l === 0) c.pcHi = (c.pcHi + 1) | 0;
+      c.pcLo = l;
+    } else if (xw === -2) { c.pcLo = st[AreaSlot.PCLO]; c.pcHi = st[AreaSlot.PCHI]; }
+    c.flow = st[AreaSlot.XF];
+    c.nzcv = st[AreaSlot.NZCV];
+    const fill = st[AreaSlot.FILL];
+    if (fill !== 0) { c.jitFill = fill; st[AreaSlot.FILL] = 0; }
   }
 
   /** Cpu.run's fast path with translation: blocks where translated and within the budget, else the
@@ -203,7 +345,7 @@ export class Translator {
             b = pb.entry[idx];
           }
           if (b !== undefined && c.retiredInRun + b.n <= budget && c.jitFill === 0) {
-            b.fn(c, budget);
+            if (b.slot >= 0) this.enter(c, b.slot, budget); else b.fn(c, budget);
             entry = true;
             const f = c.flow;
             if (f !== Flow.Next) {
