@@ -11,7 +11,8 @@
 //          side's start-up subtracted (measured with exit0.elf, an image that exits at once); QEMU's
 //          MIPS come from a run lengthened until it too lasts seconds (its instruction count from
 //          a64emu's, which for a single-core program is the same: the same image executes the same
-//          instructions). The interpreter alone (--no-jit) is measured the same way.
+//          instructions). The interpreter alone (--no-jit) and the JavaScript back end
+//          (--jit-backend js) are measured the same way.
 // scaling  The same total intmark work on 1 and on 8 cores (issue 12: at most 1.3x).
 // smp      The SMP self-test (the default image, 4 cores), and under --memory-model arm when a64emu
 //          has it.
@@ -48,6 +49,8 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 const help = spawnSync(process.execPath, [CLI, 'run', '--help'], { encoding: 'utf8' }).stdout ?? '';
 const haveJitOption = help.includes('--no-jit');
+/** The translator's second back end (JavaScript functions), measured beside the default. */
+const haveJsBackend = help.includes('--jit-backend');
 const haveMemoryModel = help.includes('--memory-model');
 const qemuVersion = spawnSync('qemu-system-aarch64', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0];
 const haveQemu = qemuVersion !== undefined && qemuVersion !== '';
@@ -154,7 +157,7 @@ function sized(w: Workload, extra: string[]): { scale: number; run: Ours } {
 
 let intmarkScale = 0;
 if (sections.has('speed') || sections.has('scaling')) {
-  const rows: string[][] = [['workload', 'instructions', 'a64emu s', 'MIPS', ...(haveJitOption ? ['--no-jit MIPS'] : []), 'QEMU s', 'QEMU MIPS', 'vs QEMU', 'MIPS/QEMU', 'peak MiB', 'cache KiB']];
+  const rows: string[][] = [['workload', 'instructions', 'a64emu s', 'MIPS', ...(haveJsBackend ? ['js MIPS'] : []), ...(haveJitOption ? ['--no-jit MIPS'] : []), 'QEMU s', 'QEMU MIPS', 'vs QEMU', 'MIPS/QEMU', 'peak MiB', 'cache KiB']];
   const list = sections.has('speed') ? SPEED : SPEED.slice(0, 1);
   for (const w of list) {
     const image = join(BENCH_BIN, w.image);
@@ -162,7 +165,11 @@ if (sections.has('speed') || sections.has('scaling')) {
     const { scale, run } = sized(w, []);
     if (w.image === 'intmark.elf' && w.smp === 1) intmarkScale = scale;
     const mips = run.insns / run.runSeconds / 1e6;
-    let interp: number | undefined;
+    let js: number | undefined, interp: number | undefined;
+    if (haveJsBackend) {
+      const r = sized(w, ['--jit-backend', 'js']).run;
+      js = r.insns / r.runSeconds / 1e6;
+    }
     if (haveJitOption) {
       const r = sized(w, ['--no-jit']).run;
       interp = r.insns / r.runSeconds / 1e6;
@@ -183,7 +190,7 @@ if (sections.has('speed') || sections.has('scaling')) {
     }
     rows.push([
       w.name + (run.status !== 0 ? ` (exit ${run.status})` : ''), int(run.insns), fmt(run.seconds, 3), fmt(mips, 1),
-      ...(haveJitOption ? [fmt(interp, 1)] : []),
+      ...(haveJsBackend ? [fmt(js, 1)] : []), ...(haveJitOption ? [fmt(interp, 1)] : []),
       fmt(q, 3), fmt(qMips, 0), q === undefined ? '-' : `${fmt(q / run.seconds)}`, qMips === undefined ? '-' : fmt(mips / qMips, 3),
       fmt(run.peakMiB, 0), run.cacheKiB === undefined ? '-' : String(run.cacheKiB),
     ]);
@@ -262,6 +269,7 @@ async function linuxBoot(): Promise<void> {
   });
   const rows: string[][] = [['Linux 6.1 (Debian) to /init, 4 cores', 'seconds to init\'s first line', 'whole run s', 'exit']];
   const configs: [string, string[]][] = [['a64emu', []]];
+  if (haveJsBackend) configs.push(['a64emu --jit-backend js', ['--jit-backend', 'js']]);
   if (haveJitOption) configs.push(['a64emu --no-jit', ['--no-jit']]);
   for (const [name, extra] of configs) {
     const r = await untilMark(process.execPath, [CLI, 'run', '--smp', '4', '-m', '512', '--append', APPEND, '--initrd', initrd, '--max-insns', '1e10', ...extra, kernel]);

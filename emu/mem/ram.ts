@@ -14,13 +14,17 @@ export const PAGE_SAVE = 2;
 export const CORE_AREA = 16 * 1024;
 const WASM_PAGE = 65536;
 
+/** A WebAssembly.Memory, as far as the package's type declarations show it (its users' TypeScript need
+ * not know the WebAssembly namespace). */
+export interface WasmMemory { readonly buffer: ArrayBuffer }
+
 export class Ram {
   readonly buf: ArrayBuffer;
   /** When RAM lives in a WebAssembly memory (so that translated WebAssembly code reaches it): the
    * memory, laid out as RAM at 0, the page flags (codePages) at cpOff, and per core an area of
    * CORE_AREA bytes at coreOff(id). null when RAM is an ordinary ArrayBuffer (no room in a 32-bit
    * memory, or the host refused one): the translator then emits JavaScript only. */
-  readonly wasm: WebAssembly.Memory | null = null;
+  readonly wasm: WasmMemory | null = null;
   readonly cpOff: number = 0;
   readonly dv: DataView;
   readonly u8: Uint8Array;
@@ -37,7 +41,7 @@ export class Ram {
     const pages = Math.ceil(size / (1 << PAGE_SHIFT));
     const cpOff = size;
     const total = Math.ceil((cpOff + pages + cores * CORE_AREA) / WASM_PAGE + 1);
-    let mem: WebAssembly.Memory | null = null;
+    let mem: WasmMemory | null = null;
     if (cores > 0 && total <= 65536) {
       try { mem = new WebAssembly.Memory({ initial: total, maximum: total }); } catch { mem = null; }
     }

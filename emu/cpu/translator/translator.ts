@@ -118,6 +118,8 @@ export class Translator {
   private readonly stub: Function | null = null;
   private readonly jump: Function | null = null;
   private readonly modules = new Map<string, WebAssembly.Module>();
+  /** The RAM's WebAssembly memory (Ram.wasm), which every module imports. */
+  private readonly mem: WebAssembly.Memory | null;
   private readonly tramp: Trampoline = () => {};
 
   constructor(private readonly code: CodeCache, private readonly ram: Ram, backend: Backend = 'wasm') {
@@ -126,10 +128,11 @@ export class Translator {
     const env = Number(process.env.A64EMU_JIT_THRESHOLD);
     this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD;
     this.backend = backend === 'wasm' && ram.wasm !== null ? 'wasm' : 'js';
+    this.mem = ram.wasm as WebAssembly.Memory | null;
     if (this.backend === 'wasm') {
       this.tab = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
       const t = new WebAssembly.Instance(new WebAssembly.Module(trampolineBytes(WasmRegionWriter.stub(), ram.wasm!.buffer.byteLength / 65536)),
-        { env: { mem: ram.wasm!, tab: this.tab } });
+        { env: { mem: this.mem!, tab: this.tab } });
       this.tramp = t.exports.t as Trampoline;
       this.stub = t.exports.s as Function;
       this.jump = t.exports.j as Function;
@@ -234,7 +237,7 @@ export class Translator {
       const bytes = moduleBytes(writer.f, this.ram.wasm!.buffer.byteLength / 65536);
       b = new Block(c.curPfn, lo, hi - lo + 1, bytes.length, idx, writer.entryLen);
       const inst = new WebAssembly.Instance(this.module(bytes), {
-        env: { mem: this.ram.wasm!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
+        env: { mem: this.mem!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
       });
       b.slot = this.slotOf(pfn, idx);
       this.tab!.set(b.slot, inst.exports.f as Function);
