@@ -89,7 +89,9 @@ function qemu(image: string, smp: number, scale: number | undefined): { seconds:
   const args = [...QEMU_BOARD, '-smp', String(smp), '-kernel', image];
   if (scale !== undefined) args.push('-device', `loader,data=${scale},data-len=4,addr=${PARAM_ADDR}`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('qemu-system-aarch64', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  // The same output limit as a64emu's runs (the default 1 MiB would cut a long run's output short, and
+  // it would then not compare).
+  const r = spawnSync('qemu-system-aarch64', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, maxBuffer: 1 << 28 });
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, status: r.status ?? -1, stdout: r.stdout ?? '' };
 }
 
