@@ -3,8 +3,9 @@
 // the same. One Translator per machine, shared by its cores (functions take the core, or its area in
 // the WebAssembly memory, as their argument), so N cores running the same code translate it once.
 //
-// WebAssembly regions sit in a table, a slot per (page, word) that a region is entered at or leads to;
-// a region that ends by a branch or by falling off its end tail-calls the slot of where it goes, so
+// WebAssembly regions sit in a table, a slot per word of each page with translated code; a region that
+// ends by a branch, a jump through a register within its page or by falling off its end tail-calls
+// the slot of where it goes, so
 // regions chain without returning to this dispatcher (a slot without a region holds a stub that
 // returns here). The dispatcher calls them through one trampoline, which V8 calls far more cheaply
 // than a different WebAssembly function each time.
@@ -24,8 +25,8 @@
 // interpreter, or where a straight line runs into the next page); at `threshold` executions the region
 // is translated. Cold code is interpreted by the same steps as Cpu.inner.
 //
-// Cache bound: when the generated code would exceed MAX_BYTES (or MAX_BLOCKS regions, or MAX_SLOTS
-// table slots), everything is dropped and translation starts again (QEMU's policy for a full
+// Cache bound: when the generated code would exceed MAX_BYTES (or MAX_BLOCKS regions, or the table
+// MAX_SLOT_PAGES pages of slots), everything is dropped and translation starts again (QEMU's policy for a full
 // translation buffer). `bytes` counts the WebAssembly modules' bytes or the generated JavaScript
 // source characters, a proxy for the memory V8 holds for them.
 
@@ -50,8 +51,8 @@ export const DEFAULT_THRESHOLD = 10_000;
 const MAX_INSNS = 32;
 export const MAX_BYTES = 64 * 1024 * 1024;
 export const MAX_BLOCKS = 1 << 16;
-/** Most slots in the WebAssembly back end's table (region entries and exit targets). */
-const MAX_SLOTS = 1 << 18;
+/** Most pages with slots in the WebAssembly back end's table (1,024 slots each). */
+const MAX_SLOT_PAGES = 1024;
 const MAX_MODULE = 64 * 1024;
 /** Most compiled modules kept for reuse (Translator.module). */
 const MAX_MODULES = 1024;
@@ -110,11 +111,12 @@ export class Translator {
   readonly backend: Backend;
   /** The core whose region is running (handler calls from WebAssembly find it here). */
   private cur: Cpu | null = null;
-  /** The WebAssembly back end's table of region functions: a slot per (page, word) that a region is
-   * entered at or some region's exit leads to (slots), holding the region or, while there is none,
-   * the stub (which leaves to the dispatcher); and the trampoline that calls a slot. */
+  /** The WebAssembly back end's table of region functions: a slot per word of each page that holds
+   * translated code (1,024 consecutive slots from the page's base in pageSlots, so that a region can
+   * compute the slot of a jump's target in its page), holding the region entered there or, while
+   * there is none, the stub (which leaves to the dispatcher); and the trampoline that calls a slot. */
   private readonly tab: WebAssembly.Table | null = null;
-  private readonly slots = new Map<number, number>();
+  private readonly pageSlots = new Map<number, number>();
   private readonly stub: Function | null = null;
   private readonly jump: Function | null = null;
   private readonly modules = new Map<string, WebAssembly.Module>();
@@ -170,24 +172,24 @@ export class Translator {
     if (b.slot >= 0) this.tab!.set(b.slot, this.stub);
   }
 
-  /** The table slot of (RAM page pfn, word w), allocated (holding the stub) at its first use. */
+  /** The table slot of (RAM page pfn, word w); the page's 1,024 are allocated (holding the stub) at
+   * the first use of one. */
   private slotOf(pfn: number, w: number): number {
-    const key = pfn * 1024 + w;
-    let s = this.slots.get(key);
-    if (s === undefined) {
+    let base = this.pageSlots.get(pfn);
+    if (base === undefined) {
       const tab = this.tab!;
-      s = this.slots.size;
-      if (s >= tab.length) tab.grow(Math.max(256, tab.length), this.stub);
-      this.slots.set(key, s);
+      base = this.pageSlots.size * WORDS;
+      if (base + WORDS > tab.length) tab.grow(base + WORDS - tab.length, this.stub);
+      this.pageSlots.set(pfn, base);
     }
-    return s;
+    return base + w;
   }
 
   /** Drop every block (a new image, or the cache bound reached). */
   clear(): void {
     for (const pb of this.pages) if (pb !== undefined) for (const b of pb.list) this.drop(b);
     // Slots are allocated anew (every one holds the stub again).
-    this.slots.clear();
+    this.pageSlots.clear();
     this.pages = new Array<PageBlocks | undefined>(this.numPages).fill(undefined);
     this.blocks = 0;
     this.bytes = 0;
@@ -231,7 +233,8 @@ export class Translator {
     if (this.backend === 'wasm') {
       // The bound is checked first (a flush frees the slots the code is written with); a region's
       // module is far smaller than MAX_MODULE.
-      if (this.bytes + MAX_MODULE > MAX_BYTES || this.blocks >= MAX_BLOCKS || this.slots.size + MAX_INSNS + 1 >= MAX_SLOTS) pb = this.flush(c);
+      const full = this.pageSlots.size >= MAX_SLOT_PAGES && !this.pageSlots.has(c.curPfn);
+      if (this.bytes + MAX_MODULE > MAX_BYTES || this.blocks >= MAX_BLOCKS || full) pb = this.flush(c);
       const pfn = c.curPfn;
       const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w));
       const bytes = moduleBytes(writer.f, this.ram.wasm!.buffer.byteLength / 65536);

@@ -49,7 +49,8 @@ export class WasmRegionWriter extends RegionShape {
   private readonly pcb: number;
 
   /** tr as for RegionShape; cpOff: Ram.cpOff; link(w): the table slot of the region entered at word w
-   * of this page (whatever is there: the translator keeps a stub in the slot while no region is);
+   * of this page (whatever is there: the translator keeps a stub in the slot while no region is; the
+   * page's slots are consecutive, so link(0) + w is word w's);
    * prior: the first pass's register sets (none: this is the first pass). */
   constructor(tr: TraceInsn[], private readonly cpOff: number, private readonly link: (w: number) => number,
     private readonly prior: RegSets | null = null) {
@@ -221,10 +222,22 @@ export class WasmRegionWriter extends RegionShape {
     this.jumpExit(k);
   }
 
-  /** Leave with the i64 on the stack as the PC (a jump out of the page). */
-  private jumpExit(k: number): void {
+  /** Leave with the i64 on the stack as the PC (a jump computed at run time, or out of the page). A
+   * target in the entry's page, word aligned, is chained to like a branch's (its slot is the page's
+   * first plus its word); anything else goes back to the dispatcher, which fetches it. */
+  private jumpExit(k: number, dynamic = false): void {
     const f = this.f, t = f.local(I64);
     f.set(t);
+    if (dynamic) {
+      // Same page: (t ^ pcb) has no bits above 11 set, and t's bits 1:0 are clear.
+      f.get(t).get(this.pcb).op(Op.i64Xor).i64(-4096 | 3).op(Op.i64And).op(Op.i64Eqz).open(Op.if);
+      f.get(t).op(Op.i32WrapI64).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).set(this.xw);
+      this.r0plus(k + 1); f.set(this.xn); f.i32(1).set(this.xf);
+      // xc = 1 + slot, or 0 (to the dispatcher) when an interrupt is pending after this jump.
+      f.i32(0).i32(this.link(0) + 1).get(this.xw).op(Op.i32Add).get(this.AREA).mem(Op.i32Load, slot(AreaSlot.IRQ)).op(Op.select).set(this.xc);
+      f.br('exit');
+      f.end();
+    }
     this.setSlot(AreaSlot.PCLO, () => f.get(t).op(Op.i32WrapI64));
     this.setSlot(AreaSlot.PCHI, () => f.get(t).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64));
     f.i32(-2).set(this.xw); this.r0plus(k + 1); f.set(this.xn); f.i32(1).set(this.xf); f.br('exit');
@@ -298,12 +311,12 @@ export class WasmRegionWriter extends RegionShape {
           if (name === 'TBZ') f.op(Op.i32Eqz);
         });
         return true;
-      case 'BR': case 'RET': r.get(f, i.rn); this.jumpExit(k); return true;
+      case 'BR': case 'RET': r.get(f, i.rn); this.jumpExit(k, true); return true;
       case 'BLR': {
         const t = f.local(I64);
         r.get(f, i.rn); f.set(t);
         this.pcPlus(w, 4); r.set(f, 30);
-        f.get(t); this.jumpExit(k);
+        f.get(t); this.jumpExit(k, true);
         return true;
       }
       default: return false;
