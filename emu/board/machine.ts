@@ -95,8 +95,8 @@ export interface MachineOptions {
   /** 3 (default): GICv3 with redistributors and ICC_* registers; 2: GICv2 (at most 8 cores), as QEMU's
    * virt with gic-version=2. */
   gicVersion?: 2 | 3;
-  /** Translate hot guest code into JavaScript (emu/cpu/translator); default true. Results are the
-   * interpreter's either way; false interprets only (--no-jit). */
+  /** Translate hot guest code (emu/cpu/translator; jitBackend says into what); default true. Results
+   * are the interpreter's either way; false interprets only (--no-jit). */
   jit?: boolean;
   /** The translator's back end: 'wasm' (default: WebAssembly functions, RAM and the cores' registers
    * in a WebAssembly memory) or 'js' (JavaScript functions). Results are the same (--jit-backend). */

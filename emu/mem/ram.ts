@@ -10,7 +10,7 @@ export const PAGE_CODE = 1;
 export const PAGE_SAVE = 2;
 
 /** Bytes of each core's area after RAM in a WebAssembly memory (Cpu.lo/hi, dtlbR/dtlbW and the
- * translator's exchange slots: Cpu.wasmLayout). */
+ * translator's exchange slots: cpu.ts AREA_*). */
 export const CORE_AREA = 16 * 1024;
 const WASM_PAGE = 65536;
 

@@ -5,9 +5,8 @@
 //
 // WebAssembly regions sit in a table, a slot per word of each page with translated code; a region that
 // ends by a branch, a jump through a register within its page or by falling off its end tail-calls
-// the slot of where it goes, so
-// regions chain without returning to this dispatcher (a slot without a region holds a stub that
-// returns here). The dispatcher calls them through one trampoline, which V8 calls far more cheaply
+// the slot of where it goes, so regions chain without returning to this dispatcher (a slot without a
+// region holds a stub that returns here). The dispatcher calls them through one trampoline, which V8 calls far more cheaply
 // than a different WebAssembly function each time.
 //
 // A region is the code reachable from a hot entry inside one physical page by falling through and by
@@ -26,8 +25,8 @@
 // is translated. Cold code is interpreted by the same steps as Cpu.inner.
 //
 // Cache bound: when the generated code would exceed MAX_BYTES (or MAX_BLOCKS regions, or the table
-// MAX_SLOT_PAGES pages of slots), everything is dropped and translation starts again (QEMU's policy for a full
-// translation buffer). `bytes` counts the WebAssembly modules' bytes or the generated JavaScript
+// MAX_SLOT_PAGES pages of slots), everything is dropped and translation starts again (QEMU's policy
+// for a full translation buffer). `bytes` counts the WebAssembly modules' bytes or the generated JavaScript
 // source characters, a proxy for the memory V8 holds for them.
 
 import { Cpu, Flow, INSN_ABORTED, AreaSlot } from '../cpu.js';
@@ -120,8 +119,10 @@ export class Translator {
   private readonly stub: Function | null = null;
   private readonly jump: Function | null = null;
   private readonly modules = new Map<string, WebAssembly.Module>();
-  /** The RAM's WebAssembly memory (Ram.wasm), which every module imports. */
+  /** The RAM's WebAssembly memory (Ram.wasm), which every module imports, and its size in 64 KiB
+   * pages (what the modules declare they import). */
   private readonly mem: WebAssembly.Memory | null;
+  private readonly memPages: number;
   private readonly tramp: Trampoline = () => {};
 
   constructor(private readonly code: CodeCache, private readonly ram: Ram, backend: Backend = 'wasm') {
@@ -131,9 +132,10 @@ export class Translator {
     this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD;
     this.backend = backend === 'wasm' && ram.wasm !== null ? 'wasm' : 'js';
     this.mem = ram.wasm as WebAssembly.Memory | null;
+    this.memPages = ram.wasm === null ? 0 : ram.wasm.buffer.byteLength / 65536;
     if (this.backend === 'wasm') {
       this.tab = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-      const t = new WebAssembly.Instance(new WebAssembly.Module(trampolineBytes(WasmRegionWriter.stub(), ram.wasm!.buffer.byteLength / 65536)),
+      const t = new WebAssembly.Instance(new WebAssembly.Module(trampolineBytes(WasmRegionWriter.stub(), this.memPages)),
         { env: { mem: this.mem!, tab: this.tab } });
       this.tramp = t.exports.t as Trampoline;
       this.stub = t.exports.s as Function;
@@ -237,7 +239,7 @@ export class Translator {
       if (this.bytes + MAX_MODULE > MAX_BYTES || this.blocks >= MAX_BLOCKS || full) pb = this.flush(c);
       const pfn = c.curPfn;
       const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w));
-      const bytes = moduleBytes(writer.f, this.ram.wasm!.buffer.byteLength / 65536);
+      const bytes = moduleBytes(writer.f, this.memPages);
       b = new Block(c.curPfn, lo, hi - lo + 1, bytes.length, idx, writer.entryLen);
       const inst = new WebAssembly.Instance(this.module(bytes), {
         env: { mem: this.mem!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
@@ -295,19 +297,24 @@ export class Translator {
       c.nzcv = nzcv;
       const i = insns[k];
       i.exec(c, i);
-      const st = c.st;
-      st[AreaSlot.IRQ] = c.irqPending ? 1 : 0;
-      st[AreaSlot.MON] = c.monitor.active;
+      Translator.slotsIn(c);
       return c.nzcv | (c.flow << 4) | (c.curPage === null || !b.valid ? 256 : 0);
     };
+  }
+
+  /** The exchange slots a WebAssembly region reads, from the core: before it runs and after each
+   * handler it calls. */
+  private static slotsIn(c: Cpu): void {
+    const st = c.st;
+    st[AreaSlot.IRQ] = c.irqPending ? 1 : 0;
+    st[AreaSlot.MON] = c.monitor.active;
   }
 
   /** Run a WebAssembly region: its inputs into the core's exchange slots, then its exit out of them
    * (as a JavaScript region leaves the core). */
   private enter(c: Cpu, slot: number, budget: number): void {
     const st = c.st;
-    st[AreaSlot.IRQ] = c.irqPending ? 1 : 0;
-    st[AreaSlot.MON] = c.monitor.active;
+    Translator.slotsIn(c);
     this.cur = c;
     this.tramp(slot, c.area, budget, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
     c.retiredInRun = st[AreaSlot.XN];

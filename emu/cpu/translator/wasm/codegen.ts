@@ -80,8 +80,8 @@ export class WasmRegionWriter extends RegionShape {
     return l;
   }
 
-  /** Both passes: the function's bytes (as FnBuilder.body wants them), or null when some instruction
-   * cannot be written. */
+  /** Both passes: the writer whose f holds the function (every instruction can be written: what is
+   * not inline calls its handler). */
   static write(tr: TraceInsn[], cpOff: number, link: (w: number) => number): WasmRegionWriter {
     const first = new WasmRegionWriter(tr, cpOff, link);
     first.emit();
@@ -161,20 +161,34 @@ export class WasmRegionWriter extends RegionShape {
   /** Push r0 + k. */
   private r0plus(k: number): void { this.f.get(this.R0); if (k !== 0) this.f.i32(k).op(Op.i32Add); }
 
+  /** Push the exchange slot IRQ (Cpu.irqPending). */
+  private irq(): void { this.f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.IRQ)); }
+
+  /** The exit's XW (w: a word of the page, or -1/-2), XN (r0 + k) and, unless null (already set),
+   * XF. */
+  private setExit(w: number, k: number, flow: number | null): void {
+    const f = this.f;
+    f.i32(w).set(this.xw); this.r0plus(k); f.set(this.xn);
+    if (flow !== null) f.i32(flow).set(this.xf);
+  }
+
+  /** Chain at the exit to the slot `pushSlot` pushes (plus one), unless an interrupt is pending after
+   * a jump (flow 1: the dispatcher takes it then). */
+  private setChain(pushSlot1: () => void, flow: number): void {
+    const f = this.f;
+    if (flow !== 0) { f.i32(0); pushSlot1(); this.irq(); f.op(Op.select); } else pushSlot1();
+    f.set(this.xc);
+  }
+
   /** Leave to the exit with the PC at word w (w may be 1024: the next page), after r0 + k
    * instructions, with flow fl. chain: go on to the region at w directly (the dispatcher would enter
    * it next: same page and mapping, nothing for the interpreter to do), unless an interrupt is pending
    * after a jump (the dispatcher takes it then). Only where a branch or the region's end leads: not
    * after a slow access, a full budget or a handler that changed what the dispatcher checks. */
   private exitAt(w: number, k: number, flow: number, chain = false): void {
-    const f = this.f;
-    f.i32(w).set(this.xw); this.r0plus(k); f.set(this.xn); f.i32(flow).set(this.xf);
-    if (chain && w < 1024) {
-      if (flow !== 0) f.i32(0).i32(this.link(w) + 1).get(this.AREA).mem(Op.i32Load, slot(AreaSlot.IRQ)).op(Op.select);
-      else f.i32(this.link(w) + 1);
-      f.set(this.xc);
-    }
-    f.br('exit');
+    this.setExit(w, k, flow);
+    if (chain && w < 1024) this.setChain(() => this.f.i32(this.link(w) + 1), flow);
+    this.f.br('exit');
   }
 
   /** The stub in the table's slots without a region: it leaves to the dispatcher at pcLo. */
@@ -203,17 +217,16 @@ export class WasmRegionWriter extends RegionShape {
   /** A taken branch from word w (instruction k of its block) by off. */
   private taken(w: number, k: number, off: number): void {
     const f = this.f, t = w + (off >> 2);
-    const irq = (): void => { f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.IRQ)); };
     if (t === this.entry) {
       this.r0plus(k + 1); f.set(this.R0);
-      irq(); this.r0plus(this.blockLen(this.entry)); f.get(this.BUDGET).op(Op.i32GtS).op(Op.i32Or);
+      this.irq(); this.r0plus(this.blockLen(this.entry)); f.get(this.BUDGET).op(Op.i32GtS).op(Op.i32Or);
       f.open(Op.if); this.exitAt(this.entry, 0, 1); f.end();
       f.br('top');
       return;
     }
     if (t > w && this.labels.has(t)) {
       this.r0plus(k + 1); f.set(this.R0);
-      irq(); f.open(Op.if); this.exitAt(t, 0, 1); f.end();
+      this.irq(); f.open(Op.if); this.exitAt(t, 0, 1); f.end();
       f.br(`L${t}`);
       return;
     }
@@ -231,16 +244,16 @@ export class WasmRegionWriter extends RegionShape {
     if (dynamic) {
       // Same page: (t ^ pcb) has no bits above 11 set, and t's bits 1:0 are clear.
       f.get(t).get(this.pcb).op(Op.i64Xor).i64(-4096 | 3).op(Op.i64And).op(Op.i64Eqz).open(Op.if);
+      this.setExit(0, k + 1, 1);
       f.get(t).op(Op.i32WrapI64).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).set(this.xw);
-      this.r0plus(k + 1); f.set(this.xn); f.i32(1).set(this.xf);
-      // xc = 1 + slot, or 0 (to the dispatcher) when an interrupt is pending after this jump.
-      f.i32(0).i32(this.link(0) + 1).get(this.xw).op(Op.i32Add).get(this.AREA).mem(Op.i32Load, slot(AreaSlot.IRQ)).op(Op.select).set(this.xc);
+      this.setChain(() => f.i32(this.link(0) + 1).get(this.xw).op(Op.i32Add), 1);
       f.br('exit');
       f.end();
     }
     this.setSlot(AreaSlot.PCLO, () => f.get(t).op(Op.i32WrapI64));
     this.setSlot(AreaSlot.PCHI, () => f.get(t).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64));
-    f.i32(-2).set(this.xw); this.r0plus(k + 1); f.set(this.xn); f.i32(1).set(this.xf); f.br('exit');
+    this.setExit(-2, k + 1, 1);
+    f.br('exit');
   }
 
   // ---------------------------------------------------------------- the body
@@ -279,12 +292,12 @@ export class WasmRegionWriter extends RegionShape {
     const st = f.local(I32);
     f.set(st);
     const wr = RegionShape.writes(i);
-    const used = new Set(this.used);
+    const used = (this.prior ?? this.sets).used;
     for (const n of wr === 'all' ? this.used : [...wr, SP]) if (used.has(n)) this.load(n);
     this.unpackFlags(() => f.get(st));
     // The flow changed: the handler set the PC.
     f.get(st).i32(4).op(Op.i32ShrU).i32(15).op(Op.i32And).tee(this.xf);
-    f.open(Op.if); f.i32(-1).set(this.xw); this.r0plus(k + 1); f.set(this.xn); f.br('exit'); f.end();
+    f.open(Op.if); this.setExit(-1, k + 1, null); f.br('exit'); f.end();
     // The fetch cache was reset or the region dropped: the next instruction is fetched anew.
     f.get(st).i32(256).op(Op.i32And);
     f.open(Op.if); this.exitAt(w + 1, k + 1, 0); f.end();

@@ -156,35 +156,43 @@ function funcType(out: number[], params: ValType[], results: ValType[]): void {
 /** The signature of a region function (wasm/codegen.ts): (area, budget, retired, pcLo, pcHi, nzcv). */
 export const REGION_PARAMS: ValType[] = [I32, I32, I32, I32, I32, I32];
 
-/** A module importing env.mem (a memory of at least `pages` 64 KiB pages) and IMPORTS, defining fn and
- * exporting it as "f". */
-export function moduleBytes(fn: FnBuilder, pages: number): Uint8Array<ArrayBuffer> {
+/** A module: function types; imports env.mem (a memory of at least `pages` 64 KiB pages), env.tab
+ * (a table of functions) when `table`, and functions env.<name> of a type; its own functions, each
+ * of a type; and exported functions by index (imported functions first). */
+function assemble(types: [ValType[], ValType[]][], pages: number, table: boolean, imported: [string, number][],
+  fns: [number, FnBuilder][], exported: [string, number][]): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const types: number[] = [];
-  uleb(types, IMPORTS.length + 1);
-  for (const f of IMPORTS) funcType(types, f.params, f.results);
-  funcType(types, fn.params, fn.results);
-  section(out, 1, types);
-  const imports: number[] = [];
-  uleb(imports, IMPORTS.length + 1);
-  name(imports, 'env'); name(imports, 'mem'); imports.push(0x02, 0x00); uleb(imports, pages);
-  IMPORTS.forEach((f, k) => { name(imports, 'env'); name(imports, f.name); imports.push(0x00); uleb(imports, k); });
-  section(out, 2, imports);
-  const funcs: number[] = [];
-  uleb(funcs, 1); uleb(funcs, IMPORTS.length);
-  section(out, 3, funcs);
-  const exports: number[] = [];
-  uleb(exports, 1); name(exports, 'f'); exports.push(0x00); uleb(exports, IMPORTS.length);
-  section(out, 7, exports);
-  code(out, [fn]);
+  const t: number[] = [];
+  uleb(t, types.length);
+  for (const [params, results] of types) funcType(t, params, results);
+  section(out, 1, t);
+  const im: number[] = [];
+  uleb(im, imported.length + (table ? 2 : 1));
+  name(im, 'env'); name(im, 'mem'); im.push(0x02, 0x00); uleb(im, pages);
+  if (table) { name(im, 'env'); name(im, 'tab'); im.push(0x01, 0x70, 0x00); uleb(im, 0); }
+  for (const [n, type] of imported) { name(im, 'env'); name(im, n); im.push(0x00); uleb(im, type); }
+  section(out, 2, im);
+  const fs: number[] = [];
+  uleb(fs, fns.length);
+  for (const [type] of fns) uleb(fs, type);
+  section(out, 3, fs);
+  const ex: number[] = [];
+  uleb(ex, exported.length);
+  for (const [n, index] of exported) { name(ex, n); ex.push(0x00); uleb(ex, index); }
+  section(out, 7, ex);
+  const c: number[] = [];
+  uleb(c, fns.length);
+  for (const [, f] of fns) { const body = f.body(); uleb(c, body.length); for (const b of body) c.push(b); }
+  section(out, 10, c);
   return new Uint8Array(out);
 }
 
-function code(out: number[], fns: FnBuilder[]): void {
-  const c: number[] = [];
-  uleb(c, fns.length);
-  for (const f of fns) { const body = f.body(); uleb(c, body.length); for (const b of body) c.push(b); }
-  section(out, 10, c);
+/** A module importing env.mem (a memory of at least `pages` 64 KiB pages) and IMPORTS, defining fn and
+ * exporting it as "f". */
+export function moduleBytes(fn: FnBuilder, pages: number): Uint8Array<ArrayBuffer> {
+  const n = IMPORTS.length;
+  return assemble([...IMPORTS.map((f): [ValType[], ValType[]] => [f.params, f.results]), [fn.params, fn.results]], pages, false,
+    IMPORTS.map((f, k) => [f.name, k]), [[n, fn]], [['f', n]]);
 }
 
 /** The trampoline module, the one importer of env.tab (the table of region functions):
@@ -194,23 +202,6 @@ function code(out: number[], fns: FnBuilder[]): void {
  * import it as `jump`); and `stub` (a region signature), exported as "s", is what the table's slots
  * that hold no region hold. */
 export function trampolineBytes(stub: FnBuilder, pages: number): Uint8Array<ArrayBuffer> {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const types: number[] = [];
-  uleb(types, 3);
-  funcType(types, REGION_PARAMS, []);
-  funcType(types, [I32, ...REGION_PARAMS], []);
-  funcType(types, [...REGION_PARAMS, I32], []);
-  section(out, 1, types);
-  const imports: number[] = [];
-  uleb(imports, 2);
-  name(imports, 'env'); name(imports, 'mem'); imports.push(0x02, 0x00); uleb(imports, pages);
-  name(imports, 'env'); name(imports, 'tab'); imports.push(0x01, 0x70, 0x00); uleb(imports, 0);
-  section(out, 2, imports);
-  section(out, 3, [3, 1, 0, 2]);
-  const exports: number[] = [];
-  uleb(exports, 3);
-  name(exports, 't'); exports.push(0x00, 0x00); name(exports, 's'); exports.push(0x00, 0x01); name(exports, 'j'); exports.push(0x00, 0x02);
-  section(out, 7, exports);
   const n = REGION_PARAMS.length;
   const t = new FnBuilder([I32, ...REGION_PARAMS]);
   for (let k = 1; k <= n; k++) t.get(k);
@@ -218,6 +209,7 @@ export function trampolineBytes(stub: FnBuilder, pages: number): Uint8Array<Arra
   const j = new FnBuilder([...REGION_PARAMS, I32]);
   for (let k = 0; k <= n; k++) j.get(k);
   j.op(Op.returnCallIndirect, 0, 0);
-  code(out, [t, stub, j]);
-  return new Uint8Array(out);
+  // Type 0, the region signature, is what call_indirect through the table expects.
+  return assemble([[REGION_PARAMS, []], [t.params, []], [j.params, []]], pages, true, [],
+    [[1, t], [0, stub], [2, j]], [['t', 0], ['s', 1], ['j', 2]]);
 }
