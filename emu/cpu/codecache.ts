@@ -9,7 +9,7 @@ import { PAGE_SHIFT, PAGE_CODE } from '../mem/ram.js';
 
 type Page = (Insn | undefined)[];
 
-export interface FetchingCore { curPfn: number; curPage: Page | null; resetFetch(): void }
+export interface FetchingCore { curPfn: number; curPage: Page | null; resetFetch(): void; dropJumps(): void }
 
 export class CodeCache {
   /** Decoded pages by RAM page index (page number from the start of RAM). */

@@ -38,6 +38,9 @@ export const DTLB_EMPTY = 1;
  * WebAssembly code finds what the core's typed arrays hold: lo, hi, the exchange slots (AreaSlot) and
  * dtlbR/dtlbW. */
 export const AREA_LO = 0, AREA_HI = 256, AREA_ST = 512, AREA_DTLBR = 1024, AREA_DTLBW = 1024 + DTLB_SETS * 16;
+/** Sets of Cpu.jumps (direct-mapped on VA[17:12]), 16 bytes each, at AREA_JUMPS. */
+export const JUMP_SETS = 64;
+export const AREA_JUMPS = AREA_DTLBW + DTLB_SETS * 16;
 /** The exchange slots (Cpu.st, int32s) between a WebAssembly region and the dispatcher. */
 export const enum AreaSlot {
   /** Out: where the region left, as codegen's xw, xn and xf; NZCV packed (N in bit 3); jitFill. */
@@ -221,6 +224,13 @@ export class Cpu {
    * translation register or EL changes). Translated code reads it inline; the interpreter never does. */
   readonly dtlbR: Int32Array;
   readonly dtlbW: Int32Array;
+  /** The WebAssembly translator's jump cache: per set (JUMP_SETS, direct-mapped on VA[17:12]) a VA
+   * page the fetch cache held (bits 31:12, DTLB_EMPTY when empty), VA[63:32], and the first table slot
+   * of its RAM page (Translator), so that a region jumping to another page can chain to the region
+   * there without the dispatcher. Filled by the dispatcher from the fetch cache, it follows the fetch
+   * cache's rules: dropped with it (resetFetch, dropPage) and, like dtlbR/dtlbW, for a page the MMU's
+   * TLB refills or evicts; dropped whole when the translator reallocates its slots. */
+  readonly jumps: Int32Array;
   /** Where RAM is a WebAssembly memory (Ram.wasm): the byte offset of this core's area, which holds
    * lo, hi, dtlbR, dtlbW and the exchange slots st (AreaSlot); else -1 (and st is unused). */
   readonly area: number;
@@ -252,6 +262,7 @@ export class Cpu {
     this.st = view(AREA_ST, 16);
     this.dtlbR = view(AREA_DTLBR, DTLB_SETS * 4).fill(DTLB_EMPTY);
     this.dtlbW = view(AREA_DTLBW, DTLB_SETS * 4).fill(DTLB_EMPTY);
+    this.jumps = view(AREA_JUMPS, JUMP_SETS * 4).fill(DTLB_EMPTY);
     this.dv = ram.dv;
     this.ramBase = ram.base;
     this.ramSize = ram.size;
@@ -380,6 +391,24 @@ export class Cpu {
     const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
     if (this.dtlbR[e] === vp && this.dtlbR[e + 1] === vhi) this.dtlbR[e] = DTLB_EMPTY;
     if (this.dtlbW[e] === vp && this.dtlbW[e + 1] === vhi) this.dtlbW[e] = DTLB_EMPTY;
+    const j = ((vp >>> 12) & (JUMP_SETS - 1)) << 2;
+    if (this.jumps[j] === vp && this.jumps[j + 1] === vhi) this.jumps[j] = DTLB_EMPTY;
+  }
+
+  /** Forget the jump cache (the translator's slots moved, or the fetch cache was dropped). */
+  dropJumps(): void { this.jumps.fill(DTLB_EMPTY); }
+
+  /** The fetch cache's current page becomes (vlo, vhi) -> RAM page pfn, as fetchSlow leaves it after
+   * translating: for translated code that chained there through the jump cache (whose entries the
+   * fetch cache held). */
+  fetchPage(vlo: number, vhi: number, pfn: number): void {
+    if (this.curPage !== null) {
+      this.prevPage = this.curPage; this.prevVLo = this.curVLo; this.prevVHi = this.curVHi; this.prevPfn = this.curPfn;
+    }
+    this.curPfn = pfn;
+    this.curPage = this.code.page(pfn);
+    this.curVLo = vlo;
+    this.curVHi = vhi;
   }
 
   private callDataHooks(vlo: number, vhi: number, acc: Access, size: number, pa: number): void {
@@ -686,15 +715,9 @@ export class Cpu {
       if (note !== '') this.env.fatal(this, `instruction fetch from 0x${(pa + (this.pcLo & 0xfff)).toString(16)}, which is not RAM${note}`);
       this.memAbort(this.pcLo, this.pcHi, Access.Exec, 0b010000);
     }
-    if (this.curPage !== null) {
-      this.prevPage = this.curPage; this.prevVLo = this.curVLo; this.prevVHi = this.curVHi; this.prevPfn = this.curPfn;
-    }
-    this.curPfn = off >>> PAGE_SHIFT;
-    this.curPage = this.code.page(this.curPfn);
-    this.curVLo = vpLo;
-    this.curVHi = vpHi;
+    this.fetchPage(vpLo, vpHi, off >>> PAGE_SHIFT);
     const idx = (this.pcLo & 0xfff) >>> 2;
-    return this.curPage[idx] ?? this.decodeAt(this.curPage, idx); // the page may already hold it
+    return this.curPage![idx] ?? this.decodeAt(this.curPage!, idx); // the page may already hold it
   }
 
   /** When the PC is in the current EL's vector table, name the exception that led there. */
@@ -724,6 +747,8 @@ export class Cpu {
     const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
     if (this.dtlbR[e] === vp && ((this.dtlbR[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbR[e] = DTLB_EMPTY;
     if (this.dtlbW[e] === vp && ((this.dtlbW[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbW[e] = DTLB_EMPTY;
+    const j = ((vp >>> 12) & (JUMP_SETS - 1)) << 2;
+    if (this.jumps[j] === vp && ((this.jumps[j + 1] ^ vaHi) & 0xffffff) === 0) this.jumps[j] = DTLB_EMPTY;
   }
 
   /** Forget the cached page translation (TLB maintenance, MMU changes, code invalidation). */
@@ -734,6 +759,7 @@ export class Cpu {
     this.prevVLo = 1;
     this.dtlbR.fill(DTLB_EMPTY);
     this.dtlbW.fill(DTLB_EMPTY);
+    this.jumps.fill(DTLB_EMPTY);
   }
 
   /** Run up to `budget` instructions. Returns how many retired. Stops early when the core sleeps, an

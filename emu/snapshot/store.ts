@@ -136,6 +136,7 @@ export class SnapshotStore {
     if (s.ramCopy !== null) this.checkRam(s);
     // A core's fetch cache points at a decoded page; keep it if the code cache still holds that page.
     for (const c of m.cores) {
+      c.dropJumps(); // not part of the state: it names the translator's slots, which are not either
       if ((c.curPage !== null && m.code.cached(c.curPfn) !== c.curPage) || (c.prevPage !== null && m.code.cached(c.prevPfn) !== c.prevPage)) c.resetFetch();
     }
   }

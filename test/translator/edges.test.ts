@@ -163,6 +163,69 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     expect(c.lo[3]).toBe(0x13fe); // from below (the page's word 1022)
   });
 
+  it.each(['tlbi vae1, x22', 'tlbi vmalle1'])('jumps to other pages chain only where a fetch would go: a page remapped, then %s, runs its new code', async (tlbi) => {
+    // Regions chain across pages through the core's jump cache. Calls through a register (BLR, RET),
+    // a BL to the next page and a straight line running over a page end all cross pages; halfway, the
+    // guest remaps the called page (VA 0x1000_5000: RAM page P1, then P2) and invalidates it (that page,
+    // or everything). A jump cache entry that outlived the TLBI would chain into P1's code (x10) instead
+    // of P2's (x11). (The jump cache is direct-mapped on VA[17:12]: the called page must not share a set
+    // with the loop's, or it would be evicted before it could go stale.)
+    const w = await assembleWords(`
+    loop:
+      blr x9
+      add x12, x12, x0
+      bl far
+      b tail
+    back:
+      cmp x3, #20
+      b.ne next
+      str x21, [x20]
+      dsb ish
+      ${tlbi}
+      dsb ish
+      isb
+    next:
+      subs x3, x3, #1
+      b.ne loop
+      b .
+      .balign 4096
+    far:
+      add x13, x13, #1
+      ret
+      .rept 1020
+      nop
+      .endr
+    tail:
+      add x14, x14, #1
+      add x14, x14, #2
+      add x14, x14, #4
+      b back`);
+    const p1 = RAM_BASE + 0x10_0000, p2 = RAM_BASE + 0x10_1000, fn = 0x1000_5000n;
+    const callee = async (x: number) => assembleWords(`add x${9 + x}, x${9 + x}, #1\n mov x0, #${x}\n ret`);
+    const [c1, c2] = [await callee(1), await callee(2)];
+    const setup = (m: Machine, c: Cpu): void => {
+      const t = new Tables(m, RAM_BASE + 0x80_0000);
+      const root0 = t.alloc(), root1 = t.alloc();
+      t.map(root0, 39, BigInt(RAM_BASE), RAM_BASE, NORMAL | D.UXN, 1);
+      const pte = t.map(root0, 39, fn, p1, NORMAL | D.UXN);
+      m.ram.load(p1, wordBytes(c1));
+      m.ram.load(p2, wordBytes(c2));
+      enableMmu(c, { tcr: tcr({}), ttbr0: BigInt(root0), ttbr1: BigInt(root1) });
+      c.lo[3] = 40;
+      c.lo[9] = Number(fn);
+      c.lo[20] = pte; // identity-mapped
+      const d = BigInt(p2) | D.PAGE | NORMAL | D.UXN;
+      c.lo[21] = Number(d & 0xffff_ffffn) | 0; c.hi[21] = Number(d >> 32n) | 0;
+      c.lo[22] = Number(fn >> 12n);
+    };
+    const { jit } = lockstep(w, SLICES, 1500, setup);
+    const c = jit.cores[0];
+    expect(c.lo[3]).toBe(0);
+    expect([c.lo[10], c.lo[11]]).toEqual([21, 19]);
+    expect(c.lo[12]).toBe(21 * 1 + 19 * 2);
+    expect([c.lo[13], c.lo[14]]).toEqual([40, 40 * 7]);
+  });
+
   it('code that rewrites an instruction later in its own block runs the new instruction', async () => {
     // "mov x0, #1" is rewritten to "mov x0, #7" (0xd28000e0) by a store earlier in the same block.
     const w = await assembleWords(`

@@ -4,10 +4,13 @@
 // the WebAssembly memory, as their argument), so N cores running the same code translate it once.
 //
 // WebAssembly regions sit in a table, a slot per word of each page with translated code; a region that
-// ends by a branch, a jump through a register within its page or by falling off its end tail-calls
-// the slot of where it goes, so regions chain without returning to this dispatcher (a slot without a
-// region holds a stub that returns here). The dispatcher calls them through one trampoline, which V8 calls far more cheaply
-// than a different WebAssembly function each time.
+// ends by a branch, a jump through a register or by falling off its end tail-calls the slot of where
+// it goes, so regions chain without returning to this dispatcher (a slot without a region holds a
+// stub that returns here). Within its page a region knows the slots; another page's it finds in the
+// core's jump cache (Cpu.jumps: virtual page -> the slots of its RAM page), which this dispatcher fills
+// from the fetch cache as it enters a region, so a chain only goes where a fetch would. The dispatcher
+// calls regions through one trampoline, which V8 calls far more cheaply than a different WebAssembly
+// function each time.
 //
 // A region is the code reachable from a hot entry inside one physical page by falling through and by
 // forward branches (up to MAX_INSNS instructions), with a loop back to its entry; it is entered only
@@ -15,8 +18,9 @@
 //
 // Regions are keyed by physical location: RAM page number and word index. A region never crosses a
 // page, and it is only entered through the core's fetch cache (curPage/curVLo/curPfn), which holds the
-// current translation of the PC's page: so a region never runs under a mapping other than the one just
-// checked, and TLB maintenance or an MMU change (Cpu.resetFetch) needs no flush here. Written code
+// current translation of the PC's page, or through the jump cache, which holds what the fetch cache
+// held and is dropped with it: so a region never runs under a mapping other than one a fetch would
+// use, and TLB maintenance or an MMU change (Cpu.resetFetch) needs no flush here. Written code
 // (CodeCache.invalidate, fed by the RAM's code-page marks, the same path as Cpu.stored) drops every
 // region covering a written word; a region that wrote its own code (through a handler) stops after it.
 //
@@ -29,7 +33,7 @@
 // for a full translation buffer). `bytes` counts the WebAssembly modules' bytes or the generated JavaScript
 // source characters, a proxy for the memory V8 holds for them.
 
-import { Cpu, Flow, INSN_ABORTED, AreaSlot } from '../cpu.js';
+import { Cpu, Flow, INSN_ABORTED, AreaSlot, JUMP_SETS } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import type { CodeCache } from '../codecache.js';
 import { PAGE_SHIFT, Ram } from '../../mem/ram.js';
@@ -190,8 +194,9 @@ export class Translator {
   /** Drop every block (a new image, or the cache bound reached). */
   clear(): void {
     for (const pb of this.pages) if (pb !== undefined) for (const b of pb.list) this.drop(b);
-    // Slots are allocated anew (every one holds the stub again).
+    // Slots are allocated anew (every one holds the stub again), so the jump caches naming them go.
     this.pageSlots.clear();
+    for (const c of this.code.cores) c.dropJumps();
     this.pages = new Array<PageBlocks | undefined>(this.numPages).fill(undefined);
     this.blocks = 0;
     this.bytes = 0;
@@ -288,11 +293,15 @@ export class Translator {
   /** A WebAssembly region's handler calls (its import `call`): the k-th called instruction's handler on
    * the running core, with the PC, retired count and flags the region passes; returns the flags, the
    * flow (bits 7:4) and bit 8 when the next instruction must be fetched anew (fetch cache reset, or
-   * the region invalidated), and refreshes the slots the region reads (AreaSlot.IRQ, MON). */
-  private caller(b: Block, insns: Insn[]): (k: number, pc: number, retired: number, nzcv: number) => number {
-    return (k, pc, retired, nzcv) => {
+   * the region invalidated), and refreshes the slots the region reads (AreaSlot.IRQ, MON). A region
+   * chained to from another page first makes its page the fetch cache's (what a handler may read, as
+   * the interpreter leaves it). */
+  private caller(b: Block, insns: Insn[]): (k: number, pcLo: number, pcHi: number, retired: number, nzcv: number) => number {
+    return (k, pcLo, pcHi, retired, nzcv) => {
       const c = this.cur!;
-      c.pcLo = pc;
+      c.pcLo = pcLo;
+      c.pcHi = pcHi;
+      if ((pcLo & -4096) !== c.curVLo || pcHi !== c.curVHi) c.fetchPage(pcLo & -4096, pcHi, b.pfn);
       c.retiredInRun = retired;
       c.nzcv = nzcv;
       const i = insns[k];
@@ -310,20 +319,17 @@ export class Translator {
     st[AreaSlot.MON] = c.monitor.active;
   }
 
-  /** Run a WebAssembly region: its inputs into the core's exchange slots, then its exit out of them
-   * (as a JavaScript region leaves the core). */
-  private enter(c: Cpu, slot: number, budget: number): void {
-    const st = c.st;
+  /** Run the WebAssembly region b (entered at the fetch cache's page): its page into the core's jump
+   * cache, its inputs into the exchange slots, then its exit out of them (as a JavaScript region
+   * leaves the core). */
+  private enter(c: Cpu, b: Block, budget: number): void {
+    const st = c.st, j = ((c.curVLo >>> 12) & (JUMP_SETS - 1)) << 2, jumps = c.jumps;
+    jumps[j] = c.curVLo; jumps[j + 1] = c.curVHi; jumps[j + 2] = b.slot - b.entry;
     Translator.slotsIn(c);
     this.cur = c;
-    this.tramp(slot, c.area, budget, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
+    this.tramp(b.slot, c.area, budget, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
     c.retiredInRun = st[AreaSlot.XN];
-    const xw = st[AreaSlot.XW];
-    if (xw >= 0) {
-      const l = ((c.pcLo & -4096) + 4 * xw) | 0;
-      if (xw === 1024 && l === 0) c.pcHi = (c.pcHi + 1) | 0;
-      c.pcLo = l;
-    } else if (xw === -2) { c.pcLo = st[AreaSlot.PCLO]; c.pcHi = st[AreaSlot.PCHI]; }
+    if (st[AreaSlot.XW] !== -1) { c.pcLo = st[AreaSlot.PCLO]; c.pcHi = st[AreaSlot.PCHI]; }
     c.flow = st[AreaSlot.XF];
     c.nzcv = st[AreaSlot.NZCV];
     const fill = st[AreaSlot.FILL];
@@ -358,7 +364,7 @@ export class Translator {
             b = pb.entry[idx];
           }
           if (b !== undefined && c.retiredInRun + b.n <= budget && c.jitFill === 0) {
-            if (b.slot >= 0) this.enter(c, b.slot, budget); else b.fn(c, budget);
+            if (b.slot >= 0) this.enter(c, b, budget); else b.fn(c, budget);
             entry = true;
             const f = c.flow;
             if (f !== Flow.Next) {

@@ -8,18 +8,23 @@
 //
 // The function: f(area, budget, retired, pcLo, pcHi, nzcv), area the byte offset of the core's area
 // (cpu.ts AREA_*). It loads the registers it uses from the area, runs, writes back what it changed,
-// and leaves its exit in the exchange slots (AreaSlot): XW the word of the next PC in the entry's page
-// (-1: a handler set the PC, -2: the PC is in PCLO/PCHI), XN the instructions retired, XF the flow,
-// NZCV the flags, FILL the data-access cache fill the dispatcher must do (Cpu.jitFill).
+// and leaves its exit in the exchange slots (AreaSlot): PCLO/PCHI the next PC (unless XW is -1: a
+// handler set it), XN the instructions retired, XF the flow, NZCV the flags, FILL the data-access cache
+// fill the dispatcher must do (Cpu.jitFill).
 //
-// Handler calls go through the imported `call(k, pc, retired, nzcv)` (translator.ts), which runs the
+// Or it chains: where the next PC is the entry of a region, in this page (by its word) or in a page
+// the core's jump cache (Cpu.jumps) maps, it tail-calls that region's table slot instead of returning
+// (a slot without a region holds a stub that returns). A chained region runs in another page than
+// the dispatcher's fetch cache names; the handler calls set the fetch cache to the region's page.
+//
+// Handler calls go through the imported `call(k, pcLo, pcHi, retired, nzcv)` (translator.ts), which runs the
 // k-th called instruction's handler on the core and returns the flags, the flow (bits 7:4) and bit 8
 // when the fetch cache was reset or the region invalidated. Before the call every register the region
 // changed is written back, so that a handler that takes an exception (and throws) leaves the core
 // exactly as the interpreter would; after it, what the handler may write is reloaded.
 
 import type { Insn } from '../../insn.js';
-import { SP, XZR, AREA_LO, AREA_HI, AREA_ST, AREA_DTLBR, AREA_DTLBW, AreaSlot } from '../../cpu.js';
+import { SP, XZR, AREA_LO, AREA_HI, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, AreaSlot } from '../../cpu.js';
 import { FnBuilder, Op, I32, I64, FN_CALL, FN_JUMP, REGION_PARAMS } from './encoder.js';
 import type { WRegs } from './regs.js';
 import { emitDpWasm, condWasm } from './emit-dp.js';
@@ -47,6 +52,8 @@ export class WasmRegionWriter extends RegionShape {
   private readonly xc: number;
   /** The entry page's base address as an i64. */
   private readonly pcb: number;
+  /** At the exit: the next PC is xb + 4 * xw (xb is pcb, or a jump's target with xw 0). */
+  private readonly xb: number;
 
   /** tr as for RegionShape; cpOff: Ram.cpOff; link(w): the table slot of the region entered at word w
    * of this page (whatever is there: the translator keeps a stub in the slot while no region is; the
@@ -58,7 +65,7 @@ export class WasmRegionWriter extends RegionShape {
     const f = this.f;
     this.fl = { n: f.local(I32), z: f.local(I32), c: f.local(I32), v: f.local(I32) };
     this.xw = f.local(I32); this.xn = f.local(I32); this.xf = f.local(I32); this.xc = f.local(I32);
-    this.pcb = f.local(I64);
+    this.pcb = f.local(I64); this.xb = f.local(I64);
     if (prior !== null) for (const n of prior.used) this.xl.set(n, f.local(I64));
     const self = this;
     this.regs = {
@@ -110,7 +117,7 @@ export class WasmRegionWriter extends RegionShape {
     for (const n of this.used) this.load(n);
     // pcb = pcHi:(pcLo & ~0xfff)
     f.get(this.PCHI).op(Op.i64ExtendI32U).i64(32).op(Op.i64Shl)
-      .get(this.PCLO).i32(-4096).op(Op.i32And).op(Op.i64ExtendI32U).op(Op.i64Or).set(this.pcb);
+      .get(this.PCLO).i32(-4096).op(Op.i32And).op(Op.i64ExtendI32U).op(Op.i64Or).tee(this.pcb).set(this.xb);
     this.unpackFlags(() => f.get(this.NZCV));
   }
 
@@ -145,11 +152,18 @@ export class WasmRegionWriter extends RegionShape {
   private epilogue(): void {
     const f = this.f;
     for (const n of this.dirty) this.store(n);
+    // The next PC (unused when xw is -1).
+    const pc = f.local(I64);
+    f.get(this.xb).get(this.xw).i32(2).op(Op.i32Shl).op(Op.i64ExtendI32U).op(Op.i64Add).set(pc);
+    const lo = (): void => { f.get(pc).op(Op.i32WrapI64); };
+    const hi = (): void => { f.get(pc).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64); };
     // Chaining: straight on to the next region (a tail call: the chain needs no stack).
     f.get(this.xc).open(Op.if);
-    f.get(this.AREA).get(this.BUDGET).get(this.xn).get(this.pcb).op(Op.i32WrapI64).get(this.xw).i32(2).op(Op.i32Shl).op(Op.i32Add)
-      .get(this.PCHI); this.packFlags(); f.get(this.xc).i32(1).op(Op.i32Sub).op(Op.returnCall, FN_JUMP);
+    f.get(this.AREA).get(this.BUDGET).get(this.xn); lo(); hi(); this.packFlags();
+    f.get(this.xc).i32(1).op(Op.i32Sub).op(Op.returnCall, FN_JUMP);
     f.end();
+    this.setSlot(AreaSlot.PCLO, lo);
+    this.setSlot(AreaSlot.PCHI, hi);
     this.setSlot(AreaSlot.XW, () => this.f.get(this.xw));
     this.setSlot(AreaSlot.XN, () => this.f.get(this.xn));
     this.setSlot(AreaSlot.XF, () => this.f.get(this.xf));
@@ -164,8 +178,7 @@ export class WasmRegionWriter extends RegionShape {
   /** Push the exchange slot IRQ (Cpu.irqPending). */
   private irq(): void { this.f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.IRQ)); }
 
-  /** The exit's XW (w: a word of the page, or -1/-2), XN (r0 + k) and, unless null (already set),
-   * XF. */
+  /** The exit's XW (w: a word of the page, or -1), XN (r0 + k) and, unless null (already set), XF. */
   private setExit(w: number, k: number, flow: number | null): void {
     const f = this.f;
     f.i32(w).set(this.xw); this.r0plus(k); f.set(this.xn);
@@ -186,16 +199,19 @@ export class WasmRegionWriter extends RegionShape {
    * after a jump (the dispatcher takes it then). Only where a branch or the region's end leads: not
    * after a slow access, a full budget or a handler that changed what the dispatcher checks. */
   private exitAt(w: number, k: number, flow: number, chain = false): void {
+    if (chain && w === 1024) { this.pcPlus(1024, 0); this.farExit(k, flow); return; }
     this.setExit(w, k, flow);
     if (chain && w < 1024) this.setChain(() => this.f.i32(this.link(w) + 1), flow);
     this.f.br('exit');
   }
 
-  /** The stub in the table's slots without a region: it leaves to the dispatcher at pcLo. */
+  /** The stub in the table's slots without a region: it leaves to the dispatcher at pcLo/pcHi. */
   static stub(): FnBuilder {
     const f = new FnBuilder(REGION_PARAMS);
     const put = (s: AreaSlot, v: () => void): void => { f.get(0); v(); f.mem(Op.i32Store, slot(s)); };
-    put(AreaSlot.XW, () => f.get(3).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And));
+    put(AreaSlot.XW, () => f.i32(0));
+    put(AreaSlot.PCLO, () => f.get(3));
+    put(AreaSlot.PCHI, () => f.get(4));
     put(AreaSlot.XN, () => f.get(2));
     put(AreaSlot.XF, () => f.i32(0));
     put(AreaSlot.NZCV, () => f.get(5));
@@ -232,27 +248,41 @@ export class WasmRegionWriter extends RegionShape {
     }
     if (t >= 0 && t < 1024) { this.exitAt(t, k + 1, 1, true); return; }
     this.pcPlus(w, off);
-    this.jumpExit(k);
+    this.farExit(k + 1, 1);
   }
 
-  /** Leave with the i64 on the stack as the PC (a jump computed at run time, or out of the page). A
-   * target in the entry's page, word aligned, is chained to like a branch's (its slot is the page's
-   * first plus its word); anything else goes back to the dispatcher, which fetches it. */
-  private jumpExit(k: number, dynamic = false): void {
+  /** After instruction k, a jump to the i64 on the stack, computed at run time. A target in the
+   * entry's page, word aligned, is chained to like a branch's (its slot is the page's first plus its
+   * word); anything else as farExit. */
+  private jumpExit(k: number): void {
     const f = this.f, t = f.local(I64);
-    f.set(t);
-    if (dynamic) {
-      // Same page: (t ^ pcb) has no bits above 11 set, and t's bits 1:0 are clear.
-      f.get(t).get(this.pcb).op(Op.i64Xor).i64(-4096 | 3).op(Op.i64And).op(Op.i64Eqz).open(Op.if);
-      this.setExit(0, k + 1, 1);
-      f.get(t).op(Op.i32WrapI64).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).set(this.xw);
-      this.setChain(() => f.i32(this.link(0) + 1).get(this.xw).op(Op.i32Add), 1);
-      f.br('exit');
-      f.end();
-    }
-    this.setSlot(AreaSlot.PCLO, () => f.get(t).op(Op.i32WrapI64));
-    this.setSlot(AreaSlot.PCHI, () => f.get(t).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64));
-    this.setExit(-2, k + 1, 1);
+    f.tee(t);
+    // Same page: (t ^ pcb) has no bits above 11 set, and t's bits 1:0 are clear.
+    f.get(this.pcb).op(Op.i64Xor).i64(-4096 | 3).op(Op.i64And).op(Op.i64Eqz).open(Op.if);
+    this.setExit(0, k + 1, 1);
+    f.get(t).op(Op.i32WrapI64).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).set(this.xw);
+    this.setChain(() => f.i32(this.link(0) + 1).get(this.xw).op(Op.i32Add), 1);
+    f.br('exit');
+    f.end();
+    f.get(t);
+    this.farExit(k + 1, 1);
+  }
+
+  /** Leave, after r0 + n instructions with flow fl, to the i64 on the stack as the PC, outside the
+   * entry's page (or not word aligned). When the core's jump cache holds the target's page, chain to
+   * the target's slot there (as exitAt does within the page); else the dispatcher fetches it. */
+  private farExit(n: number, flow: number): void {
+    const f = this.f, t = f.local(I64), lo = f.local(I32), e = f.local(I32);
+    f.tee(t).set(this.xb);
+    this.setExit(0, n, flow);
+    f.get(t).op(Op.i32WrapI64).set(lo);
+    // e = area + set * 16; hit = tag == (lo & ~0xffc) (an unaligned PC never matches) && vhi == t >> 32
+    f.get(this.AREA).get(lo).i32(12).op(Op.i32ShrU).i32(JUMP_SETS - 1).op(Op.i32And).i32(4).op(Op.i32Shl).op(Op.i32Add).set(e);
+    f.get(e).mem(Op.i32Load, AREA_JUMPS).get(lo).i32(-4096 | 3).op(Op.i32And).op(Op.i32Eq);
+    f.get(e).mem(Op.i32Load, AREA_JUMPS + 4).get(t).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64).op(Op.i32Eq).op(Op.i32And);
+    f.open(Op.if);
+    this.setChain(() => f.get(e).mem(Op.i32Load, AREA_JUMPS + 8).get(lo).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).op(Op.i32Add).i32(1).op(Op.i32Add), flow);
+    f.end();
     f.br('exit');
   }
 
@@ -286,7 +316,7 @@ export class WasmRegionWriter extends RegionShape {
     const f = this.f, kk = this.insns.length;
     this.insns.push(i);
     for (const n of this.dirty) this.store(n);
-    f.i32(kk).i32(4 * w).get(this.pcb).op(Op.i32WrapI64).op(Op.i32Add);
+    f.i32(kk).i32(4 * w).get(this.pcb).op(Op.i32WrapI64).op(Op.i32Add).get(this.PCHI);
     this.r0plus(k); this.packFlags();
     f.callFn(FN_CALL);
     const st = f.local(I32);
@@ -324,12 +354,12 @@ export class WasmRegionWriter extends RegionShape {
           if (name === 'TBZ') f.op(Op.i32Eqz);
         });
         return true;
-      case 'BR': case 'RET': r.get(f, i.rn); this.jumpExit(k, true); return true;
+      case 'BR': case 'RET': r.get(f, i.rn); this.jumpExit(k); return true;
       case 'BLR': {
         const t = f.local(I64);
         r.get(f, i.rn); f.set(t);
         this.pcPlus(w, 4); r.set(f, 30);
-        f.get(t); this.jumpExit(k, true);
+        f.get(t); this.jumpExit(k);
         return true;
       }
       default: return false;

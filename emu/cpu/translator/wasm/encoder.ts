@@ -35,8 +35,8 @@ export const VOID = 0x40;
 
 /** The functions every region module imports, in index order (the module's own function follows). */
 export const IMPORTS: { name: string; params: ValType[]; results: ValType[] }[] = [
-  // call(k, pc, retired, nzcv) -> status: the region's k-th handler call (translator.ts).
-  { name: 'call', params: [I32, I32, I32, I32], results: [I32] },
+  // call(k, pcLo, pcHi, retired, nzcv) -> status: the region's k-th handler call (translator.ts).
+  { name: 'call', params: [I32, I32, I32, I32, I32], results: [I32] },
   // crc(crc, value, table, bytes) -> crc: CRC32/CRC32C of the low bytes of value (emit-dp's dpCrc).
   { name: 'crc', params: [I32, I32, I32, I32], results: [I32] },
   // jump(area, budget, retired, pcLo, pcHi, nzcv, slot): the region in the table's slot (the
