@@ -1,50 +1,15 @@
-// Budget edges, precise exceptions in the middle of a block, and self-modifying code: the same program
-// on an interpreting and a translating core (every block translated on first execution), run in
-// slices of varying budgets, must agree after every slice on the PC, every register, the flags and the
-// instruction count (a block must never run past its budget, and an abort must leave the state exactly
-// as the interpreter does).
+// Budget edges, precise exceptions in the middle of a block, jumps to other pages and self-modifying
+// code, in lock-step (lockstep.ts): a block must never run past its budget, an abort must leave the
+// state exactly as the interpreter does, and a chain must only go where a fetch would.
 
 import { describe, it, expect } from 'vitest';
 import { assembleWords } from '../../emu/asm/assembler.js';
-import { Machine, RAM_BASE } from '../../emu/board/machine.js';
+import { RAM_BASE } from '../../emu/board/machine.js';
+import type { Machine } from '../../emu/board/machine.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { wordBytes } from '../harness.js';
 import { D, NORMAL, Tables, tcr, enableMmu } from '../cpu/mmu-helpers.js';
-
-/** A core at RAM_BASE running words, interpreted (false) or translated by a back end; setup prepares it
- * further (the same for every core). */
-function core(words: number[], jit: false | 'wasm' | 'js', setup?: (m: Machine, c: Cpu) => void): { m: Machine; c: Cpu } {
-  const m = new Machine({ smp: 1, ramMiB: 16, jit: jit !== false, jitBackend: jit === false ? undefined : jit, stdout: () => {}, stderr: () => {} });
-  if (m.translator !== null) m.translator.threshold = 1;
-  m.ram.load(RAM_BASE, wordBytes(words));
-  const c = m.cores[0];
-  c.pcLo = RAM_BASE; c.pcHi = 0;
-  setup?.(m, c);
-  return { m, c };
-}
-
-const state = (c: Cpu) => `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} x=${Array.from(c.lo).join(',')}/${Array.from(c.hi).join(',')}`;
-
-/** Run the interpreter and both back ends in slices of budgets from `budgets` (cycled) for `total`
- * instructions; compare after each. jit: the WebAssembly back end's machine. */
-function lockstep(words: number[], budgets: number[], total: number, setup?: (m: Machine, c: Cpu) => void): { jit: Machine; interp: Machine } {
-  const a = core(words, false, setup), b = core(words, 'wasm', setup), j = core(words, 'js', setup);
-  expect(b.m.translator?.backend).toBe('wasm');
-  let done = 0;
-  for (let k = 0; done < total; k++) {
-    const n = budgets[k % budgets.length];
-    const ra = a.c.run(n);
-    for (const t of [b, j]) {
-      expect(t.c.run(n)).toBe(ra);
-      expect(state(t.c)).toBe(state(a.c));
-    }
-    done += n;
-  }
-  for (const t of [b, j]) expect(t.m.translationStats().compiled).toBeGreaterThan(0);
-  return { jit: b.m, interp: a.m };
-}
-
-const SLICES = [1, 2, 3, 5, 7, 8, 9, 11, 13, 17, 4, 6, 10, 12, 64, 100];
+import { core, lockstep, state, SLICES } from './lockstep.js';
 
 describe('translator: budgets, aborts, self-modifying code', () => {
   it('a loop with loads, stores, pairs, calls and flags stops exactly at every budget', async () => {
@@ -102,8 +67,8 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       add x20, x20, #4
       msr elr_el1, x20
       eret`);
-    const { jit } = lockstep(w, SLICES, 600);
-    const c = jit.cores[0];
+    const { wasm: { m } } = lockstep(w, SLICES, 600);
+    const c = m.cores[0];
     expect(c.lo[22]).toBe(25); // every abort taken
     expect((c.lo[21] >>> 26) & 0x3f).toBe(0x25); // data abort, same EL
     expect(c.lo[7]).toBe(25);
@@ -156,8 +121,8 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       c.lo[15] = 0x10; // VA 0x10
       c.lo[17] = 0xffff_fff0 | 0; c.hi[17] = 1; // VA 0x1_ffff_fff0
     };
-    const { jit } = lockstep(w, SLICES, 800, setup);
-    const c = jit.cores[0];
+    const { wasm: { m } } = lockstep(w, SLICES, 800, setup);
+    const c = m.cores[0];
     expect(c.lo[11]).toBe(0);
     expect(c.lo[2]).toBe(0x2002); // from above 4 GiB (word 2 of that page)
     expect(c.lo[3]).toBe(0x13fe); // from below (the page's word 1022)
@@ -218,8 +183,8 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       c.lo[21] = Number(d & 0xffff_ffffn) | 0; c.hi[21] = Number(d >> 32n) | 0;
       c.lo[22] = Number(fn >> 12n);
     };
-    const { jit } = lockstep(w, SLICES, 1500, setup);
-    const c = jit.cores[0];
+    const { wasm: { m } } = lockstep(w, SLICES, 1500, setup);
+    const c = m.cores[0];
     expect(c.lo[3]).toBe(0);
     expect([c.lo[10], c.lo[11]]).toEqual([21, 19]);
     expect(c.lo[12]).toBe(21 * 1 + 19 * 2);
@@ -242,9 +207,9 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       subs x3, x3, #1
       b.ne loop
       b .`);
-    const { jit } = lockstep(w, [1, 3, 100], 400);
-    expect(jit.cores[0].lo[4]).toBe(4 * 7);
-    expect(jit.translationStats().invalidated).toBeGreaterThan(0);
+    const { wasm: { m } } = lockstep(w, [1, 3, 100], 400);
+    expect(m.cores[0].lo[4]).toBe(4 * 7);
+    expect(m.translationStats().invalidated).toBeGreaterThan(0);
   });
 
   it('a request to fill the data-access cache never outlives run(), even when its instruction leaves the loop', async () => {
