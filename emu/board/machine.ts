@@ -14,6 +14,13 @@
 // A round then advances time by the latest clock. Plain memory is not tracked: a core later in the
 // order may read at an earlier time what another core wrote. When every core sleeps, time jumps to
 // the next timer deadline.
+//
+// One core in the fixed schedule runs up to roundsPerRun rounds in one Cpu.run (its per-run costs are
+// most of a round's when code is translated). That is the same execution, instruction for
+// instruction: the board acts between rounds only by evaluating timers and the RTC and by taking a
+// deliverable interrupt at a run's start, so the batch ends at the first round where a deadline (known
+// at its start, or set within: Cpu.endRoundAt) falls or an interrupt became deliverable
+// (Cpu.endRound).
 
 import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
@@ -47,6 +54,8 @@ import { MemoryModel, MemoryModelName, PRNG_STREAM_MEMMODEL } from '../memory-mo
 import type { WakeCause } from '../trace/events.js';
 
 export const RAM_BASE = 0x4000_0000;
+/** Most scheduling rounds one core runs in one Cpu.run by default (Machine.roundsPerRun). */
+const MAX_ROUNDS = 64;
 export const GICD_BASE = 0x0800_0000;
 export const GICR_BASE = 0x080a_0000;
 /** GICv3 ITS (QEMU virt: its=on with gic-version=3). */
@@ -177,6 +186,10 @@ export class Machine {
   instructions = 0;
   /** Virtual time (counter ticks) at the start of the current round. */
   time = 0;
+  /** Most scheduling rounds one core runs in one Cpu.run (see the top of this file): long enough that
+   * a run's fixed costs vanish, short enough for host input to be seen promptly. 1: a run per round
+   * (the same execution, more slowly; tests compare the two). */
+  roundsPerRun = MAX_ROUNDS;
   /** Per core, its clock in the current round (ticks after `time`): where its quantum starts (0, or
    * later when another core touched it first), then where it ended, or later when touched since. */
   private readonly roundClock: number[];
@@ -342,6 +355,7 @@ export class Machine {
       : new Pl031({ seconds: () => this.now() / CNTFRQ, ticksPerSecond: CNTFRQ }, opts.rtcBase ?? RTC_DEFAULT_BASE);
     this.bus.map(RTC_BASE, 0x1000, this.rtc);
     this.rtc.onIrq = (level) => this.gic.setSpi(32 + RTC_SPI, level);
+    this.rtc.onWrite = () => this.runningCore?.endRound(); // an alarm set now fires at a round's end
     this.attachVirtio(opts.virtio ?? []);
     const chosenRng = new Prng(this.opts.seed, PRNG_STREAM_CHOSEN);
 
@@ -522,6 +536,7 @@ export class Machine {
     if (c.sleep === Sleep.Off) { c.irqPending = false; return; }
     const deliverable = (g.irq && interruptTarget(c, false) > 0) || (g.fiq && interruptTarget(c, true) > 0);
     c.irqPending = deliverable;
+    if (deliverable) c.endRound(); // taken at the next run's start, if no jump comes first
     if (c.sleep === Sleep.WFI && (g.irq || g.fiq)) this.wakeUp(c, 'irq');
     else if (c.sleep === Sleep.WFE && deliverable) this.wakeUp(c, 'irq');
   }
@@ -659,16 +674,17 @@ export class Machine {
     }
     for (; k < order.length && this.stopResult === null; k++) {
       const c = cores[order[k]];
-      let budget: number;
+      let budget: number, rounds = 1;
       if (resumeBudget >= 0) { budget = resumeBudget; resumeBudget = -1; }
       else {
         if (c.sleep !== Sleep.Running) continue;
         budget = seeded ? 1 + (this.next() % (2 * q)) : q;
+        if (cores.length === 1 && !seeded) rounds = this.roundsAlone(c, q);
       }
-      budget = Math.min(budget, this.maxInsns - this.instructions);
+      budget = Math.min(budget * rounds, this.maxInsns - this.instructions);
       if (budget <= 0) break;
       this.runningCore = c;
-      const n = c.run(budget);
+      const n = c.run(budget, rounds > 1 ? q : 0);
       this.runningCore = null;
       c.retiredInRun = 0;
       c.resumeInBlock = false;
@@ -689,6 +705,17 @@ export class Machine {
     for (const t of this.timers) t.update(this.time);
     this.rtc.update();
     return ran;
+  }
+
+  /** How many rounds of q the one core c may run in one go (see the top of this file): up to the one
+   * in which its timers' next deadline or event stream tick, or the RTC's alarm, falls. One when
+   * something else watches it between rounds: the memory model, a tracer or other observers (c.slow),
+   * or the host's clock in the RTC. */
+  private roundsAlone(c: Cpu, q: number): number {
+    if (this.memModel !== null || c.slow !== 0 || this.rtc.hostClock) return 1;
+    const t = this.timers[c.id];
+    const next = Math.min(t.nextDeadline(), t.nextEventStream(), this.rtc.nextDeadline(this.time));
+    return Math.max(1, Math.min(this.roundsPerRun, Math.ceil((next - this.time) / q)));
   }
 
   /** Paused mid-round by a hook (gdb); the next step() continues the round. */

@@ -176,6 +176,13 @@ export class Cpu {
   timer: GenericTimer | null = null;
   /** Instructions retired in the current run() call so far (for a precise virtual counter). */
   retiredInRun = 0;
+  /** Where the current run() stops (its retired count): its budget, unless it covers several
+   * scheduling rounds (round > 0) and something in one of them must be seen at that round's end
+   * (endRound, endRoundAt). Every loop that runs instructions stops here. */
+  end = 0;
+  /** The round length when the current run() covers several scheduling rounds in one go (the board's
+   * one-core schedule, Machine.step), else 0. */
+  round = 0;
   /** 3 while an LDTR/STTR runs at EL1: added to Access.Read/Write it gives ReadUnpriv/WriteUnpriv. */
   unpriv = 0;
   /** EL2 is implemented (the board starts cores at EL2, as QEMU's virtualization=on). */
@@ -763,18 +770,27 @@ export class Cpu {
   }
 
   /** Run up to `budget` instructions. Returns how many retired. Stops early when the core sleeps, an
-   * interrupt may be pending at a block boundary, or a handler asked to leave the loop. */
-  run(budget: number): number {
+   * interrupt may be pending at a block boundary, or a handler asked to leave the loop.
+   *
+   * With `round` > 0 the budget is several scheduling rounds of `round` instructions, run as one
+   * (Machine.step, one core): it executes exactly what that many run(round) calls would, provided
+   * the board does nothing between them. So it stops at the end of the first round in which the board
+   * must act: where an interrupt became deliverable (the next run would take it at its start) or a
+   * timer or the RTC may fire (endRound, endRoundAt). */
+  run(budget: number, round = 0): number {
     this.retiredInRun = 0;
+    this.end = budget;
+    this.round = round;
     let resumed = this.resumeInBlock;
-    while (this.retiredInRun < budget && this.sleep === 0 && !this.halt) {
+    while (this.retiredInRun < this.end && this.sleep === 0 && !this.halt) {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
       if (this.irqPending && !resumed && !this.env.takeInterrupt(this)) this.irqPending = false;
       resumed = false;
-      if (this.slow !== 0) this.innerChecked(budget);
-      else if (this.jit !== null) this.jit.run(this, budget);
-      else this.inner(budget);
+      if (this.slow !== 0) this.innerChecked();
+      else if (this.jit !== null) this.jit.run(this);
+      else this.inner();
     }
+    this.round = 0;
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;
     this.icount += n;
@@ -782,11 +798,32 @@ export class Cpu {
     return n;
   }
 
+  /** In a run() of several rounds: stop at the end of the current one (something the board must see
+   * there happened: an interrupt became deliverable, a device that counts time was written). */
+  endRound(): void {
+    if (this.round !== 0) this.endAt(this.retiredInRun + 1);
+  }
+
+  /** In a run() of several rounds: stop at the end of the round in which the counter reaches `tick`
+   * (a timer deadline or event: the board evaluates timers at each round's end), or of the current
+   * one if that is later. */
+  endRoundAt(tick: number): void {
+    if (this.round !== 0 && tick !== Infinity) {
+      this.endAt(Math.max(this.retiredInRun + 1, tick - (this.env.counter(this) - this.retiredInRun)));
+    }
+  }
+
+  /** Stop at the first round end at or after retired count n. */
+  private endAt(n: number): void {
+    const e = Math.ceil(n / this.round) * this.round;
+    if (e < this.end) this.end = e;
+  }
+
   /** The hot loop. Counts in the retiredInRun field (not a local) so that a counter read mid-block and
    * an aborted instruction both see the exact count. */
-  private inner(budget: number): void {
+  private inner(): void {
     try {
-      while (this.retiredInRun < budget) {
+      while (this.retiredInRun < this.end) {
         let insn: Insn | undefined;
         const page = this.curPage;
         if (page !== null && (this.pcLo & ~0xfff) === this.curVLo && this.pcHi === this.curVHi && (this.pcLo & 3) === 0) {
@@ -857,13 +894,13 @@ export class Cpu {
    * tracer's begin/end around every instruction (the registers it may have written, the exclusive
    * monitor and sleep state). */
   // This loop mirrors inner() on purpose: the fast loop stays free of any per-instruction test.
-  private innerChecked(budget: number): void {
+  private innerChecked(): void {
     const t = this.tracer;
     const hooks = this.hooks;
     let exclPa0 = -1, fails0 = 0;
     if (t !== null) t.enterBlock(this);
     try {
-      while (this.retiredInRun < budget) {
+      while (this.retiredInRun < this.end) {
         let insn: Insn | undefined;
         const page = this.curPage;
         if (page !== null && (this.pcLo & ~0xfff) === this.curVLo && this.pcHi === this.curVHi && (this.pcLo & 3) === 0) {

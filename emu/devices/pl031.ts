@@ -39,6 +39,8 @@ export class Pl031 implements MmioDevice {
   private alarmAt = -1;
   /** Raised/lowered as RTCMIS changes (the board wires it to SPI 2). */
   onIrq: (level: boolean) => void = () => {};
+  /** Called after every register write (the board: an alarm may have been set). */
+  onWrite: (() => void) | null = null;
 
   constructor(private readonly clock: RtcClock, base = RTC_DEFAULT_BASE) {
     this.offset = base >>> 0;
@@ -80,6 +82,7 @@ export class Pl031 implements MmioDevice {
       case RTCICR: this.is &= ~v; this.drive(); break;
       default: break; // RTCCR writes are ignored; RTCDR, RTCRIS and RTCMIS are read-only
     }
+    this.onWrite?.();
   }
 
   /** Raise the match interrupt if the count has reached the match value since it was armed. Called by
@@ -95,6 +98,9 @@ export class Pl031 implements MmioDevice {
     if (this.alarmAt < 0 || tps === undefined) return Infinity;
     return Math.max(now, this.alarmAt * tps);
   }
+
+  /** The count follows the host's clock (not virtual time). */
+  get hostClock(): boolean { return this.clock.ticksPerSecond === undefined; }
 
   /** A match is armed on the host clock with its interrupt unmasked: it will raise the line at a
    * host time that virtual time cannot skip to, so a board whose cores all sleep must wait for it. */

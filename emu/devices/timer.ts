@@ -99,6 +99,9 @@ export class GenericTimer {
     }
     this.lastNow = now;
     for (let i = 0; i < 3; i++) this.evaluate(i, now);
+    // Updated by its core mid-run (a counter read or a register write): a run covering several rounds
+    // ends at the round where the board's evaluation would see the next deadline or event.
+    if (this.core.round !== 0) this.core.endRoundAt(Math.min(this.nextDeadline(), this.nextEventStream()));
   }
 
   nextDeadline(): number {

@@ -26,6 +26,9 @@ export function bootImage(path: string, opts: MachineOptions = {}, extra?: (m: M
   const m = new Machine({ ramMiB: 16, ...opts, stdout: sink, stderr: sink });
   const img = loadImage(m, readFileSync(path), { path });
   m.boot(Number(img.entry), img.linuxBoot, img.regions);
+  // Snapshots go between scheduling steps: a step per round gives the restore points these tests
+  // count on (several rounds per step run the same execution; snapshot.test.ts has a test with them).
+  m.roundsPerRun = 1;
   const r: Rig = { m, out };
   extra?.(m);
   return r;

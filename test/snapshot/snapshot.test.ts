@@ -25,6 +25,14 @@ describe('snapshots: restore and re-run gives the uninterrupted run', () => {
     }
   });
 
+  it('a program whose steps run several rounds each (one core alone: Machine.roundsPerRun)', () => {
+    const res = replay(() => bootImage('test/guests/bin/vm-gcc-O2.elf', { smp: 1, quantum: 200 }, (m) => { m.roundsPerRun = 16; }),
+      { limit: 5e5, every: 3, backEvery: 11, maxRestores: 4 });
+    expect(res.takes).toBeGreaterThan(5);
+    expect(res.restores).toBeGreaterThan(2);
+    expect(res.replayed).toEqual(res.reference);
+  });
+
   for (const name of ['fpnum-clang-O2', 'neon-clang-O2', 'fpcr-gcc-O3']) {
     it(`an FP guest (${name})`, () => {
       const res = replay(() => bootImage(`test/fp-guests/bin/${name}.elf`, { smp: 1, quantum: 100 }), { limit: 150_000, every: 20, backEvery: 70, maxRestores: 5 });

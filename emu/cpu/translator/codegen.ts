@@ -27,8 +27,9 @@
 // - Before a handler call, c.pcLo and c.retiredInRun are those of the instruction; an INSN_ABORTED
 //   thrown there is caught by the dispatcher as by the interpreter.
 // - After a handler call the function returns when the handler changed the flow, reset the fetch cache
-//   (TLB maintenance, MMU or EL change) or the region was invalidated (code written), so the next
-//   instruction is fetched again as the interpreter would.
+//   (TLB maintenance, MMU or EL change), the region was invalidated (code written) or the run's end
+//   moved (Cpu.endRound: the budget it was entered with no longer holds), so the next instruction is
+//   fetched again as the interpreter would.
 // Everything not inlined calls its handler, so any instruction the interpreter runs, a region runs.
 
 import type { Encoding, Handler, Insn } from '../insn.js';
@@ -263,7 +264,7 @@ export class RegionWriter extends RegionShape {
     }
     return `\u0001WBF:${rl}\u0001 c.pcLo = ${this.pc(w)}; c.retiredInRun = r0 + ${k}; I${j}.exec(c, I${j}); \u0001RLF:${rl}\u0001\n` +
       `if (c.flow !== 0) ${this.exitPcSet(`r0 + ${k + 1}`, 'c.flow')}\n` +
-      `if (c.curPage === null || B.valid === false) ${this.exitAt(w + 1, `r0 + ${k + 1}`, 0)}`;
+      `if (c.curPage === null || B.valid === false || c.end !== budget) ${this.exitAt(w + 1, `r0 + ${k + 1}`, 0)}`;
   }
 
   /** Branches (and BL's link) inline, or null. */

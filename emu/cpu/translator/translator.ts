@@ -292,8 +292,9 @@ export class Translator {
 
   /** A WebAssembly region's handler calls (its import `call`): the k-th called instruction's handler on
    * the running core, with the PC, retired count and flags the region passes; returns the flags, the
-   * flow (bits 7:4) and bit 8 when the next instruction must be fetched anew (fetch cache reset, or
-   * the region invalidated), and refreshes the slots the region reads (AreaSlot.IRQ, MON). A region
+   * flow (bits 7:4) and bit 8 when the next instruction must be fetched anew (fetch cache reset, the
+   * region invalidated, or the run's end moved: Cpu.endRound), and refreshes the slots the region
+   * reads (AreaSlot.IRQ, MON). A region
    * chained to from another page first makes its page the fetch cache's (what a handler may read, as
    * the interpreter leaves it). */
   private caller(b: Block, insns: Insn[]): (k: number, pcLo: number, pcHi: number, retired: number, nzcv: number) => number {
@@ -304,10 +305,10 @@ export class Translator {
       if ((pcLo & -4096) !== c.curVLo || pcHi !== c.curVHi) c.fetchPage(pcLo & -4096, pcHi, b.pfn);
       c.retiredInRun = retired;
       c.nzcv = nzcv;
-      const i = insns[k];
+      const i = insns[k], end = c.end;
       i.exec(c, i);
       Translator.slotsIn(c);
-      return c.nzcv | (c.flow << 4) | (c.curPage === null || !b.valid ? 256 : 0);
+      return c.nzcv | (c.flow << 4) | (c.curPage === null || !b.valid || c.end !== end ? 256 : 0);
     };
   }
 
@@ -336,13 +337,13 @@ export class Translator {
     if (fill !== 0) { c.jitFill = fill; st[AreaSlot.FILL] = 0; }
   }
 
-  /** Cpu.run's fast path with translation: blocks where translated and within the budget, else the
-   * interpreter's own steps. Leaves exactly where Cpu.inner would (Flow.Exit, or a jump with an
-   * interrupt pending, or the budget reached). */
-  run(c: Cpu, budget: number): void {
+  /** Cpu.run's fast path with translation: blocks where translated and within the run (to c.end),
+   * else the interpreter's own steps. Leaves exactly where Cpu.inner would (Flow.Exit, or a jump with
+   * an interrupt pending, or c.end reached). */
+  run(c: Cpu): void {
     let entry = true;
     try {
-      outer: while (c.retiredInRun < budget) {
+      outer: while (c.retiredInRun < c.end) {
         let idx: number;
         if (c.curPage !== null && (c.pcLo & ~0xfff) === c.curVLo && c.pcHi === c.curVHi && (c.pcLo & 3) === 0) {
           idx = (c.pcLo & 0xfff) >>> 2;
@@ -363,8 +364,8 @@ export class Translator {
             pb = this.pages[c.curPfn]!; // (a new one if the cache bound flushed everything)
             b = pb.entry[idx];
           }
-          if (b !== undefined && c.retiredInRun + b.n <= budget && c.jitFill === 0) {
-            if (b.slot >= 0) this.enter(c, b, budget); else b.fn(c, budget);
+          if (b !== undefined && c.retiredInRun + b.n <= c.end && c.jitFill === 0) {
+            if (b.slot >= 0) this.enter(c, b, c.end); else b.fn(c, c.end);
             entry = true;
             const f = c.flow;
             if (f !== Flow.Next) {
@@ -406,7 +407,7 @@ export class Translator {
           // be counted otherwise, since nothing jumps there).
           if (++idx === 1024) { entry = true; continue outer; }
           // A handler that dropped the fetch cache sends the next fetch the slow way.
-          if (c.curPage !== page || c.retiredInRun >= budget) continue outer;
+          if (c.curPage !== page || c.retiredInRun >= c.end) continue outer;
           if (ways !== null && ways[idx] !== undefined) continue outer;
         }
       }
