@@ -15,12 +15,13 @@
 // order may read at an earlier time what another core wrote. When every core sleeps, time jumps to
 // the next timer deadline.
 //
-// One core in the fixed schedule runs up to roundsPerRun rounds in one Cpu.run (its per-run costs are
-// most of a round's when code is translated). That is the same execution, instruction for
-// instruction: the board acts between rounds only by evaluating timers and the RTC and by taking a
-// deliverable interrupt at a run's start, so the batch ends at the first round where a deadline (known
-// at its start, or set within: Cpu.endRoundAt) falls or an interrupt became deliverable
-// (Cpu.endRound).
+// A core running alone (the others asleep or off) in the fixed schedule runs up to roundsPerRun rounds
+// in one Cpu.run (per-run costs are much of a round's when code is translated). That is the same
+// execution, instruction for instruction: between rounds the board only evaluates timers and the RTC
+// and the core takes a deliverable interrupt at a run's start, and a sleeping core only wakes by an
+// interrupt or an event; so the batch ends at the first round where a timer deadline or event-stream
+// tick of any core or the RTC's alarm falls (known at its start, or set within: Cpu.endRoundAt), or
+// where the core's interrupt became deliverable or it woke another core (Cpu.endRound).
 
 import { Cpu, CpuEnv, Flow, Sleep } from '../cpu/cpu.js';
 import { Decoder } from '../cpu/decoder.js';
@@ -543,6 +544,8 @@ export class Machine {
 
   private wakeUp(c: Cpu, cause: WakeCause, by?: number): void {
     c.sleep = Sleep.Running;
+    const r = this.runningCore;
+    if (r !== null && r !== c) r.endRound(); // c runs from the next round (or later in this one)
     const at = this.touch(c);
     if (this.tracer !== null) this.tracer.wake(c.id, cause, by, c.el, at);
   }
@@ -679,7 +682,7 @@ export class Machine {
       else {
         if (c.sleep !== Sleep.Running) continue;
         budget = seeded ? 1 + (this.next() % (2 * q)) : q;
-        if (cores.length === 1 && !seeded) rounds = this.roundsAlone(c, q);
+        if (!seeded) rounds = this.roundsAlone(c, q);
       }
       budget = Math.min(budget * rounds, this.maxInsns - this.instructions);
       if (budget <= 0) break;
@@ -707,14 +710,18 @@ export class Machine {
     return ran;
   }
 
-  /** How many rounds of q the one core c may run in one go (see the top of this file): up to the one
-   * in which its timers' next deadline or event stream tick, or the RTC's alarm, falls. One when
-   * something else watches it between rounds: the memory model, a tracer or other observers (c.slow),
-   * or the host's clock in the RTC. */
+  /** How many rounds of q core c may run in one go (see the top of this file): one unless every other
+   * core sleeps, else up to the one in which a timer deadline or event-stream tick of any core, or the
+   * RTC's alarm, falls. One too when something else watches between rounds: the memory model, a
+   * tracer, other observers of c (c.slow), or the host's clock in the RTC. */
   private roundsAlone(c: Cpu, q: number): number {
-    if (this.memModel !== null || c.slow !== 0 || this.rtc.hostClock) return 1;
-    const t = this.timers[c.id];
-    const next = Math.min(t.nextDeadline(), t.nextEventStream(), this.rtc.nextDeadline(this.time));
+    if (this.roundsPerRun === 1 || this.memModel !== null || this.tracer !== null || c.slow !== 0 || this.rtc.hostClock) return 1;
+    let next = this.rtc.nextDeadline(this.time);
+    for (const o of this.cores) {
+      if (o !== c && o.sleep === Sleep.Running) return 1;
+      const t = this.timers[o.id];
+      next = Math.min(next, t.nextDeadline(), t.nextEventStream());
+    }
     return Math.max(1, Math.min(this.roundsPerRun, Math.ceil((next - this.time) / q)));
   }
 
