@@ -113,6 +113,9 @@ export interface MachineOptions {
   jitBackend?: 'wasm' | 'js';
   /** Bytes the guest writes to the UART or semihosting console. */
   stdout?: (bytes: Uint8Array) => void;
+  /** The UART's bytes one at a time, instead of through stdout as arrays of one (for a sink that
+   * buffers: a guest printing a lot writes a byte per instruction). */
+  stdoutByte?: (byte: number) => void;
   stderr?: (bytes: Uint8Array) => void;
 }
 
@@ -177,7 +180,7 @@ export class Machine {
   readonly its: GicV3Its | null = null;
   readonly timers: GenericTimer[] = [];
   readonly semihosting: Semihosting;
-  readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stderr' | 'rtcBase' | 'rtcHost' | 'virtio'>>;
+  readonly opts: Required<Omit<MachineOptions, 'stdout' | 'stdoutByte' | 'stderr' | 'rtcBase' | 'rtcHost' | 'virtio'>>;
   readonly rtc: Pl031;
   /** The 32 virtio-mmio transports, lowest address first. */
   readonly virtio: VirtioMmio[] = [];
@@ -216,6 +219,7 @@ export class Machine {
   tracer: Tracer | null = null;
   private stopResult: RunResult | null = null;
   private readonly out: (b: Uint8Array) => void;
+  private readonly outByte: (b: number) => void;
   private readonly err: (b: Uint8Array) => void;
   private rng = 1;
   /** The high half of the xorshift64 state, used when `wide` (a seed from 2^32; below, xorshift32). */
@@ -267,6 +271,7 @@ export class Machine {
     this.seedScheduler(seed);
     this.order = Array.from({ length: smp }, (_, k) => k);
     this.out = opts.stdout ?? ((b) => process.stdout.write(b));
+    this.outByte = opts.stdoutByte ?? ((b) => this.out(Uint8Array.of(b)));
     this.err = opts.stderr ?? ((b) => process.stderr.write(b));
     this.stats = { exceptions: new Array(smp).fill(0), wfeSleeps: new Array(smp).fill(0), psciCalls: 0 };
 
@@ -278,7 +283,7 @@ export class Machine {
     this.monitor = new GlobalMonitor(smp);
     this.uart = new Pl011((b) => {
       if (this.tracer !== null) { const c = this.tracer.cur ?? this.cores[0]; this.tracer.uart(c.id, b, c.el); }
-      if (!this.quiet) this.out(Uint8Array.of(b));
+      if (!this.quiet) this.outByte(b);
     });
     this.bus.map(UART0_BASE, 0x1000, this.uart);
     this.semihosting = new Semihosting({

@@ -213,6 +213,12 @@ export class ConsoleSink {
     if (bytes.includes(10)) this.flush();
   }
 
+  writeByte(b: number): void {
+    if (this.len === this.buf.length) this.flush();
+    this.buf[this.len++] = b;
+    if (b === 10) this.flush();
+  }
+
   flush(): void {
     if (this.len === 0) return;
     this.sink(this.buf.slice(0, this.len));

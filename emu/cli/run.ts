@@ -168,6 +168,7 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
     ramMiB: opts.memory,
     semihosting: opts.semihosting,
     stdout: (b) => out.write(b),
+    stdoutByte: (b) => out.writeByte(b),
     stderr: (b) => { out.flush(); io.stderr(b); },
   };
   if (opts.quantum !== undefined) machineOpts.quantum = opts.quantum;
