@@ -721,12 +721,9 @@ export class Machine {
    * tracer, other observers of c (c.slow), or the host's clock in the RTC. */
   private roundsAlone(c: Cpu, q: number): number {
     if (this.roundsPerRun === 1 || this.memModel !== null || this.tracer !== null || c.slow !== 0 || this.rtc.hostClock) return 1;
+    for (const o of this.cores) if (o !== c && o.sleep === Sleep.Running) return 1;
     let next = this.rtc.nextDeadline(this.time);
-    for (const o of this.cores) {
-      if (o !== c && o.sleep === Sleep.Running) return 1;
-      const t = this.timers[o.id];
-      next = Math.min(next, t.nextDeadline(), t.nextEventStream());
-    }
+    for (const t of this.timers) next = Math.min(next, t.nextDeadline(), t.nextEventStream());
     return Math.max(1, Math.min(this.roundsPerRun, Math.ceil((next - this.time) / q)));
   }
 
