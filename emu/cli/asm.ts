@@ -11,8 +11,10 @@ export function addAsmCommand(program: Command, io: CliIo, done: (status: number
     .command('asm')
     .description('assemble A64 instructions (keystone; no LSE) and print the encodings')
     .argument('<source...>', 'instructions; separate several with ";" (quotes optional)')
-    .option('--address <addr>', 'address of the first instruction, for PC-relative forms', addressOption, 0n)
-    .action(async (source: string[], opts: { address: bigint }) => { done(await assemble(source.join(' '), opts.address, io)); });
+    // No default value given to commander: its help prints defaults with JSON.stringify, which
+    // cannot print a bigint.
+    .option('--address <addr>', 'address of the first instruction, for PC-relative forms (default: 0)', addressOption)
+    .action(async (source: string[], opts: { address?: bigint }) => { done(await assemble(source.join(' '), opts.address ?? 0n, io)); });
 }
 
 export async function assemble(source: string, address: bigint, io: CliIo): Promise<number> {

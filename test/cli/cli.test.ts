@@ -88,6 +88,12 @@ describe('a64emu CLI (in process)', () => {
     expect(r.status).toBe(2);
     expectOneLine(r.err, /cannot assemble "ldadd w1, w2, \[x0\]"/);
     expect((await cli('asm', '   ')).status).toBe(2);
+    // A path given for the source (keystone would never return) and the help (commander cannot print
+    // a bigint default).
+    expectOneLine((await cli('asm', '/tmp/prog.s')).err, /begins with "\/"/);
+    const help = await cli('asm', '--help');
+    expect(help.status).toBe(0);
+    expect(help.out).toMatch(/--address <addr>.*\(default: 0\)/s);
   });
 
   it('disasm of hex words', async () => {
