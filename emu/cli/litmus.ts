@@ -7,7 +7,7 @@ import { LitmusSyntaxError, parseLitmus } from '../litmus/parse.js';
 import { CompiledTest, LitmusRunError, MemoryModelName, compileLitmus, formatResult, runLitmus } from '../litmus/run.js';
 import { CliError, CliIo, intOption, readInput, seedOption } from './common.js';
 
-interface LitmusCliOptions { runs: number; model: MemoryModelName; seed: bigint; run?: number; quantum: number; skew?: number }
+interface LitmusCliOptions { runs: number; model: MemoryModelName; seed?: bigint; run?: number; quantum: number; skew?: number }
 
 export function addLitmusCommand(program: Command, io: CliIo, done: (status: number) => void): void {
   program
@@ -16,7 +16,8 @@ export function addLitmusCommand(program: Command, io: CliIo, done: (status: num
     .argument('<file...>', 'litmus test files')
     .option('--runs <n>', 'runs per test (1000, 10k, 1e5)', intOption(1, 1e9, true), 1000)
     .addOption(new Option('--model <m>', 'memory model: sc (sequential consistency) or arm (the Armv8 model)').choices(['sc', 'arm']).default('sc'))
-    .option('--seed <s>', 'seed, 0 to 2^64-1: run k uses a machine seed derived from it and k', seedOption, 0n)
+    // No default value given to commander (its help cannot print a bigint): 0 when absent.
+    .option('--seed <s>', 'seed, 0 to 2^64-1: run k uses a machine seed derived from it and k (default: 0)', seedOption)
     .option('--run <k>', 'only run k of --seed (to repeat one run)', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--quantum <n>', 'mean scheduling quantum in instructions', intOption(1, 1_000_000), 2)
     .option('--skew <rounds>', 'most scheduling rounds a thread\'s start is delayed by (default: the longest thread\'s length in quanta; 0: all start together)', intOption(0, 1_000_000))
@@ -42,7 +43,7 @@ export async function litmus(files: string[], opts: LitmusCliOptions, io: CliIo)
   for (const ct of compiled) {
     let r;
     try {
-      r = runLitmus(ct, { runs: opts.runs, model: opts.model, seed: opts.seed, only: opts.run, quantum: opts.quantum, skew: opts.skew });
+      r = runLitmus(ct, { runs: opts.runs, model: opts.model, seed: opts.seed ?? 0n, only: opts.run, quantum: opts.quantum, skew: opts.skew });
     } catch (e) {
       if (e instanceof LitmusRunError) throw new CliError(EXIT_USAGE, e.message);
       throw e;

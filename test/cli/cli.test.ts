@@ -88,12 +88,15 @@ describe('a64emu CLI (in process)', () => {
     expect(r.status).toBe(2);
     expectOneLine(r.err, /cannot assemble "ldadd w1, w2, \[x0\]"/);
     expect((await cli('asm', '   ')).status).toBe(2);
-    // A path given for the source (keystone would never return) and the help (commander cannot print
-    // a bigint default).
+    // A path given for the source (keystone would never return); every command's help (commander
+    // cannot print a bigint default).
     expectOneLine((await cli('asm', '/tmp/prog.s')).err, /begins with "\/"/);
-    const help = await cli('asm', '--help');
-    expect(help.status).toBe(0);
-    expect(help.out).toMatch(/--address <addr>.*\(default: 0\)/s);
+    for (const c of ['run', 'asm', 'disasm', 'dtb', 'trace', 'litmus']) {
+      const help = await cli(c, '--help');
+      expect(help.status, c).toBe(0);
+      expect(help.err, c).toBe('');
+    }
+    expect((await cli('asm', '--help')).out).toMatch(/--address <addr>.*\(default: 0\)/s);
   });
 
   it('disasm of hex words', async () => {
