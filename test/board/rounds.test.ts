@@ -10,8 +10,9 @@ import { assembleWords } from '../../emu/asm/assembler.js';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';
 import { wordBytes } from '../harness.js';
 import { state } from '../translator/lockstep.js';
+import { GICD_INIT, GICR_INIT } from '../gic-asm.js';
 
-const GICD = 0x0800_0000, SGI_BASE = 0x080a_0000 + 0x1_0000, RTC = 0x0901_0000;
+const RD_BASE = 0x080a_0000, RTC = 0x0901_0000;
 const ITERATIONS = 5;
 /** When the guest arms the RTC's alarm for the next second (tick 62,500,000), spinning until it
  * fires: it sleeps until then (WFI on a timer deadline: time skips ahead, no instructions run). */
@@ -42,34 +43,17 @@ eoi:
     msr icc_eoir1_el1, x0
     eret
 
-main:
-    movz x2, #0x${(GICD >>> 16).toString(16)}, lsl #16
-    mov w0, #0x13
-    str w0, [x2]
+${GICR_INIT}
+
+main:${GICD_INIT}
     mov w0, #-1
     str w0, [x2, #0x84]
     mov w0, #4
     str w0, [x2, #0x104]
     mov w0, #0x80808080
     str w0, [x2, #0x420]
-    movz x2, #0x${((SGI_BASE - 0x1_0000) >>> 16).toString(16)}, lsl #16
-    str wzr, [x2, #0x14]
-    movz x2, #0x${(SGI_BASE >>> 16).toString(16)}, lsl #16
-    mov w0, #-1
-    str w0, [x2, #0x80]
-    movz w0, #0xffff
-    movk w0, #0x0800, lsl #16
-    str w0, [x2, #0x100]
-    mov w0, #0x80808080
-    str w0, [x2, #0x400]
-    str w0, [x2, #0x418]
-    mov x0, #0xff
-    msr icc_pmr_el1, x0
-    mov x0, #1
-    msr icc_igrpen1_el1, x0
-    adr x0, vectors
-    msr vbar_el1, x0
-    isb
+    movz x2, #0x${(RD_BASE >>> 16).toString(16)}, lsl #16
+    bl gicr_init
     adr x25, log
     mov w5, #4
     add x6, x2, #0x200
@@ -145,31 +129,10 @@ eoi:
     msr icc_eoir1_el1, x0
     eret
 
-gicr_init:
-    str wzr, [x2, #0x14]
-    add x2, x2, #0x10, lsl #12
-    mov w0, #-1
-    str w0, [x2, #0x80]
-    movz w0, #0xffff
-    movk w0, #0x0800, lsl #16
-    str w0, [x2, #0x100]
-    mov w0, #0x80808080
-    str w0, [x2, #0x400]
-    str w0, [x2, #0x418]
-    mov x0, #0xff
-    msr icc_pmr_el1, x0
-    mov x0, #1
-    msr icc_igrpen1_el1, x0
-    adr x0, vectors
-    msr vbar_el1, x0
-    isb
-    ret
+${GICR_INIT}
 
-main:
-    movz x2, #0x${(GICD >>> 16).toString(16)}, lsl #16
-    mov w0, #0x13
-    str w0, [x2]
-    movz x2, #0x080a, lsl #16
+main:${GICD_INIT}
+    movz x2, #0x${(RD_BASE >>> 16).toString(16)}, lsl #16
     bl gicr_init
     adr x25, log0
     msr daifclr, #2
@@ -196,7 +159,7 @@ c0end:
     b c0end
 
 core1:
-    movz x2, #0x080c, lsl #16
+    movz x2, #0x${((RD_BASE + 0x2_0000) >>> 16).toString(16)}, lsl #16
     bl gicr_init
     adr x25, log1
     msr daifclr, #2

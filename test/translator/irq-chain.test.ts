@@ -12,10 +12,9 @@ import { RAM_BASE } from '../../emu/board/machine.js';
 import type { Machine } from '../../emu/board/machine.js';
 import type { Cpu } from '../../emu/cpu/cpu.js';
 import { core, lockstep, state, SLICES } from './lockstep.js';
+import { GICD_INIT, GICR_INIT } from '../gic-asm.js';
 
-const GICD = 0x0800_0000;
 const RD_BASE = 0x080a_0000; // core 0's redistributor
-const SGI_BASE = RD_BASE + 0x1_0000; // and its SGI_base frame
 const ITERATIONS = 6;
 /** Interrupts the guest takes per iteration: one per site. */
 const SITES = 12;
@@ -62,26 +61,11 @@ l_head:
 l_out:
     b s_fwd
 
-main:
-    movz x2, #0x${(GICD >>> 16).toString(16)}, lsl #16
-    mov w0, #0x13
-    str w0, [x2]
+${GICR_INIT}
+
+main:${GICD_INIT}
     movz x2, #0x${(RD_BASE >>> 16).toString(16)}, lsl #16
-    str wzr, [x2, #0x14]
-    movz x2, #0x${(SGI_BASE >>> 16).toString(16)}, lsl #16
-    mov w0, #-1
-    str w0, [x2, #0x80]
-    mov w0, #0xffff
-    str w0, [x2, #0x100]
-    mov w0, #0x80808080
-    str w0, [x2, #0x400]
-    mov x0, #0xff
-    msr icc_pmr_el1, x0
-    mov x0, #1
-    msr icc_igrpen1_el1, x0
-    adr x0, vectors
-    msr vbar_el1, x0
-    isb
+    bl gicr_init
     adr x25, log
     movz x10, #0x100, lsl #16
     movk x10, #1
