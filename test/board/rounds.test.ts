@@ -18,8 +18,10 @@ const ITERATIONS = 5;
  * fires: it sleeps until then (WFI on a timer deadline: time skips ahead, no instructions run). */
 const RTC_ARM = 62_500_000 - 15_000;
 
-// x20 counts iterations, x21 interrupts; x25 is the log; x5/x6 pend SGI 2 (GICR_ISPENDR0).
-const SOURCE = `
+// The start of both guests: a branch to main and the vector table, whose IRQ handler logs ELR, the
+// INTID and the counter at x25 and counts in x21, stops the virtual timer (level-triggered) and
+// clears the RTC's interrupt.
+const VECTORS = `
     b main
     .balign 2048
 vectors:
@@ -42,6 +44,11 @@ not_timer:
 eoi:
     msr icc_eoir1_el1, x0
     eret
+`;
+
+// x20 counts iterations, x21 interrupts; x25 is the log; x5/x6 pend SGI 2 (GICR_ISPENDR0).
+const SOURCE = `
+${VECTORS}
 
 ${GICR_INIT}
 
@@ -112,22 +119,7 @@ log:
 // then; core 1 sleeps in WFI, woken by those SGIs and by its own timer. While core 1 sleeps core 0
 // runs alone, several rounds at a time: a wake-up must end the batch where the round would end.
 const SMP_SOURCE = `
-    b main
-    .balign 2048
-vectors:
-    .skip 0x280
-    mrs x0, icc_iar1_el1
-    mrs x1, elr_el1
-    mrs x2, cntvct_el0
-    stp x1, x0, [x25], #16
-    str x2, [x25], #16
-    add x21, x21, #1
-    cmp x0, #27
-    b.ne eoi
-    msr cntv_ctl_el0, xzr
-eoi:
-    msr icc_eoir1_el1, x0
-    eret
+${VECTORS}
 
 ${GICR_INIT}
 
