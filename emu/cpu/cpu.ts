@@ -180,8 +180,8 @@ export class Cpu {
    * scheduling rounds (round > 0) and something in one of them must be seen at that round's end
    * (endRound, endRoundAt). Every loop that runs instructions stops here. */
   end = 0;
-  /** The round length when the current run() covers several scheduling rounds in one go (the board's
-   * one-core schedule, Machine.step), else 0. */
+  /** The round length when the current run() covers several scheduling rounds in one go (a core
+   * running alone: Machine.step), else 0. */
   round = 0;
   /** 3 while an LDTR/STTR runs at EL1: added to Access.Read/Write it gives ReadUnpriv/WriteUnpriv. */
   unpriv = 0;
@@ -239,7 +239,7 @@ export class Cpu {
    * TLB refills or evicts; dropped whole when the translator reallocates its slots. */
   readonly jumps: Int32Array;
   /** Where RAM is a WebAssembly memory (Ram.wasm): the byte offset of this core's area, which holds
-   * lo, hi, dtlbR, dtlbW and the exchange slots st (AreaSlot); else -1 (and st is unused). */
+   * lo, hi, dtlbR, dtlbW, jumps and the exchange slots st (AreaSlot); else -1 (and st is unused). */
   readonly area: number;
   readonly st: Int32Array;
   /** Physical and virtual address of the last translate() (for filling dtlbR/dtlbW after a slow
@@ -773,10 +773,10 @@ export class Cpu {
    * interrupt may be pending at a block boundary, or a handler asked to leave the loop.
    *
    * With `round` > 0 the budget is several scheduling rounds of `round` instructions, run as one
-   * (Machine.step, one core): it executes exactly what that many run(round) calls would, provided
-   * the board does nothing between them. So it stops at the end of the first round in which the board
-   * must act: where an interrupt became deliverable (the next run would take it at its start) or a
-   * timer or the RTC may fire (endRound, endRoundAt). */
+   * (Machine.step, a core running alone): it executes exactly what that many run(round) calls would,
+   * provided the board does nothing between them. So it stops at the end of the first round in which
+   * the board must act: where an interrupt became deliverable (the next run would take it at its
+   * start), another core was woken, or a timer or the RTC may fire (endRound, endRoundAt). */
   run(budget: number, round = 0): number {
     this.retiredInRun = 0;
     this.end = budget;
@@ -799,7 +799,8 @@ export class Cpu {
   }
 
   /** In a run() of several rounds: stop at the end of the current one (something the board must see
-   * there happened: an interrupt became deliverable, a device that counts time was written). */
+   * there happened: an interrupt became deliverable, another core woke, a device that counts time was
+   * written). */
   endRound(): void {
     if (this.round !== 0) this.endAt(this.retiredInRun + 1);
   }

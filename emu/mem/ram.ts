@@ -9,8 +9,8 @@ export const PAGE_CODE = 1;
 /** pageFlags bit: the newest snapshot has not saved this page yet; the first write must save it. */
 export const PAGE_SAVE = 2;
 
-/** Bytes of each core's area after RAM in a WebAssembly memory (Cpu.lo/hi, dtlbR/dtlbW and the
- * translator's exchange slots: cpu.ts AREA_*). */
+/** Bytes of each core's area after RAM in a WebAssembly memory (Cpu.lo/hi, dtlbR/dtlbW, the jump
+ * cache and the translator's exchange slots: cpu.ts AREA_*). */
 export const CORE_AREA = 16 * 1024;
 const WASM_PAGE = 65536;
 
