@@ -55,6 +55,14 @@ export const enum AreaSlot {
  * translated code. 0 means nothing observes single instructions: the fast path runs. */
 export const enum Slow { Trace = 1, Debug = 2, Pmu = 4, Gdb = 8, MemModel = 16 }
 
+/** Empty the entry for VA page vp (bits 31:12) in a direct-mapped page table of `sets` sets of four
+ * int32s (Cpu.dtlbR, dtlbW, jumps) if it holds that page: its VA[63:32] equal to vhi in the bits of
+ * `mask`. */
+function dropEntry(tab: Int32Array, sets: number, vp: number, vhi: number, mask: number): void {
+  const e = ((vp >>> 12) & (sets - 1)) << 2;
+  if (tab[e] === vp && ((tab[e + 1] ^ vhi) & mask) === 0) tab[e] = DTLB_EMPTY;
+}
+
 /** A per-instruction observer, called by the checked loop (self-hosted debug, PMU events, gdb, the
  * memory model). Registered with Cpu.addHook, which also sets the feature's Slow bit. */
 export interface InsnHook {
@@ -395,15 +403,20 @@ export class Cpu {
 
   /** Forget the page (VA page base vp, VA[63:32] vhi) in both data-access caches. */
   dtlbDrop(vp: number, vhi: number): void {
-    const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
-    if (this.dtlbR[e] === vp && this.dtlbR[e + 1] === vhi) this.dtlbR[e] = DTLB_EMPTY;
-    if (this.dtlbW[e] === vp && this.dtlbW[e + 1] === vhi) this.dtlbW[e] = DTLB_EMPTY;
-    const j = ((vp >>> 12) & (JUMP_SETS - 1)) << 2;
-    if (this.jumps[j] === vp && this.jumps[j + 1] === vhi) this.jumps[j] = DTLB_EMPTY;
+    dropEntry(this.dtlbR, DTLB_SETS, vp, vhi, -1);
+    dropEntry(this.dtlbW, DTLB_SETS, vp, vhi, -1);
+    dropEntry(this.jumps, JUMP_SETS, vp, vhi, -1);
   }
 
   /** Forget the jump cache (the translator's slots moved, or the fetch cache was dropped). */
   dropJumps(): void { this.jumps.fill(DTLB_EMPTY); }
+
+  /** The fetch cache's current page leads to the translator's slots from `slot` on (its RAM page's
+   * first): a region jumping there may chain to them. */
+  noteJumps(slot: number): void {
+    const j = ((this.curVLo >>> 12) & (JUMP_SETS - 1)) << 2, t = this.jumps;
+    t[j] = this.curVLo; t[j + 1] = this.curVHi; t[j + 2] = slot;
+  }
 
   /** The fetch cache's current page becomes (vlo, vhi) -> RAM page pfn, as fetchSlow leaves it after
    * translating: for translated code that chained there through the jump cache (whose entries the
@@ -751,11 +764,9 @@ export class Cpu {
   dropPage(vp: number, vaHi: number): void {
     if (this.curVLo === vp && ((this.curVHi ^ vaHi) & 0xffffff) === 0) { this.curPage = null; this.curVLo = 1; }
     if (this.prevVLo === vp && ((this.prevVHi ^ vaHi) & 0xffffff) === 0) { this.prevPage = null; this.prevVLo = 1; }
-    const e = ((vp >>> 12) & (DTLB_SETS - 1)) << 2;
-    if (this.dtlbR[e] === vp && ((this.dtlbR[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbR[e] = DTLB_EMPTY;
-    if (this.dtlbW[e] === vp && ((this.dtlbW[e + 1] ^ vaHi) & 0xffffff) === 0) this.dtlbW[e] = DTLB_EMPTY;
-    const j = ((vp >>> 12) & (JUMP_SETS - 1)) << 2;
-    if (this.jumps[j] === vp && ((this.jumps[j + 1] ^ vaHi) & 0xffffff) === 0) this.jumps[j] = DTLB_EMPTY;
+    dropEntry(this.dtlbR, DTLB_SETS, vp, vaHi, 0xffffff);
+    dropEntry(this.dtlbW, DTLB_SETS, vp, vaHi, 0xffffff);
+    dropEntry(this.jumps, JUMP_SETS, vp, vaHi, 0xffffff);
   }
 
   /** Forget the cached page translation (TLB maintenance, MMU changes, code invalidation). */
@@ -766,7 +777,7 @@ export class Cpu {
     this.prevVLo = 1;
     this.dtlbR.fill(DTLB_EMPTY);
     this.dtlbW.fill(DTLB_EMPTY);
-    this.jumps.fill(DTLB_EMPTY);
+    this.dropJumps();
   }
 
   /** Run up to `budget` instructions. Returns how many retired. Stops early when the core sleeps, an

@@ -33,7 +33,7 @@
 // for a full translation buffer). `bytes` counts the WebAssembly modules' bytes or the generated JavaScript
 // source characters, a proxy for the memory V8 holds for them.
 
-import { Cpu, Flow, INSN_ABORTED, AreaSlot, JUMP_SETS } from '../cpu.js';
+import { Cpu, Flow, INSN_ABORTED, AreaSlot } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import type { CodeCache } from '../codecache.js';
 import { PAGE_SHIFT, Ram } from '../../mem/ram.js';
@@ -294,15 +294,15 @@ export class Translator {
    * the running core, with the PC, retired count and flags the region passes; returns the flags, the
    * flow (bits 7:4) and bit 8 when the next instruction must be fetched anew (fetch cache reset, the
    * region invalidated, or the run's end moved: Cpu.endRound), and refreshes the slots the region
-   * reads (AreaSlot.IRQ, MON). A region
-   * chained to from another page first makes its page the fetch cache's (what a handler may read, as
-   * the interpreter leaves it). */
+   * reads (AreaSlot.IRQ, MON). A region chained to from another page first makes its page the fetch
+   * cache's (what a handler may read, as the interpreter leaves it). */
   private caller(b: Block, insns: Insn[]): (k: number, pcLo: number, pcHi: number, retired: number, nzcv: number) => number {
     return (k, pcLo, pcHi, retired, nzcv) => {
       const c = this.cur!;
       c.pcLo = pcLo;
       c.pcHi = pcHi;
-      if ((pcLo & -4096) !== c.curVLo || pcHi !== c.curVHi) c.fetchPage(pcLo & -4096, pcHi, b.pfn);
+      const vp = pcLo & -4096;
+      if (vp !== c.curVLo || pcHi !== c.curVHi) c.fetchPage(vp, pcHi, b.pfn);
       c.retiredInRun = retired;
       c.nzcv = nzcv;
       const i = insns[k], end = c.end;
@@ -320,15 +320,15 @@ export class Translator {
     st[AreaSlot.MON] = c.monitor.active;
   }
 
-  /** Run the WebAssembly region b (entered at the fetch cache's page): its page into the core's jump
-   * cache, its inputs into the exchange slots, then its exit out of them (as a JavaScript region
-   * leaves the core). */
-  private enter(c: Cpu, b: Block, budget: number): void {
-    const st = c.st, j = ((c.curVLo >>> 12) & (JUMP_SETS - 1)) << 2, jumps = c.jumps;
-    jumps[j] = c.curVLo; jumps[j + 1] = c.curVHi; jumps[j + 2] = b.slot - b.entry;
+  /** Run the WebAssembly region b (entered at the fetch cache's page) to c.end: its page into the
+   * core's jump cache, its inputs into the exchange slots, then its exit out of them (as a JavaScript
+   * region leaves the core). */
+  private enter(c: Cpu, b: Block): void {
+    const st = c.st;
+    c.noteJumps(b.slot - b.entry);
     Translator.slotsIn(c);
     this.cur = c;
-    this.tramp(b.slot, c.area, budget, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
+    this.tramp(b.slot, c.area, c.end, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
     c.retiredInRun = st[AreaSlot.XN];
     if (st[AreaSlot.XW] !== -1) { c.pcLo = st[AreaSlot.PCLO]; c.pcHi = st[AreaSlot.PCHI]; }
     c.flow = st[AreaSlot.XF];
@@ -365,7 +365,7 @@ export class Translator {
             b = pb.entry[idx];
           }
           if (b !== undefined && c.retiredInRun + b.n <= c.end && c.jitFill === 0) {
-            if (b.slot >= 0) this.enter(c, b, c.end); else b.fn(c, c.end);
+            if (b.slot >= 0) this.enter(c, b); else b.fn(c, c.end);
             entry = true;
             const f = c.flow;
             if (f !== Flow.Next) {

@@ -17,14 +17,15 @@
 // (a slot without a region holds a stub that returns). A chained region runs in another page than
 // the dispatcher's fetch cache names; the handler calls set the fetch cache to the region's page.
 //
-// Handler calls go through the imported `call(k, pcLo, pcHi, retired, nzcv)` (translator.ts), which runs the
-// k-th called instruction's handler on the core and returns the flags, the flow (bits 7:4) and bit 8
-// when the fetch cache was reset or the region invalidated. Before the call every register the region
+// Handler calls go through the imported `call(k, pcLo, pcHi, retired, nzcv)` (translator.ts), which
+// runs the k-th called instruction's handler on the core and returns the flags, the flow (bits 7:4) and
+// bit 8 when the next instruction must be fetched anew (see Translator.caller). Before the call every
+// register the region
 // changed is written back, so that a handler that takes an exception (and throws) leaves the core
 // exactly as the interpreter would; after it, what the handler may write is reloaded.
 
 import type { Insn } from '../../insn.js';
-import { SP, XZR, AREA_LO, AREA_HI, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, AreaSlot } from '../../cpu.js';
+import { SP, XZR, AREA_LO, AREA_HI, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
 import { FnBuilder, Op, I32, I64, FN_CALL, FN_JUMP, REGION_PARAMS } from './encoder.js';
 import type { WRegs } from './regs.js';
 import { emitDpWasm, condWasm } from './emit-dp.js';
@@ -275,11 +276,8 @@ export class WasmRegionWriter extends RegionShape {
     const f = this.f, t = f.local(I64), lo = f.local(I32), e = f.local(I32);
     f.tee(t).set(this.xb);
     this.setExit(0, n, flow);
-    f.get(t).op(Op.i32WrapI64).set(lo);
-    // e = area + set * 16; hit = tag == (lo & ~0xffc) (an unaligned PC never matches) && vhi == t >> 32
-    f.get(this.AREA).get(lo).i32(12).op(Op.i32ShrU).i32(JUMP_SETS - 1).op(Op.i32And).i32(4).op(Op.i32Shl).op(Op.i32Add).set(e);
-    f.get(e).mem(Op.i32Load, AREA_JUMPS).get(lo).i32(-4096 | 3).op(Op.i32And).op(Op.i32Eq);
-    f.get(e).mem(Op.i32Load, AREA_JUMPS + 4).get(t).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64).op(Op.i32Eq).op(Op.i32And);
+    // The tag compared keeps bits 1:0: an unaligned PC never matches.
+    this.pageEntry(t, lo, e, AREA_JUMPS, JUMP_SETS, -4096 | 3);
     f.open(Op.if);
     this.setChain(() => f.get(e).mem(Op.i32Load, AREA_JUMPS + 8).get(lo).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).op(Op.i32Add).i32(1).op(Op.i32Add), flow);
     f.end();
@@ -445,18 +443,26 @@ export class WasmRegionWriter extends RegionShape {
     return a;
   }
 
+  /** Look the page of the i64 in local a up in a direct-mapped table of the core's area (at `tab`,
+   * `sets` sets of 16 bytes: Cpu.dtlbR/dtlbW, Cpu.jumps): set local lo to a's low half and local e to
+   * the area plus the set's offset, and push whether the set holds the page: its tag equals lo & mask
+   * and its VA[63:32] a's high half. */
+  private pageEntry(a: number, lo: number, e: number, tab: number, sets: number, mask: number): void {
+    const f = this.f;
+    f.get(a).op(Op.i32WrapI64).set(lo);
+    f.get(this.AREA).get(lo).i32(12).op(Op.i32ShrU).i32(sets - 1).op(Op.i32And).i32(4).op(Op.i32Shl).op(Op.i32Add).set(e);
+    f.get(e).mem(Op.i32Load, tab).get(lo).i32(mask).op(Op.i32And).op(Op.i32Eq);
+    f.get(e).mem(Op.i32Load, tab + 4).get(a).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64).op(Op.i32Eq).op(Op.i32And);
+  }
+
   /** The RAM offset (a new i32 local) of an access of `span` bytes at the i64 in local a when the
    * core's data-access cache has its page and the span stays in it, else the slow exit. A store also
    * needs no bookkeeping (no exclusive monitor open, no decoded code or snapshot on the page). */
   private lookup(a: number, span: number, store: boolean, w: number, k: number): number {
     const f = this.f, lo = f.local(I32), e = f.local(I32), o = f.local(I32);
     const tab = store ? AREA_DTLBW : AREA_DTLBR;
-    f.get(a).op(Op.i32WrapI64).set(lo);
-    // e = area + set * 16
-    f.get(this.AREA).get(lo).i32(12).op(Op.i32ShrU).i32(255).op(Op.i32And).i32(4).op(Op.i32Shl).op(Op.i32Add).set(e);
-    // hit = tag == (lo & ~0xfff) && vhi == a >> 32 && (lo & 0xfff) <= 4096 - span (&& monitor idle)
-    f.get(e).mem(Op.i32Load, tab).get(lo).i32(-4096).op(Op.i32And).op(Op.i32Eq);
-    f.get(e).mem(Op.i32Load, tab + 4).get(a).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64).op(Op.i32Eq).op(Op.i32And);
+    // hit = the page's entry && (lo & 0xfff) <= 4096 - span (&& monitor idle)
+    this.pageEntry(a, lo, e, tab, DTLB_SETS, -4096);
     if (span > 1) { f.get(lo).i32(4095).op(Op.i32And).i32(4096 - span).op(Op.i32LeU).op(Op.i32And); }
     if (store) { f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.MON)).op(Op.i32Eqz).op(Op.i32And); }
     f.op(Op.i32Eqz).open(Op.if); this.slowExit(w, k, store ? 2 : 1); f.end();
