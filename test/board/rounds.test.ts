@@ -178,7 +178,7 @@ log1:
  * per run: its final state, each core's handler log, and how many scheduling steps it took. */
 function run(words: number[], smp: number, insns: number, quantum: number, jit: false | 'wasm' | 'js', rounds: number): { state: string; time: number; log: string; steps: number } {
   const m = new Machine({ smp, ramMiB: 16, quantum, jit: jit !== false, jitBackend: jit === false ? undefined : jit, maxInsns: insns, stdout: () => {}, stderr: () => {} });
-  if (m.translator !== null) m.translator.threshold = 1;
+  if (m.translator !== null) { m.translator.threshold = 1; m.translator.stepThreshold = 1; }
   m.roundsPerRun = rounds;
   m.boot(RAM_BASE + 0x10_0000, false);
   m.ram.load(RAM_BASE + 0x10_0000, wordBytes(words));

@@ -40,6 +40,7 @@ for (const backend of ['wasm', 'js'] as const) describe(`oracle fixtures replaye
     cpu = new OracleCpu({ jitBackend: backend });
     expect(cpu.m.translator?.backend).toBe(backend);
     cpu.m.translator!.threshold = 1;
+    cpu.m.translator!.stepThreshold = 1;
     cpu.warmDataCache = true; // so loads and stores of the scratch page run inline, not interpreted
   });
 

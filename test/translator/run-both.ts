@@ -11,7 +11,7 @@ export interface Outcome { out: string; status: number; reason: string; instruct
 export function runOnce(path: string, opts: MachineOptions, jit: boolean, threshold = 1): Outcome {
   const chunks: Buffer[] = [];
   const m = new Machine({ ramMiB: 256, maxInsns: 60_000_000, ...opts, jit, stdout: (b) => chunks.push(Buffer.from(b)), stderr: (b) => chunks.push(Buffer.from(b)) });
-  if (m.translator !== null) m.translator.threshold = threshold;
+  if (m.translator !== null) { m.translator.threshold = threshold; m.translator.stepThreshold = threshold; }
   const img = loadImage(m, readFileSync(path), { path });
   m.boot(Number(img.entry), img.linuxBoot, img.regions);
   const r = m.run();

@@ -14,7 +14,9 @@
 //
 // A region is the code reachable from a hot entry inside one physical page by falling through and by
 // forward branches (up to MAX_INSNS instructions), with a loop back to its entry; it is entered only
-// there.
+// there. Where a core's quantum starts or ends inside a WebAssembly region (its first block does not
+// fit in the budget), the region's stepping variant (wasm/codegen.ts) runs that part, once the region
+// has been used so often (STEP_THRESHOLD); it sits in a second slot per word, the entry's.
 //
 // Regions are keyed by physical location: RAM page number and word index. A region never crosses a
 // page, and it is only entered through the core's fetch cache (curPage/curVLo/curPfn), which holds the
@@ -54,11 +56,16 @@ export const DEFAULT_THRESHOLD = 10_000;
 const MAX_INSNS = 32;
 export const MAX_BYTES = 64 * 1024 * 1024;
 export const MAX_BLOCKS = 1 << 16;
-/** Most pages with slots in the WebAssembly back end's table (1,024 slots each). */
+/** Most pages with slots in the WebAssembly back end's table (2,048 slots each: a region's and its
+ * stepping variant's for each word). */
 const MAX_SLOT_PAGES = 1024;
 const MAX_MODULE = 64 * 1024;
 /** Most compiled modules kept for reuse (Translator.module). */
 const MAX_MODULES = 1024;
+/** Times a quantum starts or ends inside a region's code before the region's stepping variant is
+ * written (the dispatcher would interpret that part until then). Lower than `threshold`: the region is
+ * hot already, and few regions need one. */
+export const STEP_THRESHOLD = 1000;
 
 export type RegionFn = (c: Cpu, budget: number) => void;
 /** The trampoline calling a WebAssembly region (wasm/codegen.ts) by its slot in the table:
@@ -75,10 +82,16 @@ export class Block {
   /** The WebAssembly function's slot in the translator's table, when the WebAssembly back end
    * translated it (fn is then unused); else -1. */
   slot = -1;
+  /** The WebAssembly back end's: its instructions (for the stepping variant), the slot of that
+   * variant, whether it is written, and the times it would have been used before (STEP_THRESHOLD). */
+  trace: TraceInsn[] | null = null;
+  stepSlot = -1;
+  stepped = false;
+  hits = 0;
   /** lo..lo+span-1: the words it was translated from; entry: its first word, whose basic block has n
    * instructions (the dispatcher's budget check: the function itself leaves at once when the block
-   * does not fit). */
-  constructor(readonly pfn: number, readonly lo: number, readonly span: number, readonly bytes: number, readonly entry: number, readonly n: number) {}
+   * does not fit); bytes: its code's (and its stepping variant's). */
+  constructor(readonly pfn: number, readonly lo: number, readonly span: number, public bytes: number, readonly entry: number, readonly n: number) {}
 }
 
 function noop(): void {}
@@ -90,21 +103,28 @@ interface PageBlocks {
   hot: Uint16Array;
   /** Every region on the page, for invalidation. */
   list: Block[];
+  /** A region whose code includes each word (the first translated), for its stepping variant. */
+  cover: (Block | undefined)[];
 }
 
 /** Helpers the generated code calls (closure argument H). */
 const HELPERS = { checkSp, ea, fpOn, ...DP_HELPERS };
 
-export interface TranslationStats { blocks: number; bytes: number; compiled: number; invalidated: number }
+/** blocks and bytes: regions in the cache and their code's size; compiled: regions translated;
+ * stepping: stepping variants written; invalidated: regions dropped for written code. */
+export interface TranslationStats { blocks: number; bytes: number; compiled: number; stepping: number; invalidated: number }
 
 export class Translator {
   /** By RAM page number; a filled array (a sparse one would be a slow dictionary). */
   private pages: (PageBlocks | undefined)[];
   /** Executions of a block entry before it is translated. */
   threshold: number;
+  /** Uses of a region's stepping variant before it is written (STEP_THRESHOLD). */
+  stepThreshold: number;
   blocks = 0;
   bytes = 0;
   compiled = 0;
+  stepping = 0;
   invalidated = 0;
   /** Whole-cache flushes (the bound reached). */
   flushes = 0;
@@ -134,6 +154,7 @@ export class Translator {
     this.pages = new Array<PageBlocks | undefined>(this.numPages).fill(undefined);
     const env = Number(process.env.A64EMU_JIT_THRESHOLD);
     this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD;
+    this.stepThreshold = Math.min(STEP_THRESHOLD, this.threshold);
     this.backend = backend === 'wasm' && ram.wasm !== null ? 'wasm' : 'js';
     this.mem = ram.wasm as WebAssembly.Memory | null;
     this.memPages = ram.wasm === null ? 0 : ram.wasm.buffer.byteLength / 65536;
@@ -149,7 +170,7 @@ export class Translator {
   }
 
   stats(): TranslationStats {
-    return { blocks: this.blocks, bytes: this.bytes, compiled: this.compiled, invalidated: this.invalidated };
+    return { blocks: this.blocks, bytes: this.bytes, compiled: this.compiled, stepping: this.stepping, invalidated: this.invalidated };
   }
 
   /** Words [w0, w1] of RAM page pfn were written: drop the blocks that cover any of them. */
@@ -172,20 +193,21 @@ export class Translator {
     list.length = kept;
   }
 
-  /** Mark b invalid; its table slot gets the stub back (regions that lead there keep the slot). */
+  /** Mark b invalid; its table slots get the stub back (regions that lead there keep the slot). */
   private drop(b: Block): void {
     b.valid = false;
     if (b.slot >= 0) this.tab!.set(b.slot, this.stub);
+    if (b.stepped) this.tab!.set(b.stepSlot, this.stub);
   }
 
-  /** The table slot of (RAM page pfn, word w); the page's 1,024 are allocated (holding the stub) at
-   * the first use of one. */
+  /** The table slot of (RAM page pfn, word w) (the stepping variant's is WORDS on); the page's 2,048
+   * are allocated (holding the stub) at the first use of one. */
   private slotOf(pfn: number, w: number): number {
     let base = this.pageSlots.get(pfn);
     if (base === undefined) {
       const tab = this.tab!;
-      base = this.pageSlots.size * WORDS;
-      if (base + WORDS > tab.length) tab.grow(base + WORDS - tab.length, this.stub);
+      base = this.pageSlots.size * 2 * WORDS;
+      if (base + 2 * WORDS > tab.length) tab.grow(base + 2 * WORDS - tab.length, this.stub);
       this.pageSlots.set(pfn, base);
     }
     return base + w;
@@ -205,7 +227,7 @@ export class Translator {
   private pageBlocks(pfn: number): PageBlocks {
     let pb = this.pages[pfn];
     if (pb === undefined) {
-      pb = { entry: new Array<Block | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [] };
+      pb = { entry: new Array<Block | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [], cover: new Array<Block | undefined>(WORDS).fill(undefined) };
       this.pages[pfn] = pb;
     }
     return pb;
@@ -242,15 +264,15 @@ export class Translator {
       // module is far smaller than MAX_MODULE.
       const full = this.pageSlots.size >= MAX_SLOT_PAGES && !this.pageSlots.has(c.curPfn);
       if (this.bytes + MAX_MODULE > MAX_BYTES || this.blocks >= MAX_BLOCKS || full) pb = this.flush(c);
-      const pfn = c.curPfn;
-      const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w));
+      const pfn = c.curPfn, stepSlot = this.slotOf(pfn, idx) + WORDS;
+      const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w), { stepping: false, slot: stepSlot });
       const bytes = moduleBytes(writer.f, this.memPages);
       b = new Block(c.curPfn, lo, hi - lo + 1, bytes.length, idx, writer.entryLen);
-      const inst = new WebAssembly.Instance(this.module(bytes), {
-        env: { mem: this.mem!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
-      });
       b.slot = this.slotOf(pfn, idx);
-      this.tab!.set(b.slot, inst.exports.f as Function);
+      b.trace = trace;
+      b.stepSlot = stepSlot;
+      this.tab!.set(b.slot, this.instance(b, writer, bytes));
+      for (const t of trace) { const o = pb.cover[t.w]; if (o === undefined || !o.valid) pb.cover[t.w] = b; }
     } else {
       const writer = new RegionWriter(trace);
       const body = writer.build();
@@ -268,6 +290,30 @@ export class Translator {
     this.blocks++;
     this.bytes += b.bytes;
     this.compiled++;
+  }
+
+  /** An instance of the region b's function (or its stepping variant's) that writer wrote. */
+  private instance(b: Block, writer: WasmRegionWriter, bytes: Uint8Array<ArrayBuffer>): Function {
+    const inst = new WebAssembly.Instance(this.module(bytes), {
+      env: { mem: this.mem!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
+    });
+    return inst.exports.f as Function;
+  }
+
+  /** Write the stepping variant of the WebAssembly region b (valid, on the core's fetch page) into its
+   * slot; false (nothing written) when the cache has no room for it (the next region translated
+   * flushes the cache then). */
+  private compileStep(b: Block): boolean {
+    if (this.bytes + MAX_MODULE > MAX_BYTES) return false;
+    const pfn = b.pfn;
+    const writer = WasmRegionWriter.write(b.trace!, this.ram.cpOff, (w) => this.slotOf(pfn, w), { stepping: true, slot: -1 });
+    const bytes = moduleBytes(writer.f, this.memPages);
+    this.tab!.set(b.stepSlot, this.instance(b, writer, bytes));
+    b.stepped = true;
+    b.bytes += bytes.length;
+    this.bytes += bytes.length;
+    this.stepping++;
+    return true;
   }
 
   /** The compiled module of these bytes: the same code translated again at the same place (after it
@@ -320,15 +366,15 @@ export class Translator {
     st[AreaSlot.MON] = c.monitor.active;
   }
 
-  /** Run the WebAssembly region b (entered at the fetch cache's page) to c.end: its page into the
-   * core's jump cache, its inputs into the exchange slots, then its exit out of them (as a JavaScript
-   * region leaves the core). */
-  private enter(c: Cpu, b: Block): void {
+  /** Run the WebAssembly region b (on the fetch cache's page) to c.end, from its slot or its stepping
+   * variant's (`slot`, which starts at the PC): its page into the core's jump cache, its inputs into
+   * the exchange slots, then its exit out of them (as a JavaScript region leaves the core). */
+  private enter(c: Cpu, b: Block, slot: number): void {
     const st = c.st;
     c.noteJumps(b.slot - b.entry);
     Translator.slotsIn(c);
     this.cur = c;
-    this.tramp(b.slot, c.area, c.end, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
+    this.tramp(slot, c.area, c.end, c.retiredInRun, c.pcLo, c.pcHi, c.nzcv);
     c.retiredInRun = st[AreaSlot.XN];
     if (st[AreaSlot.XW] !== -1) { c.pcLo = st[AreaSlot.PCLO]; c.pcHi = st[AreaSlot.PCHI]; }
     c.flow = st[AreaSlot.XF];
@@ -364,15 +410,37 @@ export class Translator {
             pb = this.pages[c.curPfn]!; // (a new one if the cache bound flushed everything)
             b = pb.entry[idx];
           }
-          if (b !== undefined && c.retiredInRun + b.n <= c.end && c.jitFill === 0) {
-            if (b.slot >= 0) this.enter(c, b); else b.fn(c, c.end);
-            entry = true;
-            const f = c.flow;
-            if (f !== Flow.Next) {
-              c.flow = Flow.Next;
-              if (f === Flow.Exit || c.irqPending) break;
+          if (c.jitFill === 0) {
+            // The region here, when its first block fits in the budget; else, where the region here has
+            // no room for that block or a region's code is entered other than at its entry, a
+            // WebAssembly region's stepping variant, when it has one; or should now, counting only
+            // where a quantum ends (no room) or starts (a word reached otherwise becomes an entry of
+            // its own if it is hot).
+            let r: Block | undefined, slot = -1;
+            if (b !== undefined && c.retiredInRun + b.n <= c.end) { r = b; slot = b.slot; }
+            else {
+              const s = b ?? pb.cover[idx];
+              if (s !== undefined && s.valid && s.stepSlot >= 0 &&
+                (s.stepped || ((b !== undefined || c.retiredInRun === 0) && ++s.hits >= this.stepThreshold && this.compileStep(s)))) {
+                r = s; slot = s.stepSlot;
+              }
             }
-            continue;
+            if (r !== undefined) {
+              const n0 = c.retiredInRun;
+              if (slot >= 0) this.enter(c, r, slot); else r.fn(c, c.end);
+              // (A stepping variant always runs at least one instruction or asks for a fill; were it
+              // ever to return having done neither, entering it again would loop forever: the
+              // interpreter goes on instead.)
+              if (slot === r.slot || c.retiredInRun !== n0 || c.jitFill !== 0) {
+                entry = true;
+                const f = c.flow;
+                if (f !== Flow.Next) {
+                  c.flow = Flow.Next;
+                  if (f === Flow.Exit || c.irqPending) break;
+                }
+                continue;
+              }
+            }
           }
           ways = pb.entry;
         }

@@ -17,12 +17,18 @@
 // (a slot without a region holds a stub that returns). A chained region runs in another page than
 // the dispatcher's fetch cache names; the handler calls set the fetch cache to the region's page.
 //
+// A region has a second function, its stepping variant, written when needed: the same code, but
+// entered at any of its words (the one pcLo names) and checking the budget before each instruction,
+// so that it runs exactly what fits. It runs the start of a core's quantum that falls inside a region
+// (or where translated code left to the dispatcher inside one), and the end of one: where the budget
+// has no room for a whole block, the region chains to its stepping variant, instead of leaving the
+// rest to the interpreter. It has no loop: its jump back to the entry chains to the region.
+//
 // Handler calls go through the imported `call(k, pcLo, pcHi, retired, nzcv)` (translator.ts), which
 // runs the k-th called instruction's handler on the core and returns the flags, the flow (bits 7:4) and
 // bit 8 when the next instruction must be fetched anew (see Translator.caller). Before the call every
-// register the region
-// changed is written back, so that a handler that takes an exception (and throws) leaves the core
-// exactly as the interpreter would; after it, what the handler may write is reloaded.
+// register the region changed is written back, so that a handler that takes an exception (and throws)
+// leaves the core exactly as the interpreter would; after it, what the handler may write is reloaded.
 
 import type { Insn } from '../../insn.js';
 import { SP, XZR, AREA_LO, AREA_HI, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
@@ -36,6 +42,9 @@ const slot = (s: AreaSlot): number => AREA_ST + 4 * s;
 /** What the first pass of a writer found: the registers the region reads or writes and those it writes
  * (the second pass loads, writes back and saves around calls by these). */
 interface RegSets { used: Set<number>; dirty: Set<number> }
+
+/** Which of a region's two functions a writer writes (see the top of this file). */
+export interface Stepping { stepping: boolean; slot: number }
 
 export class WasmRegionWriter extends RegionShape {
   readonly f = new FnBuilder(REGION_PARAMS);
@@ -58,11 +67,15 @@ export class WasmRegionWriter extends RegionShape {
 
   /** tr as for RegionShape; cpOff: Ram.cpOff; link(w): the table slot of the region entered at word w
    * of this page (whatever is there: the translator keeps a stub in the slot while no region is; the
-   * page's slots are consecutive, so link(0) + w is word w's);
+   * page's slots are consecutive, so link(0) + w is word w's); step: see write();
    * prior: the first pass's register sets (none: this is the first pass). */
   constructor(tr: TraceInsn[], private readonly cpOff: number, private readonly link: (w: number) => number,
-    private readonly prior: RegSets | null = null) {
+    private readonly step: Stepping, private readonly prior: RegSets | null = null) {
     super(tr);
+    if (step.stepping) {
+      // Every word starts a block of one (a budget check before each instruction) and can be entered.
+      for (const t of tr) { this.starts.add(t.w); if (t.w !== this.entry) this.labels.add(t.w); }
+    }
     const f = this.f;
     this.fl = { n: f.local(I32), z: f.local(I32), c: f.local(I32), v: f.local(I32) };
     this.xw = f.local(I32); this.xn = f.local(I32); this.xf = f.local(I32); this.xc = f.local(I32);
@@ -89,11 +102,13 @@ export class WasmRegionWriter extends RegionShape {
   }
 
   /** Both passes: the writer whose f holds the function (every instruction can be written: what is
-   * not inline calls its handler). */
-  static write(tr: TraceInsn[], cpOff: number, link: (w: number) => number): WasmRegionWriter {
-    const first = new WasmRegionWriter(tr, cpOff, link);
+   * not inline calls its handler). step: the region's own function (stepping false), which chains to
+   * the slot step.slot where the budget leaves no room for a whole block (-1: it leaves to the
+   * dispatcher there); or its stepping variant (stepping true). */
+  static write(tr: TraceInsn[], cpOff: number, link: (w: number) => number, step: Stepping): WasmRegionWriter {
+    const first = new WasmRegionWriter(tr, cpOff, link, step);
     first.emit();
-    const second = new WasmRegionWriter(tr, cpOff, link, first.sets);
+    const second = new WasmRegionWriter(tr, cpOff, link, step, first.sets);
     second.emit();
     return second;
   }
@@ -206,6 +221,17 @@ export class WasmRegionWriter extends RegionShape {
     this.f.br('exit');
   }
 
+  /** Leave at word w, a block's start, with r0 instructions retired and flow fl, where the budget has
+   * no room for the block (or, after a jump, an interrupt may be pending): on to the stepping variant
+   * (which runs what fits), unless an interrupt is pending after a jump; from the stepping variant
+   * itself, or without one, to the dispatcher. */
+  private budgetExit(w: number, flow: number): void {
+    if (this.step.stepping || this.step.slot < 0) { this.exitAt(w, 0, flow); return; }
+    this.setExit(w, 0, flow);
+    this.setChain(() => this.f.i32(this.step.slot + 1), flow);
+    this.f.br('exit');
+  }
+
   /** The stub in the table's slots without a region: it leaves to the dispatcher at pcLo/pcHi. */
   static stub(): FnBuilder {
     const f = new FnBuilder(REGION_PARAMS);
@@ -234,10 +260,10 @@ export class WasmRegionWriter extends RegionShape {
   /** A taken branch from word w (instruction k of its block) by off. */
   private taken(w: number, k: number, off: number): void {
     const f = this.f, t = w + (off >> 2);
-    if (t === this.entry) {
+    if (t === this.entry && !this.step.stepping) {
       this.r0plus(k + 1); f.set(this.R0);
       this.irq(); this.r0plus(this.blockLen(this.entry)); f.get(this.BUDGET).op(Op.i32GtS).op(Op.i32Or);
-      f.open(Op.if); this.exitAt(this.entry, 0, 1); f.end();
+      f.open(Op.if); this.budgetExit(this.entry, 1); f.end();
       f.br('top');
       return;
     }
@@ -290,6 +316,7 @@ export class WasmRegionWriter extends RegionShape {
     const f = this.f, tr = this.tr;
     const labels = [...this.labels].sort((x, y) => y - x);
     for (const t of labels) f.open(Op.block, `L${t}`);
+    if (this.step.stepping) this.dispatch();
     let k = 0;
     for (let j = 0; j < this.n; j++) {
       const i = tr[j].insn, w = tr[j].w;
@@ -297,7 +324,7 @@ export class WasmRegionWriter extends RegionShape {
       if (this.starts.has(w)) {
         k = 0;
         this.r0plus(this.blockLen(w)); f.get(this.BUDGET).op(Op.i32GtS);
-        f.open(Op.if); this.exitAt(w, 0, 0); f.end();
+        f.open(Op.if); this.budgetExit(w, 0); f.end();
       }
       if (!this.branch(i, w, k) && !this.inline(i, w, k)) this.call(i, w, k);
       k++;
@@ -307,6 +334,22 @@ export class WasmRegionWriter extends RegionShape {
       if (!nextIn) this.exitAt(w + 1, k, 0, true);
       else if (this.starts.has(w + 1)) { this.r0plus(k); f.set(this.R0); }
     }
+  }
+
+  /** The stepping variant's start: on to the code of the word pcLo names (every word of the region
+   * but the entry has a label; a word the region does not cover leaves at once, running nothing). */
+  private dispatch(): void {
+    const f = this.f, e = this.entry, last = this.tr[this.n - 1].w;
+    f.open(Op.block, 'E').open(Op.block, 'none');
+    f.get(this.PCLO).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).i32(e).op(Op.i32Sub);
+    const targets: string[] = [];
+    for (let w = e; w <= last; w++) targets.push(w === e ? 'E' : this.labels.has(w) ? `L${w}` : 'none');
+    f.brTable(targets, 'none');
+    f.end();
+    this.setExit(0, 0, 0);
+    f.get(this.PCLO).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).set(this.xw);
+    f.br('exit');
+    f.end();
   }
 
   /** A call of the instruction's handler through the imported call(), with the checks after it. */

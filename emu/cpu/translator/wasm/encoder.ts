@@ -9,7 +9,7 @@ export type ValType = typeof I32 | typeof I64;
 
 /** Opcodes used by the back end (WebAssembly core specification 5.4). */
 export const Op = {
-  unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
+  unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, brTable: 0x0e,
   return: 0x0f, call: 0x10, callIndirect: 0x11, returnCall: 0x12, returnCallIndirect: 0x13, drop: 0x1a, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, i64Load: 0x29, i32Load8S: 0x2c, i32Load8U: 0x2d, i32Load16S: 0x2e, i32Load16U: 0x2f,
@@ -118,6 +118,14 @@ export class FnBuilder {
   }
   br(label: string): this { this.code.push(Op.br); uleb(this.code, this.depth(label)); return this; }
   brIf(label: string): this { this.code.push(Op.brIf); uleb(this.code, this.depth(label)); return this; }
+  /** br_table: to targets[i] for the i32 i on the stack, else to dflt. */
+  brTable(targets: string[], dflt: string): this {
+    this.code.push(Op.brTable);
+    uleb(this.code, targets.length);
+    for (const t of targets) uleb(this.code, this.depth(t));
+    uleb(this.code, this.depth(dflt));
+    return this;
+  }
 
   /** The function body as the code section holds it (locals, code, end). */
   body(): number[] {
