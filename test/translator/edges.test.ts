@@ -225,6 +225,29 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     expect(c.jitFill).toBe(0);
   });
 
+  it('a straight line longer than a region is translated whole as soon as its first region is', async () => {
+    // 100 instructions in a loop: regions of 32 (MAX_INSNS). Each region's continuation is translated
+    // the next time it is reached, not after `threshold` more passes.
+    const body = Array.from({ length: 100 }, (_, k) => `add x${k % 8}, x${k % 8}, #${k + 1}`).join('\n');
+    const w = await assembleWords(`
+      mov x9, #12
+    loop:
+      ${body}
+      subs x9, x9, #1
+      b.ne loop
+      b .`);
+    for (const backend of ['wasm', 'js'] as const) {
+      const a = core(w, false), b = core(w, backend);
+      b.m.translator!.threshold = 5;
+      const n = 1 + 12 * 102; // to the loop's end
+      expect(b.c.run(n)).toBe(a.c.run(n));
+      expect(state(b.c)).toBe(state(a.c));
+      // The loop's 102 instructions: four regions from its head, translated in passes 5 to 8 (else
+      // the second in pass 10, and the third not yet).
+      expect(b.m.translationStats().compiled, backend).toBe(4);
+    }
+  });
+
   it('a tight loop translated into itself agrees at every budget, also with irqPending set', async () => {
     const w = await assembleWords(`
     loop:

@@ -290,6 +290,14 @@ export class Translator {
     this.blocks++;
     this.bytes += b.bytes;
     this.compiled++;
+    // A region cut short at MAX_INSNS leaves to the words it reached but could not take in, as often
+    // as it runs: they are about as hot as its entry, so each is translated the next time it is
+    // reached, instead of after `threshold` more (a long straight line, such as an unrolled loop,
+    // would otherwise be interpreted for threshold times its length in regions).
+    if (trace.length === MAX_INSNS) {
+      const hot = pb.hot, near = this.threshold - 1;
+      for (let w = hi + 1; w < WORDS; w++) if (reach[w] !== 0 && hot[w] < near) hot[w] = near;
+    }
   }
 
   /** An instance of the region b's function (or its stepping variant's) that writer wrote. */
