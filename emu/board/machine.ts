@@ -577,7 +577,7 @@ export class Machine {
   /** The translation cache: live blocks, their generated source in characters (a proxy for the memory
    * they hold), blocks compiled and blocks invalidated so far. All 0 with jit: false. */
   translationStats(): TranslationStats {
-    return this.translator !== null ? this.translator.stats() : { blocks: 0, bytes: 0, compiled: 0, stepping: 0, invalidated: 0 };
+    return this.translator !== null ? this.translator.stats() : { blocks: 0, bytes: 0, compiled: 0, stepping: 0, deviceSites: 0, invalidated: 0 };
   }
 
   setTracer(t: Tracer | null): void {

@@ -401,6 +401,16 @@ export class Cpu {
     tab[e] = vlo & ~0xfff; tab[e + 1] = vhi; tab[e + 2] = off;
   }
 
+  /** Whether the last access (through translate(), as dtlbFill reads it) went to a page translated code
+   * can never access directly: not RAM (MMIO), or RAM mapped as Device memory. */
+  lastAccessDevice(): boolean {
+    if (this.mmuOn && this.sys.mmu.lastDevice) return true;
+    const pa = this.lastPa;
+    if (pa === SPLIT) return false;
+    const off = pa - (pa % 4096) - this.ramBase;
+    return off < 0 || off + 4096 > this.ramSize;
+  }
+
   /** Forget the page (VA page base vp, VA[63:32] vhi) in both data-access caches. */
   dtlbDrop(vp: number, vhi: number): void {
     dropEntry(this.dtlbR, DTLB_SETS, vp, vhi, -1);

@@ -225,6 +225,35 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     expect(c.jitFill).toBe(0);
   });
 
+  it('loads and stores that go to a device become handler calls in regions, and agree at every budget', async () => {
+    // The UART's divisor register written and read back and its data register written, in a loop
+    // between RAM accesses: after deviceThreshold device accesses from each site (each leaving the
+    // region), the regions covering it are translated again with the handler called there.
+    const w = await assembleWords(`
+      mov x1, #0x09000000
+      adr x2, data
+      mov x3, #80
+    loop:
+      str w3, [x1, #0x24]
+      ldr x5, [x2]
+      ldr w4, [x1, #0x24]
+      add x5, x5, x4
+      add w6, w3, #0x40
+      strb w6, [x1]
+      str x5, [x2, #8]!
+      sub x2, x2, #8
+      add x7, x7, x5
+      subs x3, x3, #1
+      b.ne loop
+      b .
+      .balign 64
+    data:
+      .quad 1, 2, 3`);
+    const setup = (m: Machine): void => { if (m.translator !== null) m.translator.deviceThreshold = 4; };
+    const { wasm, js, step } = lockstep(w, SLICES, 800, setup);
+    for (const t of [wasm, js, step]) expect(t.m.translationStats().deviceSites).toBe(3);
+  });
+
   it('a straight line longer than a region is translated whole as soon as its first region is', async () => {
     // 100 instructions in a loop: regions of 32 (MAX_INSNS). Each region's continuation is translated
     // the next time it is reached, not after `threshold` more passes.

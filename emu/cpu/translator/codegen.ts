@@ -68,8 +68,10 @@ const fpPure = (e: Encoding): boolean => !FP_LDST.includes(e) && e.exec !== FP_U
 const FP_PURE = new Set<Handler>(SIMD_FP.filter(fpPure).map((e) => e.exec));
 for (const e of SIMD_FP) if (!fpPure(e)) FP_PURE.delete(e.exec);
 
-/** One instruction of a region: the decoded instruction and its word index in the page. */
-export interface TraceInsn { insn: Insn; w: number }
+/** One instruction of a region: the decoded instruction and its word index in the page; device: a
+ * load or store that has gone to a device so often that the region calls its handler (an inline access
+ * would leave the region each time). */
+export interface TraceInsn { insn: Insn; w: number; device?: boolean }
 
 /** A region's blocks and labels, shared by the JavaScript and WebAssembly writers: which words start a
  * block (budget check), which some forward branch inside goes to (labels), and each word's index. */
@@ -240,7 +242,7 @@ export class RegionWriter extends RegionShape {
         k = 0;
         out.push(`if (r0 + ${this.blockLen(w)} > budget) ${this.exitAt(w, 'r0', 0)}`);
       }
-      out.push(this.branch(i, w, k) ?? this.inline(i, w, k) ?? this.call(i, w, k));
+      out.push(this.branch(i, w, k) ?? (tr[j].device === true ? null : this.inline(i, w, k)) ?? this.call(i, w, k));
       k++;
       // The end of a block that can fall through: on to the next word's block, or out.
       const nextIn = j + 1 < this.n && tr[j + 1].w === w + 1;

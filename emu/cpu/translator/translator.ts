@@ -66,6 +66,10 @@ const MAX_MODULES = 1024;
  * written (the dispatcher would interpret that part until then). Lower than `threshold`: the region is
  * hot already, and few regions need one. */
 export const STEP_THRESHOLD = 1000;
+/** Times a load or store that a region accesses inline goes to a device (MMIO, or Device memory)
+ * before the regions covering it are translated again, calling its handler: an inline access leaves
+ * the region for the dispatcher each time (a UART's data register written in a loop). */
+export const DEVICE_THRESHOLD = 64;
 
 export type RegionFn = (c: Cpu, budget: number) => void;
 /** The trampoline calling a WebAssembly region (wasm/codegen.ts) by its slot in the table:
@@ -105,14 +109,18 @@ interface PageBlocks {
   list: Block[];
   /** A region whose code includes each word (the first translated), for its stepping variant. */
   cover: (Block | undefined)[];
+  /** Accesses to a device by the load or store at each word while translated code accessed it inline
+   * (each left the region), up to deviceThreshold: from then on regions call its handler. */
+  device: Uint16Array;
 }
 
 /** Helpers the generated code calls (closure argument H). */
 const HELPERS = { checkSp, ea, fpOn, ...DP_HELPERS };
 
 /** blocks and bytes: regions in the cache and their code's size; compiled: regions translated;
- * stepping: stepping variants written; invalidated: regions dropped for written code. */
-export interface TranslationStats { blocks: number; bytes: number; compiled: number; stepping: number; invalidated: number }
+ * stepping: stepping variants written; deviceSites: loads and stores regions call the handler of
+ * because they went to a device; invalidated: regions dropped for written code. */
+export interface TranslationStats { blocks: number; bytes: number; compiled: number; stepping: number; deviceSites: number; invalidated: number }
 
 export class Translator {
   /** By RAM page number; a filled array (a sparse one would be a slow dictionary). */
@@ -121,10 +129,14 @@ export class Translator {
   threshold: number;
   /** Uses of a region's stepping variant before it is written (STEP_THRESHOLD). */
   stepThreshold: number;
+  /** Device accesses of an inline load or store before regions call its handler (DEVICE_THRESHOLD). */
+  deviceThreshold = DEVICE_THRESHOLD;
   blocks = 0;
   bytes = 0;
   compiled = 0;
   stepping = 0;
+  /** Loads and stores found going to a device (DEVICE_THRESHOLD). */
+  deviceSites = 0;
   invalidated = 0;
   /** Whole-cache flushes (the bound reached). */
   flushes = 0;
@@ -170,13 +182,20 @@ export class Translator {
   }
 
   stats(): TranslationStats {
-    return { blocks: this.blocks, bytes: this.bytes, compiled: this.compiled, stepping: this.stepping, invalidated: this.invalidated };
+    return { blocks: this.blocks, bytes: this.bytes, compiled: this.compiled, stepping: this.stepping, deviceSites: this.deviceSites, invalidated: this.invalidated };
   }
 
   /** Words [w0, w1] of RAM page pfn were written: drop the blocks that cover any of them. */
   invalidate(pfn: number, w0: number, w1: number): void {
     const pb = this.pages[pfn];
-    if (pb === undefined || pb.list.length === 0) return;
+    if (pb === undefined) return;
+    pb.device.fill(0, w0, w1 + 1);
+    this.invalidated += this.dropCovering(pb, w0, w1, 0);
+  }
+
+  /** Drop the blocks of page pb that cover any of words [w0, w1]; their entries' hot counts become
+   * `hot`. Returns how many were dropped. */
+  private dropCovering(pb: PageBlocks, w0: number, w1: number, hot: number): number {
     const list = pb.list;
     let kept = 0;
     for (let k = 0; k < list.length; k++) {
@@ -184,13 +203,25 @@ export class Translator {
       if (b.lo <= w1 && b.lo + b.span > w0) {
         this.drop(b);
         pb.entry[b.entry] = undefined;
-        pb.hot[b.entry] = 0;
+        pb.hot[b.entry] = hot;
         this.blocks--;
         this.bytes -= b.bytes;
-        this.invalidated++;
       } else list[kept++] = b;
     }
+    const dropped = list.length - kept;
     list.length = kept;
+    return dropped;
+  }
+
+  /** The load or store at word w of the core's fetch page, accessed inline by a region, went to a
+   * device (the region left before it): at deviceThreshold times, the regions covering it are
+   * translated again, the next time each is entered, calling its handler there. */
+  private deviceAccess(c: Cpu, w: number): void {
+    const pb = this.pages[c.curPfn];
+    if (pb === undefined || pb.device[w] >= this.deviceThreshold) return;
+    if (++pb.device[w] < this.deviceThreshold) return;
+    this.deviceSites++;
+    this.dropCovering(pb, w, w, this.threshold - 1);
   }
 
   /** Mark b invalid; its table slots get the stub back (regions that lead there keep the slot). */
@@ -227,7 +258,10 @@ export class Translator {
   private pageBlocks(pfn: number): PageBlocks {
     let pb = this.pages[pfn];
     if (pb === undefined) {
-      pb = { entry: new Array<Block | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [], cover: new Array<Block | undefined>(WORDS).fill(undefined) };
+      pb = {
+        entry: new Array<Block | undefined>(WORDS).fill(undefined), hot: new Uint16Array(WORDS), list: [],
+        cover: new Array<Block | undefined>(WORDS).fill(undefined), device: new Uint16Array(WORDS),
+      };
       this.pages[pfn] = pb;
     }
     return pb;
@@ -249,7 +283,7 @@ export class Translator {
       // An undefined word is not translated (usually data or zeroed memory after the code): the
       // interpreter takes its exception; a region that is shorter also fits small budgets.
       if (insn.name === 'UNDEFINED' && w !== idx) continue;
-      trace.push({ insn, w });
+      trace.push({ insn, w, device: pb.device[w] >= this.deviceThreshold });
       const name = insn.name;
       const mark = (t: number): void => { if (t > w && t < WORDS && reach[t] === 0) { reach[t] = 1; pending++; } };
       if (name === 'B') mark(w + (insn.aux0 >> 2));
@@ -464,7 +498,10 @@ export class Translator {
             // Translated code left before this access: remember its page for the next time (whatever
             // the instruction did next, so that no stale request outlives this run).
             c.jitFill = 0;
-            if (fill !== 3) c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
+            if (fill !== 3) {
+              c.dtlbFill(fill === 1 ? c.dtlbR : c.dtlbW, c.lastVlo, c.lastVhi);
+              if (c.lastAccessDevice()) this.deviceAccess(c, idx);
+            }
           }
           const f = c.flow;
           if (f !== Flow.Next) {

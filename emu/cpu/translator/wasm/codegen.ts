@@ -221,10 +221,10 @@ export class WasmRegionWriter extends RegionShape {
     this.f.br('exit');
   }
 
-  /** Leave at word w, a block's start, with r0 instructions retired and flow fl, where the budget has
-   * no room for the block (or, after a jump, an interrupt may be pending): on to the stepping variant
-   * (which runs what fits), unless an interrupt is pending after a jump; from the stepping variant
-   * itself, or without one, to the dispatcher. */
+  /** Leave at word w, a block's start, with r0 instructions retired and the given flow, where the
+   * budget has no room for the block (or, after a jump, an interrupt may be pending): on to the
+   * stepping variant (which runs what fits), unless an interrupt is pending after a jump; from the
+   * stepping variant itself, or without one, to the dispatcher. */
   private budgetExit(w: number, flow: number): void {
     if (this.step.stepping || this.step.slot < 0) { this.exitAt(w, 0, flow); return; }
     this.setExit(w, 0, flow);
@@ -326,7 +326,7 @@ export class WasmRegionWriter extends RegionShape {
         this.r0plus(this.blockLen(w)); f.get(this.BUDGET).op(Op.i32GtS);
         f.open(Op.if); this.budgetExit(w, 0); f.end();
       }
-      if (!this.branch(i, w, k) && !this.inline(i, w, k)) this.call(i, w, k);
+      if (!this.branch(i, w, k) && (tr[j].device === true || !this.inline(i, w, k))) this.call(i, w, k);
       k++;
       const nextIn = j + 1 < this.n && tr[j + 1].w === w + 1;
       if (UNCONDITIONAL.has(i.name)) continue;
