@@ -392,24 +392,25 @@ export class Cpu {
    * `tab` (dtlbR or dtlbW) if translated code may access it directly next time (see dtlbR). */
   dtlbFill(tab: Int32Array, vlo: number, vhi: number): void {
     if (this.dataHooks.length !== 0 || this.alignCheck || this.slow !== 0 || this.unpriv !== 0) return;
-    if (this.mmuOn && this.sys.mmu.lastDevice) return;
-    const pa = this.lastPa;
-    if (pa === SPLIT) return;
-    const off = pa - (pa % 4096) - this.ramBase;
-    if (off < 0 || off + 4096 > this.ramSize) return;
+    const off = this.lastRamPage();
+    if (off < 0) return;
     const e = ((vlo >>> 12) & (DTLB_SETS - 1)) << 2;
     tab[e] = vlo & ~0xfff; tab[e + 1] = vhi; tab[e + 2] = off;
   }
 
-  /** Whether the last access (through translate(), as dtlbFill reads it) went to a page translated code
-   * can never access directly: not RAM (MMIO), or RAM mapped as Device memory. */
-  lastAccessDevice(): boolean {
-    if (this.mmuOn && this.sys.mmu.lastDevice) return true;
+  /** The RAM offset of the last access's page (through translate(), as dtlbFill reads it), or -1 when
+   * translated code can never access that page directly (not RAM: MMIO; or RAM mapped as Device
+   * memory), or -2 when the access spanned two pages. */
+  private lastRamPage(): number {
+    if (this.mmuOn && this.sys.mmu.lastDevice) return -1;
     const pa = this.lastPa;
-    if (pa === SPLIT) return false;
+    if (pa === SPLIT) return -2;
     const off = pa - (pa % 4096) - this.ramBase;
-    return off < 0 || off + 4096 > this.ramSize;
+    return off < 0 || off + 4096 > this.ramSize ? -1 : off;
   }
+
+  /** Whether the last access went to a page translated code can never access directly (lastRamPage). */
+  lastAccessDevice(): boolean { return this.lastRamPage() === -1; }
 
   /** Forget the page (VA page base vp, VA[63:32] vhi) in both data-access caches. */
   dtlbDrop(vp: number, vhi: number): void {

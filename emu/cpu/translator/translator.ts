@@ -86,10 +86,10 @@ export class Block {
   /** The WebAssembly function's slot in the translator's table, when the WebAssembly back end
    * translated it (fn is then unused); else -1. */
   slot = -1;
-  /** The WebAssembly back end's: its instructions (for the stepping variant), the slot of that
-   * variant, whether it is written, and the times it would have been used before (STEP_THRESHOLD). */
+  /** The WebAssembly back end's: its instructions (for the stepping variant, whose slot is WORDS
+   * after the region's), whether that variant is written, and the times it would have been used
+   * before (STEP_THRESHOLD). */
   trace: TraceInsn[] | null = null;
-  stepSlot = -1;
   stepped = false;
   hits = 0;
   /** lo..lo+span-1: the words it was translated from; entry: its first word, whose basic block has n
@@ -228,7 +228,7 @@ export class Translator {
   private drop(b: Block): void {
     b.valid = false;
     if (b.slot >= 0) this.tab!.set(b.slot, this.stub);
-    if (b.stepped) this.tab!.set(b.stepSlot, this.stub);
+    if (b.stepped) this.tab!.set(b.slot + WORDS, this.stub);
   }
 
   /** The table slot of (RAM page pfn, word w) (the stepping variant's is WORDS on); the page's 2,048
@@ -298,13 +298,12 @@ export class Translator {
       // module is far smaller than MAX_MODULE.
       const full = this.pageSlots.size >= MAX_SLOT_PAGES && !this.pageSlots.has(c.curPfn);
       if (this.bytes + MAX_MODULE > MAX_BYTES || this.blocks >= MAX_BLOCKS || full) pb = this.flush(c);
-      const pfn = c.curPfn, stepSlot = this.slotOf(pfn, idx) + WORDS;
-      const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w), { stepping: false, slot: stepSlot });
+      const pfn = c.curPfn, slot = this.slotOf(pfn, idx);
+      const writer = WasmRegionWriter.write(trace, this.ram.cpOff, (w) => this.slotOf(pfn, w), { stepping: false, slot: slot + WORDS });
       const bytes = moduleBytes(writer.f, this.memPages);
       b = new Block(c.curPfn, lo, hi - lo + 1, bytes.length, idx, writer.entryLen);
-      b.slot = this.slotOf(pfn, idx);
+      b.slot = slot;
       b.trace = trace;
-      b.stepSlot = stepSlot;
       this.tab!.set(b.slot, this.instance(b, writer, bytes));
       for (const t of trace) { const o = pb.cover[t.w]; if (o === undefined || !o.valid) pb.cover[t.w] = b; }
     } else {
@@ -350,7 +349,7 @@ export class Translator {
     const pfn = b.pfn;
     const writer = WasmRegionWriter.write(b.trace!, this.ram.cpOff, (w) => this.slotOf(pfn, w), { stepping: true, slot: -1 });
     const bytes = moduleBytes(writer.f, this.memPages);
-    this.tab!.set(b.stepSlot, this.instance(b, writer, bytes));
+    this.tab!.set(b.slot + WORDS, this.instance(b, writer, bytes));
     b.stepped = true;
     b.bytes += bytes.length;
     this.bytes += bytes.length;
@@ -462,9 +461,9 @@ export class Translator {
             if (b !== undefined && c.retiredInRun + b.n <= c.end) { r = b; slot = b.slot; }
             else {
               const s = b ?? pb.cover[idx];
-              if (s !== undefined && s.valid && s.stepSlot >= 0 &&
+              if (s !== undefined && s.valid && s.slot >= 0 &&
                 (s.stepped || ((b !== undefined || c.retiredInRun === 0) && ++s.hits >= this.stepThreshold && this.compileStep(s)))) {
-                r = s; slot = s.stepSlot;
+                r = s; slot = s.slot + WORDS;
               }
             }
             if (r !== undefined) {
