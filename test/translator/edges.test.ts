@@ -74,6 +74,40 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     expect(c.lo[7]).toBe(25);
   });
 
+  it('an access that runs past the end of a cached page misses the data-access cache', async () => {
+    // RAM ends at 0x41000000. The 8-byte load fills the read cache with the last page; the pair load
+    // and store at 0x40fffffc start on that page but end past RAM, where the interpreter takes an
+    // abort (the handler counts it in x22 and skips the instruction). Translated code that checked
+    // only the first byte's page would read and write beyond RAM instead.
+    const w = await assembleWords(`
+      adr x0, vectors
+      msr vbar_el1, x0
+      isb
+      mov x3, #25
+      movz x9, #0x40ff, lsl #16
+      movk x9, #0xfff0
+    loop:
+      ldr x4, [x9]
+      add x5, x5, x4
+      str x3, [x9, #8]
+      ldp w6, w7, [x9, #12]
+      add x8, x8, #1
+      stp w8, w5, [x9, #12]
+      subs x3, x3, #1
+      b.ne loop
+      b .
+      .balign 2048
+    vectors:
+      .skip 0x200
+      mrs x20, elr_el1
+      add x22, x22, #1
+      add x20, x20, #4
+      msr elr_el1, x20
+      eret`);
+    const { wasm: { m } } = lockstep(w, SLICES, 600, (_m, c) => { c.lo[7] = 1; });
+    expect(m.cores[0].lo[22]).toBe(50);
+  });
+
   it('translated loads and stores whose address carries or borrows across 4 GiB reach the pages the interpreter reaches', async () => {
     // VA 0xffff_f000 and 0x1_0000_0000 map two RAM pages of different contents; each form of address
     // (immediate offset up and down, register offset, pre- and post-index, pairs) crosses between them.

@@ -303,7 +303,7 @@ export class WasmRegionWriter extends RegionShape {
     f.tee(t).set(this.xb);
     this.setExit(0, n, flow);
     // The tag compared keeps bits 1:0: an unaligned PC never matches.
-    this.pageEntry(t, lo, e, AREA_JUMPS, JUMP_SETS, -4096 | 3);
+    this.pageEntry(t, lo, e, AREA_JUMPS, JUMP_SETS, 0, -4096 | 3);
     f.open(Op.if);
     this.setChain(() => f.get(e).mem(Op.i32Load, AREA_JUMPS + 8).get(lo).i32(2).op(Op.i32ShrU).i32(1023).op(Op.i32And).op(Op.i32Add).i32(1).op(Op.i32Add), flow);
     f.end();
@@ -487,15 +487,18 @@ export class WasmRegionWriter extends RegionShape {
   }
 
   /** Look the page of the i64 in local a up in a direct-mapped table of the core's area (at `tab`,
-   * `sets` sets of 16 bytes: Cpu.dtlbR/dtlbW, Cpu.jumps): set local lo to a's low half and local e to
-   * the area plus the set's offset, and push whether the set holds the page: its tag equals lo & mask
-   * and its VA[63:32] a's high half. */
-  private pageEntry(a: number, lo: number, e: number, tab: number, sets: number, mask: number): void {
+   * `sets` sets of 16 bytes, each starting with its page as an i64: Cpu.dtlbR/dtlbW, Cpu.jumps): set
+   * local lo to a's low half and local e to the area plus the set's offset, and push whether the set
+   * holds the page of a + last, a's bits that `mask` keeps compared (one i64 compare: VA[63:32] and the
+   * page together). last is the offset of an access's last byte: an access that runs into the next
+   * page misses, since that page's entry would be in the next set. */
+  private pageEntry(a: number, lo: number, e: number, tab: number, sets: number, last: number, mask: number): void {
     const f = this.f;
     f.get(a).op(Op.i32WrapI64).set(lo);
     f.get(this.AREA).get(lo).i32(12).op(Op.i32ShrU).i32(sets - 1).op(Op.i32And).i32(4).op(Op.i32Shl).op(Op.i32Add).set(e);
-    f.get(e).mem(Op.i32Load, tab).get(lo).i32(mask).op(Op.i32And).op(Op.i32Eq);
-    f.get(e).mem(Op.i32Load, tab + 4).get(a).i64(32).op(Op.i64ShrU).op(Op.i32WrapI64).op(Op.i32Eq).op(Op.i32And);
+    f.get(e).mem(Op.i64Load, tab).get(a);
+    if (last !== 0) f.i64(last).op(Op.i64Add);
+    f.i64(mask).op(Op.i64And).op(Op.i64Eq);
   }
 
   /** The RAM offset (a new i32 local) of an access of `span` bytes at the i64 in local a when the
@@ -504,9 +507,9 @@ export class WasmRegionWriter extends RegionShape {
   private lookup(a: number, span: number, store: boolean, w: number, k: number): number {
     const f = this.f, lo = f.local(I32), e = f.local(I32), o = f.local(I32);
     const tab = store ? AREA_DTLBW : AREA_DTLBR;
-    // hit = the page's entry && (lo & 0xfff) <= 4096 - span (&& monitor idle)
-    this.pageEntry(a, lo, e, tab, DTLB_SETS, -4096);
-    if (span > 1) { f.get(lo).i32(4095).op(Op.i32And).i32(4096 - span).op(Op.i32LeU).op(Op.i32And); }
+    // hit = the set of the access's first byte holds the page of its last, so both are on that page
+    // (&& monitor idle)
+    this.pageEntry(a, lo, e, tab, DTLB_SETS, span - 1, -4096);
     if (store) { f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.MON)).op(Op.i32Eqz).op(Op.i32And); }
     f.op(Op.i32Eqz).open(Op.if); this.slowExit(w, k, store ? 2 : 1); f.end();
     f.get(e).mem(Op.i32Load, tab + 8).get(lo).i32(4095).op(Op.i32And).op(Op.i32Add).set(o);
