@@ -12,13 +12,13 @@ export const CODE = RAM_BASE;
 export const SCRATCH = RAM_BASE + 0x10_0000;
 
 export function getX(c: Cpu, r: number): bigint {
-  return toBigInt(c.lo[r], c.hi[r]);
+  return toBigInt(c.x[2 * r], c.x[2 * r + 1]);
 }
 
 export function setX(c: Cpu, r: number, v: bigint): void {
   v = BigInt.asUintN(64, v);
-  c.lo[r] = Number(v & 0xffffffffn) | 0;
-  c.hi[r] = Number(v >> 32n) | 0;
+  c.x[2 * r] = Number(v & 0xffffffffn) | 0;
+  c.x[2 * r + 1] = Number(v >> 32n) | 0;
 }
 
 export function pc(c: Cpu): bigint {

@@ -139,7 +139,7 @@ export interface RunOutcome { reason: RunReason; instructions: number }
 
 /** The core state a call saves and restores. */
 interface SavedState {
-  lo: Int32Array; hi: Int32Array; spLo: Int32Array; spHi: Int32Array;
+  x: Int32Array; spLo: Int32Array; spHi: Int32Array;
   pcLo: number; pcHi: number; nzcv: number; daif: number; el: number; spsel: number;
   elr: { lo: number; hi: number }[]; spsr: number[];
   sleep: number; event: number;
@@ -428,7 +428,7 @@ export class Guest {
     const values = args.map((a) => this.argValue(a));
 
     const saved = this.save(c);
-    const curSp = BigInt(c.hi[SP] >>> 0) << 32n | BigInt(c.lo[SP] >>> 0);
+    const curSp = BigInt(c.x[2 * SP + 1] >>> 0) << 32n | BigInt(c.x[2 * SP] >>> 0);
     const sp = (curSp - BigInt(CALL_STACK_GAP)) & ~15n;
     for (let r = 0; r < 8; r++) this.setX(c, r, values[r] ?? 0n);
     this.setX(c, 30, BigInt(this.trampoline));
@@ -470,14 +470,14 @@ export class Guest {
   }
 
   private setX(c: Cpu, r: number, v: bigint): void {
-    c.lo[r] = Number(v & 0xffff_ffffn) | 0;
-    c.hi[r] = Number((v >> 32n) & 0xffff_ffffn) | 0;
+    c.x[2 * r] = Number(v & 0xffff_ffffn) | 0;
+    c.x[2 * r + 1] = Number((v >> 32n) & 0xffff_ffffn) | 0;
   }
 
   private save(c: Cpu): SavedState {
     const els = c.hasEl2 ? [1, 2] : [1];
     return {
-      lo: c.lo.slice(), hi: c.hi.slice(), spLo: c.spLo.slice(), spHi: c.spHi.slice(),
+      x: c.x.slice(), spLo: c.spLo.slice(), spHi: c.spHi.slice(),
       pcLo: c.pcLo, pcHi: c.pcHi, nzcv: c.nzcv, daif: c.daif, el: c.el, spsel: c.spsel,
       elr: els.map((el) => ({ ...c.sys.getElr(el) })), spsr: els.map((el) => c.sys.getSpsr(el)),
       sleep: c.sleep, event: c.event,
@@ -489,17 +489,17 @@ export class Guest {
     const call = this.calls[c.id];
     if (call === undefined || c.pcHi !== 0 || (c.pcLo >>> 0) !== this.trampoline) return false;
     const m = this.machine;
-    const sp = BigInt(c.hi[SP] >>> 0) << 32n | BigInt(c.lo[SP] >>> 0);
+    const sp = BigInt(c.x[2 * SP + 1] >>> 0) << 32n | BigInt(c.x[2 * SP] >>> 0);
     if (sp !== call.sp || c.el !== call.saved.el) {
       m.stop(EXIT_GUEST_FAULT, `${call.describe()} returned with SP ${hex(sp)} at EL${c.el} (called with SP ${hex(call.sp)} at EL${call.saved.el})`, 'fault');
       return true;
     }
-    call.result = BigInt(c.hi[0] >>> 0) << 32n | BigInt(c.lo[0] >>> 0);
+    call.result = BigInt(c.x[2 * 0 + 1] >>> 0) << 32n | BigInt(c.x[2 * 0] >>> 0);
     call.instructions = c.icount + c.retiredInRun + 1 - call.startIcount;
     call.endTime = m.time + c.retiredInRun;
 
     const s = call.saved;
-    c.lo.set(s.lo); c.hi.set(s.hi); c.spLo.set(s.spLo); c.spHi.set(s.spHi);
+    c.x.set(s.x); c.spLo.set(s.spLo); c.spHi.set(s.spHi);
     c.pcLo = s.pcLo; c.pcHi = s.pcHi;
     c.nzcv = s.nzcv; c.daif = s.daif; c.el = s.el; c.spsel = s.spsel;
     const els = c.hasEl2 ? [1, 2] : [1];

@@ -407,7 +407,7 @@ export class Machine {
 
   /** Architectural reset state: boot EL, SP_ELx selected, interrupts masked, MMU off. */
   private resetCore(c: Cpu): void {
-    c.lo.fill(0); c.hi.fill(0);
+    c.x.fill(0);
     c.spLo.fill(0); c.spHi.fill(0);
     c.nzcv = 0;
     c.daif = 0xf;
@@ -476,7 +476,7 @@ export class Machine {
   private startBootCore(): void {
     const c = this.cores[0], entry = this.bootEntry;
     c.pcLo = entry | 0; c.pcHi = Math.floor(entry / 4294967296) | 0;
-    if (this.bootLinux) { c.lo[0] = this.dtbAddr | 0; c.hi[0] = 0; }
+    if (this.bootLinux) { c.x[2 * 0] = this.dtbAddr | 0; c.x[2 * 0 + 1] = 0; }
   }
 
   /** PSCI SYSTEM_RESET, as QEMU's system reset: the loaded images are copied in again (the rest of
@@ -500,7 +500,7 @@ export class Machine {
         this.gic.cpus[c.id].reset();
         this.timers[c.id].reset();
         c.pcLo = eLo; c.pcHi = eHi;
-        c.lo[0] = xLo; c.hi[0] = xHi;
+        c.x[2 * 0] = xLo; c.x[2 * 0 + 1] = xHi;
         this.wakeUp(c, 'psci', this.runningCore?.id);
       },
       powerOff: (c) => { c.sleep = Sleep.Off; c.flow = Flow.Exit; if (this.tracer !== null) this.tracer.sleep(c.id, 'off', c.el); },

@@ -1,7 +1,9 @@
 // One ARMv8-A core: architectural state, the memory access path, exception entry and the inner loop.
 //
-// General registers live in two Int32Arrays (low and high halves). Index 31 reads as zero (XZR) and is
-// never written; index 32 is the current stack pointer, banked per EL in spLo/spHi (see selectSp).
+// General registers live in one Int32Array of halves, X[n] at 2n (low) and 2n+1 (high), so that
+// translated WebAssembly code moves a register with one 64-bit access. Register 31 reads as zero (XZR)
+// and is never written; register 32 is the current stack pointer, banked per EL in spLo/spHi (see
+// selectSp).
 // Instruction semantics are in ./a64/, one file per Arm ARM encoding class.
 
 import { Insn } from './insn.js';
@@ -35,9 +37,9 @@ export const DTLB_SETS = 256;
 export const DTLB_EMPTY = 1;
 
 /** Byte offsets in the core's area of the WebAssembly memory (Ram.coreOff), where translated
- * WebAssembly code finds what the core's typed arrays hold: lo, hi, the exchange slots (AreaSlot) and
+ * WebAssembly code finds what the core's typed arrays hold: x, the exchange slots (AreaSlot) and
  * dtlbR/dtlbW. */
-export const AREA_LO = 0, AREA_HI = 256, AREA_ST = 512, AREA_DTLBR = 1024, AREA_DTLBW = 1024 + DTLB_SETS * 16;
+export const AREA_X = 0, AREA_ST = 512, AREA_DTLBR = 1024, AREA_DTLBW = 1024 + DTLB_SETS * 16;
 /** Sets of Cpu.jumps (direct-mapped on VA[17:12]), 16 bytes each, at AREA_JUMPS. */
 export const JUMP_SETS = 64;
 export const AREA_JUMPS = AREA_DTLBW + DTLB_SETS * 16;
@@ -120,8 +122,8 @@ export interface CpuEnv {
 
 export class Cpu {
   // --- general registers and PC ---
-  readonly lo: Int32Array;
-  readonly hi: Int32Array;
+  /** X[n] for n in 0..32 (31: XZR, 32: SP) as halves: low at 2n, high at 2n + 1. */
+  readonly x: Int32Array;
   pcLo = 0;
   pcHi = 0;
   /** Set by a handler that wrote the PC (Jump) or needs the loop left after it (Exit). */
@@ -248,7 +250,7 @@ export class Cpu {
    * TLB refills or evicts; dropped whole when the translator reallocates its slots. */
   readonly jumps: Int32Array;
   /** Where RAM is a WebAssembly memory (Ram.wasm): the byte offset of this core's area, which holds
-   * lo, hi, dtlbR, dtlbW, jumps and the exchange slots st (AreaSlot); else -1 (and st is unused). */
+   * x, dtlbR, dtlbW, jumps and the exchange slots st (AreaSlot); else -1 (and st is unused). */
   readonly area: number;
   readonly st: Int32Array;
   /** Physical and virtual address of the last translate() (for filling dtlbR/dtlbW after a slow
@@ -273,8 +275,7 @@ export class Cpu {
     const w = ram.wasm;
     this.area = w === null ? -1 : ram.coreOff(id);
     const view = (off: number, n: number): Int32Array => (w === null ? new Int32Array(n) : new Int32Array(w.buffer, this.area + off, n));
-    this.lo = view(AREA_LO, 33);
-    this.hi = view(AREA_HI, 33);
+    this.x = view(AREA_X, 66);
     this.st = view(AREA_ST, 16);
     this.dtlbR = view(AREA_DTLBR, DTLB_SETS * 4).fill(DTLB_EMPTY);
     this.dtlbW = view(AREA_DTLBW, DTLB_SETS * 4).fill(DTLB_EMPTY);
@@ -286,18 +287,18 @@ export class Cpu {
   }
 
   /** The views into the core's area (state the snapshot store captures by their bytes). */
-  get areaViews(): Int32Array[] { return [this.lo, this.hi, this.st, this.dtlbR, this.dtlbW]; }
+  get areaViews(): Int32Array[] { return [this.x, this.st, this.dtlbR, this.dtlbW]; }
 
   // ---------------------------------------------------------------- registers
 
   /** Write a general register (index 31 is XZR and discards). */
   setX(r: number, lo: number, hi: number): void {
-    if (r !== XZR) { this.lo[r] = lo; this.hi[r] = hi; }
+    if (r !== XZR) { this.x[2 * r] = lo; this.x[2 * r + 1] = hi; }
   }
 
   /** Write a W register: the upper half is zeroed. */
   setW(r: number, lo: number): void {
-    if (r !== XZR) { this.lo[r] = lo; this.hi[r] = 0; }
+    if (r !== XZR) { this.x[2 * r] = lo; this.x[2 * r + 1] = 0; }
   }
 
   /** Current instruction's address + off (off a small signed number), into R. */
@@ -347,22 +348,22 @@ export class Cpu {
   /** Bank the current SP and select SP_EL0 or SP_ELx after a change of EL or SPSel. */
   selectSp(newEl: number, newSpsel: number): void {
     const oldBank = this.spsel !== 0 ? this.el : 0;
-    this.spLo[oldBank] = this.lo[SP]; this.spHi[oldBank] = this.hi[SP];
+    this.spLo[oldBank] = this.x[2 * SP]; this.spHi[oldBank] = this.x[2 * SP + 1];
     this.el = newEl; this.spsel = newSpsel;
     const bank = newSpsel !== 0 ? newEl : 0;
-    this.lo[SP] = this.spLo[bank]; this.hi[SP] = this.spHi[bank];
+    this.x[2 * SP] = this.spLo[bank]; this.x[2 * SP + 1] = this.spHi[bank];
   }
 
   /** Read the banked SP_ELn (the live register if it is the current one). */
   getSpEl(n: number): void {
     const cur = this.spsel !== 0 ? this.el : 0;
-    if (n === cur) { R[LO] = this.lo[SP]; R[HI] = this.hi[SP]; }
+    if (n === cur) { R[LO] = this.x[2 * SP]; R[HI] = this.x[2 * SP + 1]; }
     else { R[LO] = this.spLo[n]; R[HI] = this.spHi[n]; }
   }
 
   setSpEl(n: number, lo: number, hi: number): void {
     const cur = this.spsel !== 0 ? this.el : 0;
-    if (n === cur) { this.lo[SP] = lo; this.hi[SP] = hi; }
+    if (n === cur) { this.x[2 * SP] = lo; this.x[2 * SP + 1] = hi; }
     else { this.spLo[n] = lo; this.spHi[n] = hi; }
   }
 

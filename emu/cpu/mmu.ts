@@ -400,7 +400,7 @@ export class Mmu {
     // HCR_EL2.FB upgrades EL1's local TLBIs to Inner Shareable.
     const broadcast = crm === 3 || (c.el === 1 && c.hasEl2 && (c.sys.hcrEl2Lo & HCR_FB) !== 0);
     // Xt: ASID in [63:48], VA[55:12] in [43:0].
-    const xlo = c.lo[rt], xhi = c.hi[rt];
+    const xlo = c.x[2 * rt], xhi = c.x[2 * rt + 1];
     const asid = xhi >>> 16;
     const vaLo = xlo << 12;
     const vaHi = ((xlo >>> 20) | (xhi << 12)) & 0xffffff;
@@ -442,7 +442,7 @@ export class Mmu {
       case 4: case 6: what = 2; break;
       default: return false;
     }
-    const xlo = c.lo[rt], xhi = c.hi[rt];
+    const xlo = c.x[2 * rt], xhi = c.x[2 * rt + 1];
     const vaLo = xlo << 12;
     const vaHi = ((xlo >>> 20) | (xhi << 12)) & 0xffffff;
     const peers = broadcast && c.peers.length > 0 ? c.peers : null;
@@ -581,7 +581,7 @@ export class Mmu {
   at(c: Cpu, op1: number, op2: number, rt: number): boolean {
     if (op1 !== 0 || op2 > 3 || c.el === 0) return false;
     if (!this.ready) this.flush(c);
-    const vlo = c.lo[rt], vhi = c.hi[rt];
+    const vlo = c.x[2 * rt], vhi = c.x[2 * rt + 1];
     const write = (op2 & 1) !== 0, el0 = op2 >= 2;
     let lo: number, hi: number;
     let fsc = -1;

@@ -423,7 +423,7 @@ export class SysRegs {
     }
     if (crn === 7) {
       if (op1 === 3 && crm === 4 && op2 === 1) { // DC ZVA: zero the 64-byte block holding Xt
-        const lo = c.lo[rt] & ~63, hi = c.hi[rt];
+        const lo = c.x[2 * rt] & ~63, hi = c.x[2 * rt + 1];
         for (let k = 0; k < 64; k += 8) c.write64((lo + k) | 0, hi, 0, 0);
         return true;
       }

@@ -45,19 +45,19 @@ const IMPLEMENTED: ReadonlySet<number> = new Set(Object.values(PSCI));
 /** Handle an SMCCC call from core c (results in x0). Always handled: an id we do not know returns
  * NOT_SUPPORTED, as SMCCC requires and QEMU does. */
 export function psciCall(c: Cpu, power: PowerControl): boolean {
-  const fn = c.lo[0] >>> 0;
+  const fn = c.x[2 * 0] >>> 0;
   const is64 = (fn & 0x4000_0000) !== 0;
   // Arguments: SMC32 calls use the low 32 bits of X1-X3.
-  const a1lo = c.lo[1], a1hi = is64 ? c.hi[1] : 0;
-  const a2lo = c.lo[2], a2hi = is64 ? c.hi[2] : 0;
-  const a3lo = c.lo[3], a3hi = is64 ? c.hi[3] : 0;
+  const a1lo = c.x[2 * 1], a1hi = is64 ? c.x[2 * 1 + 1] : 0;
+  const a2lo = c.x[2 * 2], a2hi = is64 ? c.x[2 * 2 + 1] : 0;
+  const a3lo = c.x[2 * 3], a3hi = is64 ? c.x[2 * 3 + 1] : 0;
   let r: number;
   switch (fn) {
     case PSCI.VERSION:
       r = VERSION_1_1;
       break;
     case PSCI.FEATURES:
-      r = IMPLEMENTED.has(c.lo[1] >>> 0) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED;
+      r = IMPLEMENTED.has(c.x[2 * 1] >>> 0) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED;
       break;
     case PSCI.CPU_ON_32:
     case PSCI.CPU_ON_64: {

@@ -23,8 +23,8 @@ export class Semihosting {
 
   /** Handles the call; returns false for an operation we do not offer (the guest then gets -1). */
   call(c: Cpu): void {
-    const op = c.lo[0] >>> 0;
-    const pLo = c.lo[1], pHi = c.hi[1];
+    const op = c.x[2 * 0] >>> 0;
+    const pLo = c.x[2 * 1], pHi = c.x[2 * 1 + 1];
     let result = 0;
     switch (op) {
       case SYS_WRITEC:

@@ -56,8 +56,8 @@ export function targetXml(): string {
 
 /** Register n of core c as little-endian hex, or undefined for no such register. */
 export function readReg(c: Cpu, n: number): string | undefined {
-  if (n >= 0 && n <= 30) return hex64le(c.lo[n], c.hi[n]);
-  if (n === REG_SP) return hex64le(c.lo[SP], c.hi[SP]);
+  if (n >= 0 && n <= 30) return hex64le(c.x[2 * n], c.x[2 * n + 1]);
+  if (n === REG_SP) return hex64le(c.x[2 * SP], c.x[2 * SP + 1]);
   if (n === REG_PC) return hex64le(c.pcLo, c.pcHi);
   if (n === REG_CPSR) return hex32le(c.pstate);
   if (n >= REG_V0 && n < REG_V0 + 32) {
@@ -78,8 +78,8 @@ export function writeReg(c: Cpu, n: number, h: string): boolean {
   const words = n >= REG_V0 && n < REG_V0 + 32 ? 4 : n === REG_CPSR || n === REG_FPSR || n === REG_FPCR ? 1 : 2;
   const w = parseLeWords(h, words);
   if (w === undefined) return false;
-  if (n >= 0 && n <= 30) { c.lo[n] = w[0]; c.hi[n] = w[1]; return true; }
-  if (n === REG_SP) { c.lo[SP] = w[0]; c.hi[SP] = w[1]; return true; }
+  if (n >= 0 && n <= 30) { c.x[2 * n] = w[0]; c.x[2 * n + 1] = w[1]; return true; }
+  if (n === REG_SP) { c.x[2 * SP] = w[0]; c.x[2 * SP + 1] = w[1]; return true; }
   if (n === REG_PC) { c.pcLo = w[0]; c.pcHi = w[1]; return true; }
   if (n === REG_CPSR) { // the flags and masks; the EL and SP selection are not changed from gdb
     c.nzcv = w[0] >>> 28;

@@ -247,7 +247,7 @@ function runOnce(ct: CompiledTest, machines: Machines, seed: bigint, cap: number
   for (let t = 0; t < n; t++) {
     const c = m.cores[t];
     c.pcLo = codeAddr(t) | 0; c.pcHi = 0;
-    for (const [r, v] of ct.regs[t]) { c.lo[r] = Number(v & 0xffff_ffffn) | 0; c.hi[r] = Number(v >> 32n) | 0; }
+    for (const [r, v] of ct.regs[t]) { c.x[2 * r] = Number(v & 0xffff_ffffn) | 0; c.x[2 * r + 1] = Number(v >> 32n) | 0; }
     c.sleep = Sleep.Off; // until its start round
   }
   // Each thread starts after a random number of rounds (0 to about its length), drawn from the run's
@@ -282,7 +282,7 @@ function runOnce(ct: CompiledTest, machines: Machines, seed: bigint, cap: number
   for (const t of ct.shown) {
     if (t.kind === 'reg') {
       const c = m.cores[t.thread];
-      values.set(t.text, (BigInt(c.hi[t.reg] >>> 0) << 32n) | BigInt(c.lo[t.reg] >>> 0));
+      values.set(t.text, (BigInt(c.x[2 * t.reg + 1] >>> 0) << 32n) | BigInt(c.x[2 * t.reg] >>> 0));
     } else {
       const i = ct.test.locations.findIndex((l) => l.name === t.name);
       values.set(t.text, readSized(dv, DATA_BASE - RAM_BASE + i * DATA_STRIDE, ct.test.locations[i].size));

@@ -9,7 +9,7 @@ export const PAGE_CODE = 1;
 /** pageFlags bit: the newest snapshot has not saved this page yet; the first write must save it. */
 export const PAGE_SAVE = 2;
 
-/** Bytes of each core's area after RAM in a WebAssembly memory (Cpu.lo/hi, dtlbR/dtlbW, the jump
+/** Bytes of each core's area after RAM in a WebAssembly memory (Cpu.x, dtlbR/dtlbW, the jump
  * cache and the translator's exchange slots: cpu.ts AREA_*). */
 export const CORE_AREA = 16 * 1024;
 const WASM_PAGE = 65536;

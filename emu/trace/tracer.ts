@@ -37,7 +37,7 @@ export class CodeInfo implements CodeLocation {
     readonly branch: number,
     /** WFE or WFI. */
     readonly isWfx: boolean,
-    /** Registers (cpu.lo/hi indexes) the instruction writes (exact) or can write, or null: compare
+    /** Registers (register numbers, SP being 32) the instruction writes (exact) or can write, or null: compare
      * them all. */
     readonly regs: Int8Array | null,
     /** regs are exactly the registers the instruction writes whenever it completes (they are reported
@@ -96,7 +96,7 @@ const WRITES_BASE = /^(STR(B|H|_[wx])_(post|pre)|STP_(post|pre))$/;
 const WRITES_RS = /^(STL?XR|STL?XP|CASA?L?)$/;
 
 /**
- * The registers an instruction writes (cpu.lo/hi indexes, SP being 32), by encoding class as above:
+ * The registers an instruction writes (register numbers, SP being 32), by encoding class as above:
  * exactly those (exact: each is written whenever the instruction completes without an exception, so
  * it is reported even when its value does not change, as Fast Models do: a BL from one call site in
  * a loop gives R X30 each time). Past those classes, the superset of its register fields: Rd, Rn
@@ -152,11 +152,11 @@ function notTaken(c: Cpu, insn: Insn, kind: number): boolean {
   if (kind === 1) return !c.condHolds(insn.cond);
   const t = insn.rt; // 31 is XZR, which reads 0
   if (kind <= 3) { // CBZ, CBNZ
-    const zero = t === 31 || (insn.sf !== 0 ? (c.lo[t] | c.hi[t]) === 0 : c.lo[t] === 0);
+    const zero = t === 31 || (insn.sf !== 0 ? (c.x[2 * t] | c.x[2 * t + 1]) === 0 : c.x[2 * t] === 0);
     return kind === 2 ? !zero : zero;
   }
   const b = (insn.o << 5) | insn.imm2; // TBZ, TBNZ: b5:b40
-  const bit = t === 31 ? 0 : b >= 32 ? (c.hi[t] >>> (b - 32)) & 1 : (c.lo[t] >>> b) & 1;
+  const bit = t === 31 ? 0 : b >= 32 ? (c.x[2 * t + 1] >>> (b - 32)) & 1 : (c.x[2 * t] >>> b) & 1;
   return kind === 4 ? bit !== 0 : bit === 0;
 }
 
@@ -194,8 +194,7 @@ export class Tracer {
   private readonly shFpcr: number[] = [];
   private readonly shFpsr: number[] = [];
   /** Each core's registers as of its last traced instruction (what register events compare with). */
-  private readonly shLo: Int32Array[] = [];
-  private readonly shHi: Int32Array[] = [];
+  private readonly shX: Int32Array[] = [];
   /** PSTATE (SPSR format, as an int32). */
   private readonly shPs: number[] = [];
   /** Per core: its registers have been written out before its first instruction. */
@@ -264,9 +263,8 @@ export class Tracer {
    * blocks, such as exception entry for an interrupt, are not an instruction's doing). */
   enterBlock(c: Cpu): void {
     const id = c.id;
-    while (this.shLo.length <= id) { this.shLo.push(new Int32Array(33)); this.shHi.push(new Int32Array(33)); this.shPs.push(0); this.dumped.push(false); }
-    this.shLo[id].set(c.lo);
-    this.shHi[id].set(c.hi);
+    while (this.shX.length <= id) { this.shX.push(new Int32Array(66)); this.shPs.push(0); this.dumped.push(false); }
+    this.shX[id].set(c.x);
     this.shPs[id] = c.pstate | 0;
     while (this.shV.length <= id) { this.shV.push(new Int32Array(128)); this.shFpcr.push(0); this.shFpsr.push(0); }
     this.shV[id].set(c.vw);
@@ -287,8 +285,8 @@ export class Tracer {
     if (!this.wantReg || !this.coreElPass(id, c.el)) return;
     const w = this.writer, seq = c.icount + c.retiredInRun - 1, time = c.env.counter(c), el = c.el, spsel = c.spsel;
     w.reg(id, seq, time, REG_CPSR, c.pstate | 0, 0, el, spsel);
-    for (let r = 0; r < 31; r++) w.reg(id, seq, time, r, c.lo[r], c.hi[r], el, spsel);
-    w.reg(id, seq, time, REG_SP, c.lo[32], c.hi[32], el, spsel);
+    for (let r = 0; r < 31; r++) w.reg(id, seq, time, r, c.x[2 * r], c.x[2 * r + 1], el, spsel);
+    w.reg(id, seq, time, REG_SP, c.x[2 * 32], c.x[2 * 32 + 1], el, spsel);
   }
 
   /** Before an instruction executes: write its insn event. */
@@ -339,37 +337,37 @@ export class Tracer {
       if (info.ps !== PS_NONE) { const ps = c.pstate | 0; this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
       const r0 = info.reg0;
       if (r0 >= 0) {
-        const lo = c.lo, hi = c.hi, slo = this.shLo[id], shi = this.shHi[id];
-        let l = lo[r0], h = hi[r0];
-        slo[r0] = l; shi[r0] = h; w.reg(id, seq, time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel);
+        const x = c.x, sx = this.shX[id];
+        let l = x[2 * r0], h = x[2 * r0 + 1];
+        sx[2 * r0] = l; sx[2 * r0 + 1] = h; w.reg(id, seq, time, r0 === 32 ? REG_SP : r0, l, h, c.el, c.spsel);
         const r1 = info.reg1;
-        if (r1 >= 0) { l = lo[r1]; h = hi[r1]; slo[r1] = l; shi[r1] = h; w.reg(id, seq, time, r1 === 32 ? REG_SP : r1, l, h, c.el, c.spsel); }
+        if (r1 >= 0) { l = x[2 * r1]; h = x[2 * r1 + 1]; sx[2 * r1] = l; sx[2 * r1 + 1] = h; w.reg(id, seq, time, r1 === 32 ? REG_SP : r1, l, h, c.el, c.spsel); }
       }
       return;
     }
     const id = c.id;
     if (this.verify && !exc) this.checkRegs(c, info);
     if (this.wantReg && info.inRange && this.coreElPass(id, this.el)) {
-      const lo = c.lo, hi = c.hi, slo = this.shLo[id], shi = this.shHi[id], w = this.writer;
+      const x = c.x, sx = this.shX[id], w = this.writer;
       const seq = this.seq, time = this.time;
       const ps = c.pstate | 0;
       if (exc || info.ps === PS_MAYBE ? ps !== this.shPs[id] : info.ps === PS_WRITES) { this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
       const regs = exc ? null : info.regs, all = !exc && info.exact;
       if (regs !== null) {
         for (let k = 0; k < regs.length; k++) {
-          const r = regs[k], l = lo[r], h = hi[r];
-          if (all || l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel); }
+          const r = regs[k], l = x[2 * r], h = x[2 * r + 1];
+          if (all || l !== sx[2 * r] || h !== sx[2 * r + 1]) { sx[2 * r] = l; sx[2 * r + 1] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel); }
         }
       } else {
         for (let r = 0; r < 33; r++) {
           if (r === 31) continue;
-          const l = lo[r], h = hi[r];
-          if (l !== slo[r] || h !== shi[r]) { slo[r] = l; shi[r] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel); }
+          const l = x[2 * r], h = x[2 * r + 1];
+          if (l !== sx[2 * r] || h !== sx[2 * r + 1]) { sx[2 * r] = l; sx[2 * r + 1] = h; w.reg(id, seq, time, r === 32 ? REG_SP : r, l, h, c.el, c.spsel); }
         }
       }
     } else if (this.wantReg) {
       // Not reported, but later instructions compare with these values.
-      this.shLo[id].set(c.lo); this.shHi[id].set(c.hi); this.shPs[id] = c.pstate | 0;
+      this.shX[id].set(c.x); this.shPs[id] = c.pstate | 0;
     }
     if (aborted || info.vmask !== 0 || info.fpst !== 0) this.fpEnd(c, info, aborted, this.wantReg && info.inRange && this.coreElPass(id, this.el));
     if (c.exclFailures !== fails0) this.other({ t: 'excl', core: id, time: this.time, op: 'fail', ...(exclPa0 >= 0 ? { pa: exclPa0 } : {}) }, this.el);
@@ -406,9 +404,9 @@ export class Tracer {
     if ((info.vmask !== 0 || info.fpst !== 0) && ((c.fpsr !== this.shFpsr[c.id] && (info.fpst & FP_FPSR) === 0) || (c.fpcr !== this.shFpcr[c.id] && (info.fpst & FP_FPCR) === 0))) {
       throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} changed FPCR or FPSR, which fpWrites does not expect`);
     }
-    const slo = this.shLo[c.id], shi = this.shHi[c.id];
+    const sx = this.shX[c.id];
     for (let r = 0; r < 33; r++) {
-      if (r === 31 || (c.lo[r] === slo[r] && c.hi[r] === shi[r])) continue;
+      if (r === 31 || (c.x[2 * r] === sx[2 * r] && c.x[2 * r + 1] === sx[2 * r + 1])) continue;
       if (info.regs !== null && !info.regs.includes(r)) {
         throw new Error(`tracer: ${info.dis} at 0x${hexTrim(info.pcLo, info.pcHi)} wrote ${r === 32 ? 'SP' : `X${r}`}, which its register fields do not name`);
       }

@@ -73,7 +73,7 @@ describe('Guest API', () => {
     const g = bootIdle();
     const c = g.machine.cores[2];
     const snap = () => ({
-      lo: [...c.lo], hi: [...c.hi], sp: [...c.spLo, ...c.spHi], pc: [c.pcLo, c.pcHi],
+      x: [...c.x], sp: [...c.spLo, ...c.spHi], pc: [c.pcLo, c.pcHi],
       pstate: c.pstate, sleep: c.sleep, elr: c.sys.getElr(1), spsr: c.sys.getSpsr(1),
     });
     const before = snap();
@@ -87,8 +87,8 @@ describe('Guest API', () => {
     g.runFor(50_000);
     const mid = g.coreState(2);
     expect(mid.inCall && mid.irqsMasked).toBe(true);
-    const sp = (BigInt(c.hi[32] >>> 0) << 32n) | BigInt(c.lo[32] >>> 0);
-    const oldSp = (BigInt(before.hi[32] >>> 0) << 32n) | BigInt(before.lo[32] >>> 0);
+    const sp = (BigInt(c.x[2 * 32 + 1] >>> 0) << 32n) | BigInt(c.x[2 * 32] >>> 0);
+    const oldSp = (BigInt(before.x[2 * 32 + 1] >>> 0) << 32n) | BigInt(before.x[2 * 32] >>> 0);
     expect(sp < oldSp - 256n).toBe(true); // below the interrupted frame
     expect(g.describe()).toContain('core 2 pc=');
     expect(g.describe()).toContain(`in acquire_spinlock(0x${lock.toString(16)})`);

@@ -59,7 +59,7 @@ describe('Linux boot protocol', () => {
     expect(a.img.imageEnd).toBe(0x4221_0000n);
     expect(chosenInitrd(a.m.dtb)).toEqual([[0x4800_0000], [0x4800_0000 + initrd.length]]);
     expect(a.dtbAt).toBe(0x4820_0000);
-    expect(a.m.cores[0].lo[0]).toBe(0x4820_0000); // x0 = DTB
+    expect(a.m.cores[0].x[2 * 0]).toBe(0x4820_0000); // x0 = DTB
     expect(a.m.ram.u8[0x800_0000 + 1234]).toBe(1234 & 0xff);
     // 64 MiB: half of RAM (32 MiB) is inside image_size, so the initrd goes just above it.
     const b = boot(tinyImage(0x2010000n), 64, { initrd });

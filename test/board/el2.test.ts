@@ -14,7 +14,7 @@ function atEl2(x0: number) {
   const c = m.cores[0];
   m.ram.load(CODE, wordBytes([MSR_HCR_EL2_X0, B_SELF]));
   c.pcLo = CODE; c.pcHi = 0;
-  c.lo[0] = x0; c.hi[0] = 0;
+  c.x[2 * 0] = x0; c.x[2 * 0 + 1] = 0;
   return { m, c, r: m.run() };
 }
 

@@ -186,7 +186,7 @@ function run(words: number[], smp: number, insns: number, quantum: number, jit: 
   m.run();
   const log: string[] = [];
   for (const c of m.cores) {
-    const n = c.lo[21], end = c.lo[25] - RAM_BASE;
+    const n = c.x[2 * 21], end = c.x[2 * 25] - RAM_BASE;
     for (let k = 0; k < n; k++) {
       const e = end - 32 * (n - k);
       log.push(`${c.id}: ` + [0, 8, 16].map((o) => m.ram.dv.getUint32(e + o, true).toString(16)).join(' '));

@@ -99,9 +99,9 @@ describe('FMOV (general)', () => {
     expect(c.vw[13] >>> 0).toBe(0x11223344);
     expect(c.vw[14] >>> 0).toBe(0xddeeff00);
     expect(c.vw[15] >>> 0).toBe(0x99aabbcc);
-    expect(c.lo[4] >>> 0).toBe(0xddeeff00);
-    expect(c.lo[5] >>> 0).toBe(0x55667788);
-    expect(c.hi[5]).toBe(0);
+    expect(c.x[2 * 4] >>> 0).toBe(0xddeeff00);
+    expect(c.x[2 * 5] >>> 0).toBe(0x55667788);
+    expect(c.x[2 * 5 + 1]).toBe(0);
     // FMOV Wd, Hn (sf 0, ftype 11, rmode 00, opcode 110): FEAT_FP16.
     const h = runOne(0x1ee60020, { cpacr: FPEN(3) });
     expect(ec(h)).toBe(0);
@@ -134,6 +134,6 @@ describe('FMOV (general)', () => {
     expect(sysr(c, 'FAR_EL1')).toBe(BigInt(end));
     expect(Array.from(c.vb.subarray(64, 80))).toEqual(Array.from({ length: 16 }, (_, k) => k + 1));
     expect(c.vw[20]).toBe(7); // V5 untouched
-    expect(c.lo[1]).toBe((end - 16) | 0); // no writeback
+    expect(c.x[2 * 1]).toBe((end - 16) | 0); // no writeback
   });
 });

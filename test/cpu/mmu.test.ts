@@ -79,7 +79,7 @@ function runAt(m: Machine, c: Cpu, word: number, x0?: bigint, before?: () => voi
   new DataView(b.buffer).setUint32(0, word, true);
   m.ram.load(CODE, b); // (invalidates decoded code, which resets every core's fetch page)
   before?.();
-  if (x0 !== undefined) { const [l, h] = lohi(x0); c.lo[0] = l; c.hi[0] = h; }
+  if (x0 !== undefined) { const [l, h] = lohi(x0); c.x[2 * 0] = l; c.x[2 * 0 + 1] = h; }
   c.pcLo = CODE; c.pcHi = 0;
   c.resetFetch();
   c.run(1);
@@ -208,8 +208,8 @@ describe('translation: VA sizes, TTBR0/TTBR1, blocks and pages', () => {
     t.map(root1, 39, va, codePa, NORMAL | D.UXN);
     [c.pcLo, c.pcHi] = lohi(va);
     c.run(2);
-    expect(c.lo[0]).toBe(5);
-    expect(c.lo[1]).toBe(7);
+    expect(c.x[2 * 0]).toBe(5);
+    expect(c.x[2 * 1]).toBe(7);
     expect(hex((BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0))).toBe(hex(va + 8n));
   });
 });
@@ -712,7 +712,7 @@ describe('TLB, ASIDs and TLBI', () => {
     fetch(other);
     // TLBI VAE1 of the previous page drops it from the fetch cache, not the current page.
     const [l, h] = lohi(va >> 12n);
-    c.lo[1] = l; c.hi[1] = h;
+    c.x[2 * 1] = l; c.x[2 * 1 + 1] = h;
     expect(c.sys.sysInstr(c, sysKey(1, 0, 8, 7, 1), 1)).toBe(true);
     expect(c.prevPage).toBeNull();
     expect(c.curVLo).toBe(Number(other));

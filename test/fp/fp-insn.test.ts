@@ -33,7 +33,7 @@ describeWithTools('scalar FP instructions vs qemu-aarch64', ['qemu-aarch64', 'aa
       const args = [k.a, k.b, k.c];
       op.ins.forEach((kind, q) => {
         const v = args[q];
-        if (kind === 'w' || kind === 'x') { c.lo[q + 1] = Number(v & 0xffffffffn) | 0; c.hi[q + 1] = kind === 'x' ? Number(v >> 32n) | 0 : 0; }
+        if (kind === 'w' || kind === 'x') { c.x[2 * (q + 1)] = Number(v & 0xffffffffn) | 0; c.x[2 * (q + 1) + 1] = kind === 'x' ? Number(v >> 32n) | 0 : 0; }
         else {
           const b = (q + 1) * 4;
           c.vw[b] = Number(v & 0xffffffffn) | 0; c.vw[b + 1] = kind === 'd' ? Number(v >> 32n) | 0 : 0; c.vw[b + 2] = 0; c.vw[b + 3] = 0;
@@ -47,8 +47,8 @@ describeWithTools('scalar FP instructions vs qemu-aarch64', ['qemu-aarch64', 'aa
       const u = (x: number): bigint => BigInt(x >>> 0);
       switch (op.out) {
         case 'nzcv': r = BigInt(c.nzcv) << 28n; break;
-        case 'w': r = u(c.lo[0]); rest = u(c.hi[0]); break;
-        case 'x': r = (u(c.hi[0]) << 32n) | u(c.lo[0]); break;
+        case 'w': r = u(c.x[2 * 0]); rest = u(c.x[2 * 0 + 1]); break;
+        case 'x': r = (u(c.x[2 * 0 + 1]) << 32n) | u(c.x[2 * 0]); break;
         case 'd': r = (u(c.vw[1]) << 32n) | u(c.vw[0]); rest = u(c.vw[2]) | u(c.vw[3]); break;
         case 'h': r = u(c.vw[0]); rest = u(c.vw[1]) | u(c.vw[2]) | u(c.vw[3]); break;
         default: r = u(c.vw[0]); rest = u(c.vw[1]) | u(c.vw[2]) | u(c.vw[3]);

@@ -16,7 +16,7 @@ const IMAGE = join(ROOT, 'firmware/images/smp-selftest.elf');
 function fingerprint(m: Machine, stdout: string) {
   return {
     stdout, instructions: m.instructions, time: m.time, result: m.result,
-    cores: m.cores.map((c) => ({ icount: c.icount, pc: [c.pcLo, c.pcHi], x: [...c.lo, ...c.hi], el: c.el, sleep: c.sleep })),
+    cores: m.cores.map((c) => ({ icount: c.icount, pc: [c.pcLo, c.pcHi], x: [...c.x], el: c.el, sleep: c.sleep })),
   };
 }
 

@@ -564,7 +564,7 @@ describe('delivery to the core', () => {
     c.pcLo = RAM_BASE; c.pcHi = 0; c.sleep = 0;
     rW(r.gic, 0, SGI + 0x200, 1 << 11);
     c.run(1);
-    expect(c.lo[3]).toBe(11);
+    expect(c.x[2 * 3]).toBe(11);
     expect(isactiver0(r, 0)).toBe(1 << 11);
     c.run(1);
     expect(isactiver0(r, 0)).toBe(0);
@@ -582,7 +582,7 @@ describe('delivery to the core', () => {
     new DataView(code.buffer).setUint32(0, msrSgi >>> 0, true);
     r.m.ram.load(RAM_BASE, code);
     c.pcLo = RAM_BASE; c.pcHi = 0; c.sleep = 0;
-    c.lo[7] = Number(sgi1r({ intid: 1, targets: 2 }));
+    c.x[2 * 7] = Number(sgi1r({ intid: 1, targets: 2 }));
     c.run(1);
     expect(c.el).toBe(2);
     const esr = mrs32(c, 'ESR_EL2');

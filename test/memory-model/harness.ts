@@ -41,7 +41,7 @@ export function runOnce(t: Litmus, code: Uint8Array[], o: RunOpts): { outcome: s
     const c = m.cores[k];
     c.pcLo = CODE + k * 0x1000; c.pcHi = 0;
     c.sleep = 0;
-    ['x', 'y', 'z', 'w'].forEach((n, j) => { c.lo[1 + j] = LOCS[n]; c.hi[1 + j] = 0; });
+    ['x', 'y', 'z', 'w'].forEach((n, j) => { c.x[2 * (1 + j)] = LOCS[n]; c.x[2 * (1 + j) + 1] = 0; });
   });
   const r = m.run();
   if (r.cause !== 'deadlock') throw new Error(`litmus run did not end with every core asleep: ${r.reason}`);
@@ -50,7 +50,7 @@ export function runOnce(t: Litmus, code: Uint8Array[], o: RunOpts): { outcome: s
     if (reg !== null) {
       const c = m.cores[Number(reg[1])];
       const n = Number(reg[2]);
-      return `${w}=${(BigInt(c.hi[n] >>> 0) << 32n) | BigInt(c.lo[n] >>> 0)}`;
+      return `${w}=${(BigInt(c.x[2 * n + 1] >>> 0) << 32n) | BigInt(c.x[2 * n] >>> 0)}`;
     }
     return `${w}=${m.ram.dv.getBigUint64(LOCS[w] - RAM_BASE, true)}`;
   });

@@ -45,7 +45,7 @@ export function fingerprint(r: Rig): Record<string, string> {
   };
   for (const c of m.cores) {
     fp[`core${c.id}`] = JSON.stringify([c.icount, c.pcLo, c.pcHi, c.el, c.sleep, c.nzcv, c.daif, c.event, c.exclPa, c.irqPending, c.fpcr, c.fpsr]);
-    fp[`core${c.id}.regs`] = hash(JSON.stringify([[...c.lo], [...c.hi], [...c.spLo], [...c.spHi], [...c.vw], [...c.sys.vals]]));
+    fp[`core${c.id}.regs`] = hash(JSON.stringify([[...c.x], [...c.spLo], [...c.spHi], [...c.vw], [...c.sys.vals]]));
   }
   return fp;
 }

@@ -99,7 +99,7 @@ describe('register writes in traces', () => {
     const orig = c.decoder.decode.bind(c.decoder);
     c.decoder.decode = (word: number) => {
       const insn = orig(word);
-      if (insn.exec === exec) insn.exec = (cpu, i) => { cpu.lo[5] = 1234; exec(cpu, i); };
+      if (insn.exec === exec) insn.exec = (cpu, i) => { cpu.x[2 * 5] = 1234; exec(cpu, i); };
       return insn;
     };
     expect(() => m.run()).toThrow(/wrote X5, which its register fields do not name/);

@@ -81,7 +81,7 @@ describe('the data-access cache of translated code', () => {
     // TLBI VAE1 and VALE1 (Xt: VA[55:12]) drop their page only; VMALLE1 drops everything.
     const tlbi = (op2: number, va: bigint): void => {
       const [l, h] = lohi(va >> 12n);
-      c.lo[1] = l; c.hi[1] = h;
+      c.x[2 * 1] = l; c.x[2 * 1 + 1] = h;
       expect(c.sys.sysInstr(c, sysKey(1, 0, 8, 7, op2), 1)).toBe(true);
     };
     tlbi(1, 0x1000_0000n);

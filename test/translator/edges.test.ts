@@ -69,9 +69,9 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       eret`);
     const { wasm: { m } } = lockstep(w, SLICES, 600);
     const c = m.cores[0];
-    expect(c.lo[22]).toBe(25); // every abort taken
-    expect((c.lo[21] >>> 26) & 0x3f).toBe(0x25); // data abort, same EL
-    expect(c.lo[7]).toBe(25);
+    expect(c.x[2 * 22]).toBe(25); // every abort taken
+    expect((c.x[2 * 21] >>> 26) & 0x3f).toBe(0x25); // data abort, same EL
+    expect(c.x[2 * 7]).toBe(25);
   });
 
   it('an access that runs past the end of a cached page misses the data-access cache', async () => {
@@ -104,8 +104,8 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       add x20, x20, #4
       msr elr_el1, x20
       eret`);
-    const { wasm: { m } } = lockstep(w, SLICES, 600, (_m, c) => { c.lo[7] = 1; });
-    expect(m.cores[0].lo[22]).toBe(50);
+    const { wasm: { m } } = lockstep(w, SLICES, 600, (_m, c) => { c.x[2 * 7] = 1; });
+    expect(m.cores[0].x[2 * 22]).toBe(50);
   });
 
   it('translated loads and stores whose address carries or borrows across 4 GiB reach the pages the interpreter reaches', async () => {
@@ -148,18 +148,18 @@ describe('translator: budgets, aborts, self-modifying code', () => {
         m.ram.dv.setUint32(decoy - RAM_BASE + 4 * k, 0xdead, true);
       }
       enableMmu(c, { tcr: tcr({}), ttbr0: BigInt(root0), ttbr1: BigInt(root1) });
-      c.lo[0] = 0xffff_fff8 | 0; c.hi[0] = 0; // x0 = 0xffff_fff8
-      c.lo[1] = 8; c.hi[1] = 1; // x1 = 0x1_0000_0008
-      c.lo[5] = 16;
-      c.lo[11] = 40;
-      c.lo[15] = 0x10; // VA 0x10
-      c.lo[17] = 0xffff_fff0 | 0; c.hi[17] = 1; // VA 0x1_ffff_fff0
+      c.x[2 * 0] = 0xffff_fff8 | 0; c.x[2 * 0 + 1] = 0; // x0 = 0xffff_fff8
+      c.x[2 * 1] = 8; c.x[2 * 1 + 1] = 1; // x1 = 0x1_0000_0008
+      c.x[2 * 5] = 16;
+      c.x[2 * 11] = 40;
+      c.x[2 * 15] = 0x10; // VA 0x10
+      c.x[2 * 17] = 0xffff_fff0 | 0; c.x[2 * 17 + 1] = 1; // VA 0x1_ffff_fff0
     };
     const { wasm: { m } } = lockstep(w, SLICES, 800, setup);
     const c = m.cores[0];
-    expect(c.lo[11]).toBe(0);
-    expect(c.lo[2]).toBe(0x2002); // from above 4 GiB (word 2 of that page)
-    expect(c.lo[3]).toBe(0x13fe); // from below (the page's word 1022)
+    expect(c.x[2 * 11]).toBe(0);
+    expect(c.x[2 * 2]).toBe(0x2002); // from above 4 GiB (word 2 of that page)
+    expect(c.x[2 * 3]).toBe(0x13fe); // from below (the page's word 1022)
   });
 
   it.each(['tlbi vae1, x22', 'tlbi vmalle1'])('jumps to other pages chain only where a fetch would go: a page remapped, then %s, runs its new code', async (tlbi) => {
@@ -210,19 +210,19 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       m.ram.load(p1, wordBytes(c1));
       m.ram.load(p2, wordBytes(c2));
       enableMmu(c, { tcr: tcr({}), ttbr0: BigInt(root0), ttbr1: BigInt(root1) });
-      c.lo[3] = 40;
-      c.lo[9] = Number(fn);
-      c.lo[20] = pte; // identity-mapped
+      c.x[2 * 3] = 40;
+      c.x[2 * 9] = Number(fn);
+      c.x[2 * 20] = pte; // identity-mapped
       const d = BigInt(p2) | D.PAGE | NORMAL | D.UXN;
-      c.lo[21] = Number(d & 0xffff_ffffn) | 0; c.hi[21] = Number(d >> 32n) | 0;
-      c.lo[22] = Number(fn >> 12n);
+      c.x[2 * 21] = Number(d & 0xffff_ffffn) | 0; c.x[2 * 21 + 1] = Number(d >> 32n) | 0;
+      c.x[2 * 22] = Number(fn >> 12n);
     };
     const { wasm: { m } } = lockstep(w, SLICES, 1500, setup);
     const c = m.cores[0];
-    expect(c.lo[3]).toBe(0);
-    expect([c.lo[10], c.lo[11]]).toEqual([21, 19]);
-    expect(c.lo[12]).toBe(21 * 1 + 19 * 2);
-    expect([c.lo[13], c.lo[14]]).toEqual([40, 40 * 7]);
+    expect(c.x[2 * 3]).toBe(0);
+    expect([c.x[2 * 10], c.x[2 * 11]]).toEqual([21, 19]);
+    expect(c.x[2 * 12]).toBe(21 * 1 + 19 * 2);
+    expect([c.x[2 * 13], c.x[2 * 14]]).toEqual([40, 40 * 7]);
   });
 
   it('code that rewrites an instruction later in its own block runs the new instruction', async () => {
@@ -242,7 +242,7 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       b.ne loop
       b .`);
     const { wasm: { m } } = lockstep(w, [1, 3, 100], 400);
-    expect(m.cores[0].lo[4]).toBe(4 * 7);
+    expect(m.cores[0].x[2 * 4]).toBe(4 * 7);
     expect(m.translationStats().invalidated).toBeGreaterThan(0);
   });
 

@@ -37,6 +37,17 @@ const RAW_STORE = 'c.nf = nf >>> 31; c.zf = zf === 0 ? 1 : 0; c.cf = cf; c.vf = 
 
 const REGS = Array.from({ length: 33 }, (_, r) => r).filter((r) => r !== 31);
 
+/** The core's registers as the low and high halves of X0..SP. */
+function halves(c: { x: Int32Array }): [Int32Array, Int32Array] {
+  const lo = new Int32Array(33), hi = new Int32Array(33);
+  for (let r = 0; r < 33; r++) { lo[r] = c.x[2 * r]; hi[r] = c.x[2 * r + 1]; }
+  return [lo, hi];
+}
+
+function setHalves(c: { x: Int32Array }, lo: Int32Array, hi: Int32Array): void {
+  for (let r = 0; r < 33; r++) { c.x[2 * r] = lo[r]; c.x[2 * r + 1] = hi[r]; }
+}
+
 /** A function running src on locals loaded from the core, then checking and storing them back;
  * returns a description of any local that is not an int32 (C not 0 or 1), or ''. */
 function onLocals(src: string): (c: unknown, x: Int32Array, y: Int32Array, h: unknown, r: Int32Array) => string {
@@ -76,17 +87,19 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
           lo[31] = 0; hi[31] = 0;
           const nzcv = rnd() & 15;
           // The handler.
-          c.lo.set(lo); c.hi.set(hi); c.nzcv = nzcv;
+          setHalves(c, lo, hi); c.nzcv = nzcv;
           insn.exec(c, insn);
-          const want = `${Array.from(c.lo.subarray(0, 33))}/${Array.from(c.hi.subarray(0, 33))} nzcv=${c.nzcv}`;
-          // The emitted source.
-          c.lo.set(lo); c.hi.set(hi); c.nzcv = nzcv;
-          fn(c, c.lo, c.hi, DP_HELPERS, R);
-          const got = `${Array.from(c.lo.subarray(0, 33))}/${Array.from(c.hi.subarray(0, 33))} nzcv=${c.nzcv}`;
+          const want = `${halves(c).join('/')} nzcv=${c.nzcv}`;
+          // The emitted source, on arrays of halves.
+          let X = lo.slice(), Y = hi.slice();
+          c.nzcv = nzcv;
+          fn(c, X, Y, DP_HELPERS, R);
+          const got = `${X}/${Y} nzcv=${c.nzcv}`;
           // The emitted source on locals.
-          c.lo.set(lo); c.hi.set(hi); c.nzcv = nzcv;
-          const notInt = fnLocals(c, c.lo, c.hi, DP_HELPERS, R);
-          const gotL = `${Array.from(c.lo.subarray(0, 33))}/${Array.from(c.hi.subarray(0, 33))} nzcv=${c.nzcv}${notInt}`;
+          X = lo.slice(); Y = hi.slice();
+          c.nzcv = nzcv;
+          const notInt = fnLocals(c, X, Y, DP_HELPERS, R);
+          const gotL = `${X}/${Y} nzcv=${c.nzcv}${notInt}`;
           if (got !== want || gotL !== want) {
             bad++;
             if (fails.length < 3) fails.push(`${(w >>> 0).toString(16)}: ${src}\n  want ${want}\n  got  ${got}\n  on locals ${gotL}`);
@@ -113,15 +126,18 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
       const fnLocals = onLocals(emitDp(insn, LOCALS)!);
       for (const [al, ah] of vals) {
         for (const [bl, bh] of vals) {
-          const run = (f: () => unknown): string => {
-            c.lo.fill(0); c.hi.fill(0);
-            c.lo[0] = al; c.hi[0] = ah; c.lo[1] = bl; c.hi[1] = bh;
-            const extra = f();
-            return `${c.lo[2]}/${c.hi[2]}${typeof extra === 'string' ? extra : ''}`;
+          c.x.fill(0);
+          c.x[2 * 0] = al; c.x[2 * 0 + 1] = ah; c.x[2 * 1] = bl; c.x[2 * 1 + 1] = bh;
+          insn.exec(c, insn);
+          const want = `${c.x[2 * 2]}/${c.x[2 * 2 + 1]}`;
+          const run = (g: typeof fn): string => {
+            const X = new Int32Array(33), Y = new Int32Array(33);
+            X[0] = al; Y[0] = ah; X[1] = bl; Y[1] = bh;
+            const extra = g(c, X, Y, DP_HELPERS, R);
+            return `${X[2]}/${Y[2]}${typeof extra === 'string' ? extra : ''}`;
           };
-          const want = run(() => insn.exec(c, insn));
-          expect(run(() => fn(c, c.lo, c.hi, DP_HELPERS, R)), `${insn.name} ${al}/${ah} by ${bl}/${bh}`).toBe(want);
-          expect(run(() => fnLocals(c, c.lo, c.hi, DP_HELPERS, R)), `${insn.name} ${al}/${ah} by ${bl}/${bh} on locals`).toBe(want);
+          expect(run(fn), `${insn.name} ${al}/${ah} by ${bl}/${bh}`).toBe(want);
+          expect(run(fnLocals as typeof fn), `${insn.name} ${al}/${ah} by ${bl}/${bh} on locals`).toBe(want);
           n++;
         }
       }

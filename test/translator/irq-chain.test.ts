@@ -157,7 +157,7 @@ log:
 
 /** The handler's log of a core: [ELR, expected] per interrupt taken. */
 function log(m: Machine, c: Cpu): [number, number][] {
-  const n = c.lo[21], base = c.lo[25] - 16 * n - RAM_BASE;
+  const n = c.x[2 * 21], base = c.x[2 * 25] - 16 * n - RAM_BASE;
   return Array.from({ length: n }, (_, k) => [m.ram.dv.getUint32(base + 16 * k, true), m.ram.dv.getUint32(base + 16 * k + 8, true)]);
 }
 
@@ -165,7 +165,7 @@ describe('translator: an interrupt made pending in translated code stops the cha
   it('every kind of branch after an SGI agrees with the interpreter at every budget', async () => {
     const w = await assembleWords(SOURCE);
     const { interp, wasm, js } = lockstep(w, SLICES, TOTAL);
-    for (const { c } of [interp, wasm, js]) expect(c.lo[21]).toBe(SITES * ITERATIONS);
+    for (const { c } of [interp, wasm, js]) expect(c.x[2 * 21]).toBe(SITES * ITERATIONS);
   });
 
   it('each interrupt is taken at the branch target, on the interpreter and both back ends', async () => {
@@ -178,9 +178,9 @@ describe('translator: an interrupt made pending in translated code stops the cha
       return { m, c };
     });
     for (const { m, c } of runs) {
-      expect(c.lo[3]).toBe(0); // finished
-      expect(c.lo[21]).toBe(SITES * ITERATIONS);
-      expect(c.lo[22]).toBe(0);
+      expect(c.x[2 * 3]).toBe(0); // finished
+      expect(c.x[2 * 21]).toBe(SITES * ITERATIONS);
+      expect(c.x[2 * 22]).toBe(0);
       const l = log(m, c);
       for (const [elr, expected] of l) expect(elr.toString(16)).toBe(expected.toString(16));
       expect(new Set(l.map(([e]) => e)).size).toBe(SITES);

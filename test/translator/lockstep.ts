@@ -32,7 +32,7 @@ export function core(words: number[], jit: false | 'wasm' | 'js' | 'step', setup
 }
 
 export const state = (c: Cpu): string =>
-  `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} daif=${c.daif} x=${Array.from(c.lo).join(',')}/${Array.from(c.hi).join(',')}`;
+  `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} daif=${c.daif} x=${Array.from(c.x).join(',')}`;
 
 /** Budgets that end slices at every kind of place. */
 export const SLICES = [1, 2, 3, 5, 7, 8, 9, 11, 13, 17, 4, 6, 10, 12, 64, 100];

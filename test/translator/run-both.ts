@@ -15,7 +15,7 @@ export function runOnce(path: string, opts: MachineOptions, jit: boolean, thresh
   const img = loadImage(m, readFileSync(path), { path });
   m.boot(Number(img.entry), img.linuxBoot, img.regions);
   const r = m.run();
-  const cores = m.cores.map((c) => `icount=${c.icount} pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} nzcv=${c.nzcv} el=${c.el} sleep=${c.sleep} x=${Array.from(c.lo).join(',')}/${Array.from(c.hi).join(',')} v=${Array.from(c.vw).join(',')}`);
+  const cores = m.cores.map((c) => `icount=${c.icount} pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} nzcv=${c.nzcv} el=${c.el} sleep=${c.sleep} x=${Array.from(c.x).join(',')} v=${Array.from(c.vw).join(',')}`);
   return { out: Buffer.concat(chunks).toString('latin1'), status: r.status, reason: r.reason, instructions: r.instructions, cores, compiled: m.translationStats().compiled };
 }
 

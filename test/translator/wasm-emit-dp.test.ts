@@ -66,7 +66,11 @@ describe('wasm emit-dp: emitted WebAssembly equals the handler on every data-pro
   const val = (): number => edgeValue(rnd);
 
   /** Registers and flags, as "lo,.../hi,... nzcv=n,z,c,v". */
-  const core = (): string => `${Array.from(c.lo)}/${Array.from(c.hi)} nzcv=${c.nf},${c.zf},${c.cf},${c.vf}`;
+  const core = (): string => {
+    const lo: number[] = [], hi: number[] = [];
+    for (let n = 0; n < 33; n++) { lo.push(c.x[2 * n]); hi.push(c.x[2 * n + 1]); }
+    return `${lo}/${hi} nzcv=${c.nf},${c.zf},${c.cf},${c.vf}`;
+  };
   const wasm = (): string => {
     const lo: number[] = [], hi: number[] = [];
     for (let n = 0; n < 33; n++) { lo.push(M32[2 * n]); hi.push(M32[2 * n + 1]); }
@@ -75,8 +79,9 @@ describe('wasm emit-dp: emitted WebAssembly equals the handler on every data-pro
 
   /** The handler's and the emitted code's state after running insn on lo/hi and nzcv. */
   function both(insn: Insn, fn: () => void, lo: Int32Array, hi: Int32Array, nzcv: number): [string, string] {
-    c.lo.set(lo); c.hi.set(hi); c.nzcv = nzcv;
-    for (let n = 0; n < 33; n++) { M32[2 * n] = c.lo[n]; M32[2 * n + 1] = c.hi[n]; }
+    for (let n = 0; n < 33; n++) { c.x[2 * n] = lo[n]; c.x[2 * n + 1] = hi[n]; }
+    c.nzcv = nzcv;
+    for (let n = 0; n < 33; n++) { M32[2 * n] = c.x[2 * n]; M32[2 * n + 1] = c.x[2 * n + 1]; }
     M32.set([c.nf, c.zf, c.cf, c.vf], F);
     insn.exec(c, insn);
     fn();

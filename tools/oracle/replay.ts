@@ -92,11 +92,11 @@ export class OracleCpu {
     this.resetSysRegs();
     c.selectSp(0, 0);
     for (let r = 0; r < 31; r++) {
-      c.lo[r] = Number(regs[r] & 0xffffffffn) | 0;
-      c.hi[r] = Number(regs[r] >> 32n) | 0;
+      c.x[2 * r] = Number(regs[r] & 0xffffffffn) | 0;
+      c.x[2 * r + 1] = Number(regs[r] >> 32n) | 0;
     }
-    c.lo[32] = Number(regs[SLOT_SP] & 0xffffffffn) | 0;
-    c.hi[32] = Number(regs[SLOT_SP] >> 32n) | 0;
+    c.x[2 * 32] = Number(regs[SLOT_SP] & 0xffffffffn) | 0;
+    c.x[2 * 32 + 1] = Number(regs[SLOT_SP] >> 32n) | 0;
     c.nzcv = Number(regs[SLOT_NZCV] >> 28n) & 15;
     c.sys.write(c, this.kTpidr, Number(regs[SLOT_TPIDR] & 0xffffffffn) | 0, Number(regs[SLOT_TPIDR] >> 32n) | 0);
     for (let s = 0; s < 64; s++) {
@@ -130,7 +130,7 @@ export class OracleCpu {
     }
 
     const out: bigint[] = [];
-    for (let r = 0; r < 31; r++) out.push(toU64(c.lo[r], c.hi[r]));
+    for (let r = 0; r < 31; r++) out.push(toU64(c.x[2 * r], c.x[2 * r + 1]));
     c.getSpEl(0);
     out.push(toU64(R[LO], R[HI]));
     out.push(BigInt(c.nzcv) << 28n);

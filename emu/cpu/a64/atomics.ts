@@ -68,10 +68,10 @@ function prepCasp(i: Insn): boolean {
 function LD_op(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const alo = c.lo[n], ahi = c.hi[n], bytes = i.aux0;
+  const alo = c.x[2 * n], ahi = c.x[2 * n + 1], bytes = i.aux0;
   if ((alo & (bytes - 1)) !== 0) c.memAbort(alo, ahi, Access.Read, FSC_ALIGNMENT);
   const s = i.rs;
-  const slo = c.lo[s], shi = c.hi[s];
+  const slo = c.x[2 * s], shi = c.x[2 * s + 1];
   let olo: number, ohi = 0;
   if (bytes === 8) { c.read64(alo, ahi); olo = R[LO]; ohi = R[HI]; }
   else olo = readSmall(c, alo, ahi, bytes);
@@ -100,35 +100,35 @@ function LD_op(c: Cpu, i: Insn): void {
   }
   storeSized(c, alo, ahi, bytes, nlo, nhi);
   const t = i.rt;
-  if (t !== XZR) { c.lo[t] = olo; c.hi[t] = ohi; }
+  if (t !== XZR) { c.x[2 * t] = olo; c.x[2 * t + 1] = ohi; }
 }
 
 /** CAS: compare the low `bytes` of Xs with memory; store Xt if equal; Xs = old value (zero-extended). */
 function CAS(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const alo = c.lo[n], ahi = c.hi[n], bytes = i.aux0;
+  const alo = c.x[2 * n], ahi = c.x[2 * n + 1], bytes = i.aux0;
   if ((alo & (bytes - 1)) !== 0) c.memAbort(alo, ahi, Access.Read, FSC_ALIGNMENT);
   const s = i.rs, t = i.rt;
-  const clo = c.lo[s], chi = c.hi[s], vlo = c.lo[t], vhi = c.hi[t];
+  const clo = c.x[2 * s], chi = c.x[2 * s + 1], vlo = c.x[2 * t], vhi = c.x[2 * t + 1];
   let olo: number, ohi = 0;
   if (bytes === 8) { c.read64(alo, ahi); olo = R[LO]; ohi = R[HI]; }
   else olo = readSmall(c, alo, ahi, bytes);
   c.translate(alo, ahi, Access.Write, bytes);
   const equal = bytes === 8 ? olo === clo && ohi === chi : ((olo ^ clo) & i.aux2) === 0;
   if (equal) storeSized(c, alo, ahi, bytes, vlo, vhi);
-  if (s !== XZR) { c.lo[s] = olo; c.hi[s] = ohi; }
+  if (s !== XZR) { c.x[2 * s] = olo; c.x[2 * s + 1] = ohi; }
 }
 
 /** CASP: the pair <Xs+1:Xs> against memory (Xs at the lower address), <Xt+1:Xt> stored if equal. */
 function CASP(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const alo = c.lo[n], ahi = c.hi[n], total = i.aux1;
+  const alo = c.x[2 * n], ahi = c.x[2 * n + 1], total = i.aux1;
   if ((alo & (total - 1)) !== 0) c.memAbort(alo, ahi, Access.Read, FSC_ALIGNMENT);
   const s = i.rs, t = i.rt; // even; s + 1 or t + 1 may be 31 (XZR, which reads as zero)
-  const s0lo = c.lo[s], s0hi = c.hi[s], s1lo = c.lo[s + 1], s1hi = c.hi[s + 1];
-  const t0lo = c.lo[t], t0hi = c.hi[t], t1lo = c.lo[t + 1], t1hi = c.hi[t + 1];
+  const s0lo = c.x[2 * s], s0hi = c.x[2 * s + 1], s1lo = c.x[2 * (s + 1)], s1hi = c.x[2 * (s + 1) + 1];
+  const t0lo = c.x[2 * t], t0hi = c.x[2 * t + 1], t1lo = c.x[2 * (t + 1)], t1hi = c.x[2 * (t + 1) + 1];
   let o0lo: number, o0hi: number, o1lo: number, o1hi: number;
   let equal: boolean;
   if (total === 8) { // two words in one 64-bit access
@@ -144,8 +144,8 @@ function CASP(c: Cpu, i: Insn): void {
     equal = o0lo === s0lo && o0hi === s0hi && o1lo === s1lo && o1hi === s1hi;
     if (equal) { c.write64(alo, ahi, t0lo, t0hi); c.write64(blo, ahi, t1lo, t1hi); }
   }
-  c.lo[s] = o0lo; c.hi[s] = o0hi; // s is even, so never XZR
-  if (s + 1 !== XZR) { c.lo[s + 1] = o1lo; c.hi[s + 1] = o1hi; }
+  c.x[2 * s] = o0lo; c.x[2 * s + 1] = o0hi; // s is even, so never XZR
+  if (s + 1 !== XZR) { c.x[2 * (s + 1)] = o1lo; c.x[2 * (s + 1) + 1] = o1hi; }
 }
 
 // ---------------------------------------------------------------- decode table

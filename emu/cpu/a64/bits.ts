@@ -52,7 +52,7 @@ export function logicFlags64(c: Cpu, lo: number, hi: number): void {
 
 /** ShiftReg(X[m], type, amount) for amount 0..63; type 0 LSL, 1 LSR, 2 ASR, 3 ROR. Result in R. */
 export function shiftReg64(c: Cpu, m: number, type: number, amount: number): void {
-  const lo = c.lo[m], hi = c.hi[m];
+  const lo = c.x[2 * m], hi = c.x[2 * m + 1];
   switch (type) {
     case 0: lsl64(lo, hi, amount); break;
     case 1: lsr64(lo, hi, amount); break;
@@ -78,7 +78,7 @@ export function ror32(v: number, s: number): number {
 
 /** ExtendReg(X[m], option, shift) on 64 bits, shift 0..4. option: UXTB UXTH UXTW UXTX SXTB SXTH SXTW SXTX. */
 export function extendReg64(c: Cpu, m: number, option: number, shift: number): void {
-  let lo = c.lo[m], hi: number;
+  let lo = c.x[2 * m], hi: number;
   switch (option) {
     case 0: lo &= 0xff; hi = 0; break;
     case 1: lo &= 0xffff; hi = 0; break;
@@ -86,7 +86,7 @@ export function extendReg64(c: Cpu, m: number, option: number, shift: number): v
     case 4: lo = (lo << 24) >> 24; hi = lo >> 31; break;
     case 5: lo = (lo << 16) >> 16; hi = lo >> 31; break;
     case 6: hi = lo >> 31; break;
-    default: hi = c.hi[m]; break; // UXTX, SXTX
+    default: hi = c.x[2 * m + 1]; break; // UXTX, SXTX
   }
   if (shift !== 0) {
     hi = (hi << shift) | (lo >>> (32 - shift));

@@ -24,7 +24,7 @@ function B(c: Cpu, i: Insn): void {
 
 function BL(c: Cpu, i: Insn): void {
   c.pcRel(4);
-  c.lo[30] = R[LO]; c.hi[30] = R[HI];
+  c.x[2 * 30] = R[LO]; c.x[2 * 30 + 1] = R[HI];
   c.pcRel(i.aux0);
   c.jump(R[LO], R[HI]);
 }
@@ -36,18 +36,18 @@ function B_cond(c: Cpu, i: Insn): void {
 }
 
 function CBZ(c: Cpu, i: Insn): void {
-  const z = i.sf !== 0 ? (c.lo[i.rt] | c.hi[i.rt]) === 0 : c.lo[i.rt] === 0;
+  const z = i.sf !== 0 ? (c.x[2 * i.rt] | c.x[2 * i.rt + 1]) === 0 : c.x[2 * i.rt] === 0;
   if (z) { c.pcRel(i.aux0); c.jump(R[LO], R[HI]); }
 }
 
 function CBNZ(c: Cpu, i: Insn): void {
-  const z = i.sf !== 0 ? (c.lo[i.rt] | c.hi[i.rt]) === 0 : c.lo[i.rt] === 0;
+  const z = i.sf !== 0 ? (c.x[2 * i.rt] | c.x[2 * i.rt + 1]) === 0 : c.x[2 * i.rt] === 0;
   if (!z) { c.pcRel(i.aux0); c.jump(R[LO], R[HI]); }
 }
 
 function testBit(c: Cpu, i: Insn): number {
   const b = i.aux1;
-  return b >= 32 ? (c.hi[i.rt] >>> (b - 32)) & 1 : (c.lo[i.rt] >>> b) & 1;
+  return b >= 32 ? (c.x[2 * i.rt + 1] >>> (b - 32)) & 1 : (c.x[2 * i.rt] >>> b) & 1;
 }
 
 function TBZ(c: Cpu, i: Insn): void {
@@ -61,13 +61,13 @@ function TBNZ(c: Cpu, i: Insn): void {
 // ---------------------------------------------------------------- unconditional branch (register)
 
 function BR(c: Cpu, i: Insn): void {
-  c.jump(c.lo[i.rn], c.hi[i.rn]);
+  c.jump(c.x[2 * i.rn], c.x[2 * i.rn + 1]);
 }
 
 function BLR(c: Cpu, i: Insn): void {
-  const l = c.lo[i.rn], h = c.hi[i.rn]; // read before writing X30 (BLR X30)
+  const l = c.x[2 * i.rn], h = c.x[2 * i.rn + 1]; // read before writing X30 (BLR X30)
   c.pcRel(4);
-  c.lo[30] = R[LO]; c.hi[30] = R[HI];
+  c.x[2 * 30] = R[LO]; c.x[2 * 30 + 1] = R[HI];
   c.jump(l, h);
 }
 
@@ -211,7 +211,7 @@ function MRS(c: Cpu, i: Insn): void {
 
 function MSR_reg(c: Cpu, i: Insn): void {
   const t = i.rt;
-  if (!c.sys.write(c, (1 << 15) | i.imm, c.lo[t], c.hi[t])) { sysRegRefused(c, i, false); return; }
+  if (!c.sys.write(c, (1 << 15) | i.imm, c.x[2 * t], c.x[2 * t + 1])) { sysRegRefused(c, i, false); return; }
   if (c.flow === Flow.Next) c.nextAndExit(); // a system register write may change interrupt or translation state
 }
 

@@ -81,27 +81,27 @@ function prepSubsImm(i: Insn): boolean {
 /** ADD/SUB (immediate), 64-bit; Rd and Rn may be SP. */
 function addImm64(c: Cpu, i: Insn): void {
   const n = i.rn, d = i.rd;
-  const l = (c.lo[n] >>> 0) + (i.aux0 >>> 0);
-  const h = (c.hi[n] + i.aux1 + (l > 0xffffffff ? 1 : 0)) | 0;
-  c.lo[d] = l | 0;
-  c.hi[d] = h;
+  const l = (c.x[2 * n] >>> 0) + (i.aux0 >>> 0);
+  const h = (c.x[2 * n + 1] + i.aux1 + (l > 0xffffffff ? 1 : 0)) | 0;
+  c.x[2 * d] = l | 0;
+  c.x[2 * d + 1] = h;
 }
 
 function addImm32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.lo[d] = (c.lo[i.rn] + i.aux0) | 0;
-  c.hi[d] = 0;
+  c.x[2 * d] = (c.x[2 * i.rn] + i.aux0) | 0;
+  c.x[2 * d + 1] = 0;
 }
 
 /** ADDS/SUBS (immediate), 64-bit; CMN/CMP when Rd is XZR. */
 function addsImm64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  addFlags64(c, c.lo[n], c.hi[n], i.aux0, i.aux1, i.aux2);
+  addFlags64(c, c.x[2 * n], c.x[2 * n + 1], i.aux0, i.aux1, i.aux2);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function addsImm32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, addFlags32(c, c.lo[i.rn], i.aux0, i.aux2));
+  c.setW(i.rd, addFlags32(c, c.x[2 * i.rn], i.aux0, i.aux2));
 }
 
 // ---------------------------------------------------------------- logical (immediate)
@@ -135,49 +135,49 @@ function prepLogImmSp32(i: Insn): boolean {
 
 function andImm64(c: Cpu, i: Insn): void {
   const n = i.rn, d = i.rd;
-  c.lo[d] = c.lo[n] & i.aux0;
-  c.hi[d] = c.hi[n] & i.aux1;
+  c.x[2 * d] = c.x[2 * n] & i.aux0;
+  c.x[2 * d + 1] = c.x[2 * n + 1] & i.aux1;
 }
 
 function andImm32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.lo[d] = c.lo[i.rn] & i.aux0;
-  c.hi[d] = 0;
+  c.x[2 * d] = c.x[2 * i.rn] & i.aux0;
+  c.x[2 * d + 1] = 0;
 }
 
 function orrImm64(c: Cpu, i: Insn): void {
   const n = i.rn, d = i.rd;
-  c.lo[d] = c.lo[n] | i.aux0;
-  c.hi[d] = c.hi[n] | i.aux1;
+  c.x[2 * d] = c.x[2 * n] | i.aux0;
+  c.x[2 * d + 1] = c.x[2 * n + 1] | i.aux1;
 }
 
 function orrImm32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.lo[d] = c.lo[i.rn] | i.aux0;
-  c.hi[d] = 0;
+  c.x[2 * d] = c.x[2 * i.rn] | i.aux0;
+  c.x[2 * d + 1] = 0;
 }
 
 function eorImm64(c: Cpu, i: Insn): void {
   const n = i.rn, d = i.rd;
-  c.lo[d] = c.lo[n] ^ i.aux0;
-  c.hi[d] = c.hi[n] ^ i.aux1;
+  c.x[2 * d] = c.x[2 * n] ^ i.aux0;
+  c.x[2 * d + 1] = c.x[2 * n + 1] ^ i.aux1;
 }
 
 function eorImm32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.lo[d] = c.lo[i.rn] ^ i.aux0;
-  c.hi[d] = 0;
+  c.x[2 * d] = c.x[2 * i.rn] ^ i.aux0;
+  c.x[2 * d + 1] = 0;
 }
 
 function andsImm64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  const lo = c.lo[n] & i.aux0, hi = c.hi[n] & i.aux1;
+  const lo = c.x[2 * n] & i.aux0, hi = c.x[2 * n + 1] & i.aux1;
   logicFlags64(c, lo, hi);
   c.setX(i.rd, lo, hi);
 }
 
 function andsImm32(c: Cpu, i: Insn): void {
-  const r = c.lo[i.rn] & i.aux0;
+  const r = c.x[2 * i.rn] & i.aux0;
   logicFlags32(c, r);
   c.setW(i.rd, r);
 }
@@ -204,12 +204,12 @@ function movConst32(c: Cpu, i: Insn): void { c.setW(i.rd, i.aux0); }
 
 function movk64(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.setX(d, (c.lo[d] & i.aux2) | i.aux0, (c.hi[d] & i.aux3) | i.aux1);
+  c.setX(d, (c.x[2 * d] & i.aux2) | i.aux0, (c.x[2 * d + 1] & i.aux3) | i.aux1);
 }
 
 function movk32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.setW(d, (c.lo[d] & i.aux2) | i.aux0);
+  c.setW(d, (c.x[2 * d] & i.aux2) | i.aux0);
 }
 
 // ---------------------------------------------------------------- bitfield
@@ -258,25 +258,25 @@ function prepBfm32(i: Insn): boolean { return prepBfm(32, i); }
 /** UBFM: ROR(src, R) AND wmask AND tmask (aux0/aux1 hold wmask AND tmask). */
 function ubfm64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  ror64(c.lo[n], c.hi[n], i.imm2);
+  ror64(c.x[2 * n], c.x[2 * n + 1], i.imm2);
   c.setX(i.rd, R[LO] & i.aux0, R[HI] & i.aux1);
 }
 
 function ubfm32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, ror32(c.lo[i.rn], i.imm2) & i.aux0);
+  c.setW(i.rd, ror32(c.x[2 * i.rn], i.imm2) & i.aux0);
 }
 
 /** SBFM: (Replicate(src<S>) AND NOT(tmask)) OR (ROR(src, R) AND wmask AND tmask); aux2/aux3 = NOT(tmask). */
 function sbfm64(c: Cpu, i: Insn): void {
   const n = i.rn, S = i.imm;
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   const sign = S >= 32 ? (hi << (63 - S)) >> 31 : (lo << (31 - S)) >> 31;
   ror64(lo, hi, i.imm2);
   c.setX(i.rd, (R[LO] & i.aux0) | (sign & i.aux2), (R[HI] & i.aux1) | (sign & i.aux3));
 }
 
 function sbfm32(c: Cpu, i: Insn): void {
-  const v = c.lo[i.rn];
+  const v = c.x[2 * i.rn];
   const sign = (v << (31 - i.imm)) >> 31;
   c.setW(i.rd, (ror32(v, i.imm2) & i.aux0) | (sign & i.aux2));
 }
@@ -284,8 +284,8 @@ function sbfm32(c: Cpu, i: Insn): void {
 /** BFM: bot = (dst AND NOT(wmask)) OR (ROR(src, R) AND wmask); dst = (dst AND NOT(tmask)) OR (bot AND tmask). */
 function bfm64(c: Cpu, i: Insn): void {
   const n = i.rn, d = i.rd;
-  const dlo = c.lo[d], dhi = c.hi[d];
-  ror64(c.lo[n], c.hi[n], i.imm2);
+  const dlo = c.x[2 * d], dhi = c.x[2 * d + 1];
+  ror64(c.x[2 * n], c.x[2 * n + 1], i.imm2);
   const wl = i.aux0, wh = i.aux1, tl = i.aux2, th = i.aux3;
   const bl = (dlo & ~wl) | (R[LO] & wl), bh = (dhi & ~wh) | (R[HI] & wh);
   c.setX(d, (dlo & ~tl) | (bl & tl), (dhi & ~th) | (bh & th));
@@ -293,33 +293,33 @@ function bfm64(c: Cpu, i: Insn): void {
 
 function bfm32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  const dst = c.lo[d];
+  const dst = c.x[2 * d];
   const w = i.aux0, t = i.aux2;
-  const bot = (dst & ~w) | (ror32(c.lo[i.rn], i.imm2) & w);
+  const bot = (dst & ~w) | (ror32(c.x[2 * i.rn], i.imm2) & w);
   c.setW(d, (dst & ~t) | (bot & t));
 }
 
 function lslImm64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  lsl64(c.lo[n], c.hi[n], i.aux0);
+  lsl64(c.x[2 * n], c.x[2 * n + 1], i.aux0);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function lsrImm64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  lsr64(c.lo[n], c.hi[n], i.aux0);
+  lsr64(c.x[2 * n], c.x[2 * n + 1], i.aux0);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function asrImm64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  asr64(c.lo[n], c.hi[n], i.aux0);
+  asr64(c.x[2 * n], c.x[2 * n + 1], i.aux0);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
-function lslImm32(c: Cpu, i: Insn): void { c.setW(i.rd, c.lo[i.rn] << i.aux0); }
-function lsrImm32(c: Cpu, i: Insn): void { c.setW(i.rd, (c.lo[i.rn] >>> i.aux0) | 0); }
-function asrImm32(c: Cpu, i: Insn): void { c.setW(i.rd, c.lo[i.rn] >> i.aux0); }
+function lslImm32(c: Cpu, i: Insn): void { c.setW(i.rd, c.x[2 * i.rn] << i.aux0); }
+function lsrImm32(c: Cpu, i: Insn): void { c.setW(i.rd, (c.x[2 * i.rn] >>> i.aux0) | 0); }
+function asrImm32(c: Cpu, i: Insn): void { c.setW(i.rd, c.x[2 * i.rn] >> i.aux0); }
 
 // ---------------------------------------------------------------- extract
 //
@@ -339,20 +339,20 @@ function prepExtr32(i: Insn): boolean {
 /** lsb < 32: the result starts in Xm's low word. */
 function extr64(c: Cpu, i: Insn): void {
   const s = i.aux0, m = i.rm;
-  const w0 = c.lo[m], w1 = c.hi[m], w2 = c.lo[i.rn];
+  const w0 = c.x[2 * m], w1 = c.x[2 * m + 1], w2 = c.x[2 * i.rn];
   c.setX(i.rd, (w0 >>> s) | ((w1 << 1) << (31 - s)), (w1 >>> s) | ((w2 << 1) << (31 - s)));
 }
 
 /** lsb >= 32: the result starts in Xm's high word. */
 function extr64High(c: Cpu, i: Insn): void {
   const s = i.aux0, n = i.rn;
-  const w1 = c.hi[i.rm], w2 = c.lo[n], w3 = c.hi[n];
+  const w1 = c.x[2 * i.rm + 1], w2 = c.x[2 * n], w3 = c.x[2 * n + 1];
   c.setX(i.rd, (w1 >>> s) | ((w2 << 1) << (31 - s)), (w2 >>> s) | ((w3 << 1) << (31 - s)));
 }
 
 function extr32(c: Cpu, i: Insn): void {
   const s = i.aux0;
-  c.setW(i.rd, (c.lo[i.rm] >>> s) | ((c.lo[i.rn] << 1) << (31 - s)));
+  c.setW(i.rd, (c.x[2 * i.rm] >>> s) | ((c.x[2 * i.rn] << 1) << (31 - s)));
 }
 
 // ---------------------------------------------------------------- decode table

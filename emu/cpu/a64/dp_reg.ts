@@ -26,65 +26,65 @@ const UNSHIFTED = new Map<Handler, Handler>();
 function andSh64(c: Cpu, i: Insn): void {
   shiftReg64(c, i.rm, i.sh, i.imm);
   const inv = i.aux0, n = i.rn;
-  c.setX(i.rd, c.lo[n] & (R[LO] ^ inv), c.hi[n] & (R[HI] ^ inv));
+  c.setX(i.rd, c.x[2 * n] & (R[LO] ^ inv), c.x[2 * n + 1] & (R[HI] ^ inv));
 }
 
 function and64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  c.setX(i.rd, c.lo[n] & (c.lo[m] ^ inv), c.hi[n] & (c.hi[m] ^ inv));
+  c.setX(i.rd, c.x[2 * n] & (c.x[2 * m] ^ inv), c.x[2 * n + 1] & (c.x[2 * m + 1] ^ inv));
 }
 
 function andSh32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[i.rn] & (shiftReg32(c.lo[i.rm], i.sh, i.imm) ^ i.aux0));
+  c.setW(i.rd, c.x[2 * i.rn] & (shiftReg32(c.x[2 * i.rm], i.sh, i.imm) ^ i.aux0));
 }
 
 function and32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[i.rn] & (c.lo[i.rm] ^ i.aux0));
+  c.setW(i.rd, c.x[2 * i.rn] & (c.x[2 * i.rm] ^ i.aux0));
 }
 
 function orrSh64(c: Cpu, i: Insn): void {
   shiftReg64(c, i.rm, i.sh, i.imm);
   const inv = i.aux0, n = i.rn;
-  c.setX(i.rd, c.lo[n] | (R[LO] ^ inv), c.hi[n] | (R[HI] ^ inv));
+  c.setX(i.rd, c.x[2 * n] | (R[LO] ^ inv), c.x[2 * n + 1] | (R[HI] ^ inv));
 }
 
 /** Also MOV (register): ORR Xd, XZR, Xm. */
 function orr64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  c.setX(i.rd, c.lo[n] | (c.lo[m] ^ inv), c.hi[n] | (c.hi[m] ^ inv));
+  c.setX(i.rd, c.x[2 * n] | (c.x[2 * m] ^ inv), c.x[2 * n + 1] | (c.x[2 * m + 1] ^ inv));
 }
 
 function orrSh32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[i.rn] | (shiftReg32(c.lo[i.rm], i.sh, i.imm) ^ i.aux0));
+  c.setW(i.rd, c.x[2 * i.rn] | (shiftReg32(c.x[2 * i.rm], i.sh, i.imm) ^ i.aux0));
 }
 
 function orr32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[i.rn] | (c.lo[i.rm] ^ i.aux0));
+  c.setW(i.rd, c.x[2 * i.rn] | (c.x[2 * i.rm] ^ i.aux0));
 }
 
 function eorSh64(c: Cpu, i: Insn): void {
   shiftReg64(c, i.rm, i.sh, i.imm);
   const inv = i.aux0, n = i.rn;
-  c.setX(i.rd, c.lo[n] ^ (R[LO] ^ inv), c.hi[n] ^ (R[HI] ^ inv));
+  c.setX(i.rd, c.x[2 * n] ^ (R[LO] ^ inv), c.x[2 * n + 1] ^ (R[HI] ^ inv));
 }
 
 function eor64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  c.setX(i.rd, c.lo[n] ^ (c.lo[m] ^ inv), c.hi[n] ^ (c.hi[m] ^ inv));
+  c.setX(i.rd, c.x[2 * n] ^ (c.x[2 * m] ^ inv), c.x[2 * n + 1] ^ (c.x[2 * m + 1] ^ inv));
 }
 
 function eorSh32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[i.rn] ^ (shiftReg32(c.lo[i.rm], i.sh, i.imm) ^ i.aux0));
+  c.setW(i.rd, c.x[2 * i.rn] ^ (shiftReg32(c.x[2 * i.rm], i.sh, i.imm) ^ i.aux0));
 }
 
 function eor32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[i.rn] ^ (c.lo[i.rm] ^ i.aux0));
+  c.setW(i.rd, c.x[2 * i.rn] ^ (c.x[2 * i.rm] ^ i.aux0));
 }
 
 function andsSh64(c: Cpu, i: Insn): void {
   shiftReg64(c, i.rm, i.sh, i.imm);
   const inv = i.aux0, n = i.rn;
-  const lo = c.lo[n] & (R[LO] ^ inv), hi = c.hi[n] & (R[HI] ^ inv);
+  const lo = c.x[2 * n] & (R[LO] ^ inv), hi = c.x[2 * n + 1] & (R[HI] ^ inv);
   logicFlags64(c, lo, hi);
   c.setX(i.rd, lo, hi);
 }
@@ -92,19 +92,19 @@ function andsSh64(c: Cpu, i: Insn): void {
 /** Also TST (shifted register) when Rd is XZR. */
 function ands64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  const lo = c.lo[n] & (c.lo[m] ^ inv), hi = c.hi[n] & (c.hi[m] ^ inv);
+  const lo = c.x[2 * n] & (c.x[2 * m] ^ inv), hi = c.x[2 * n + 1] & (c.x[2 * m + 1] ^ inv);
   logicFlags64(c, lo, hi);
   c.setX(i.rd, lo, hi);
 }
 
 function andsSh32(c: Cpu, i: Insn): void {
-  const r = c.lo[i.rn] & (shiftReg32(c.lo[i.rm], i.sh, i.imm) ^ i.aux0);
+  const r = c.x[2 * i.rn] & (shiftReg32(c.x[2 * i.rm], i.sh, i.imm) ^ i.aux0);
   logicFlags32(c, r);
   c.setW(i.rd, r);
 }
 
 function ands32(c: Cpu, i: Insn): void {
-  const r = c.lo[i.rn] & (c.lo[i.rm] ^ i.aux0);
+  const r = c.x[2 * i.rn] & (c.x[2 * i.rm] ^ i.aux0);
   logicFlags32(c, r);
   c.setW(i.rd, r);
 }
@@ -140,44 +140,44 @@ function prepLogInv(i: Insn): boolean {
 function addSh64(c: Cpu, i: Insn): void {
   shiftReg64(c, i.rm, i.sh, i.imm);
   const inv = i.aux0, n = i.rn;
-  const l = (c.lo[n] >>> 0) + ((R[LO] ^ inv) >>> 0) + i.aux1;
-  c.setX(i.rd, l | 0, (c.hi[n] + (R[HI] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
+  const l = (c.x[2 * n] >>> 0) + ((R[LO] ^ inv) >>> 0) + i.aux1;
+  c.setX(i.rd, l | 0, (c.x[2 * n + 1] + (R[HI] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
 }
 
 function add64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  const l = (c.lo[n] >>> 0) + ((c.lo[m] ^ inv) >>> 0) + i.aux1;
-  c.setX(i.rd, l | 0, (c.hi[n] + (c.hi[m] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
+  const l = (c.x[2 * n] >>> 0) + ((c.x[2 * m] ^ inv) >>> 0) + i.aux1;
+  c.setX(i.rd, l | 0, (c.x[2 * n + 1] + (c.x[2 * m + 1] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
 }
 
 function addSh32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, (c.lo[i.rn] + (shiftReg32(c.lo[i.rm], i.sh, i.imm) ^ i.aux0) + i.aux1) | 0);
+  c.setW(i.rd, (c.x[2 * i.rn] + (shiftReg32(c.x[2 * i.rm], i.sh, i.imm) ^ i.aux0) + i.aux1) | 0);
 }
 
 function add32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, (c.lo[i.rn] + (c.lo[i.rm] ^ i.aux0) + i.aux1) | 0);
+  c.setW(i.rd, (c.x[2 * i.rn] + (c.x[2 * i.rm] ^ i.aux0) + i.aux1) | 0);
 }
 
 function addsSh64(c: Cpu, i: Insn): void {
   shiftReg64(c, i.rm, i.sh, i.imm);
   const inv = i.aux0, n = i.rn;
-  addFlags64(c, c.lo[n], c.hi[n], R[LO] ^ inv, R[HI] ^ inv, i.aux1);
+  addFlags64(c, c.x[2 * n], c.x[2 * n + 1], R[LO] ^ inv, R[HI] ^ inv, i.aux1);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 /** Also CMP/CMN (shifted register) when Rd is XZR. */
 function adds64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  addFlags64(c, c.lo[n], c.hi[n], c.lo[m] ^ inv, c.hi[m] ^ inv, i.aux1);
+  addFlags64(c, c.x[2 * n], c.x[2 * n + 1], c.x[2 * m] ^ inv, c.x[2 * m + 1] ^ inv, i.aux1);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function addsSh32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, addFlags32(c, c.lo[i.rn], shiftReg32(c.lo[i.rm], i.sh, i.imm) ^ i.aux0, i.aux1));
+  c.setW(i.rd, addFlags32(c, c.x[2 * i.rn], shiftReg32(c.x[2 * i.rm], i.sh, i.imm) ^ i.aux0, i.aux1));
 }
 
 function adds32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, addFlags32(c, c.lo[i.rn], c.lo[i.rm] ^ i.aux0, i.aux1));
+  c.setW(i.rd, addFlags32(c, c.x[2 * i.rn], c.x[2 * i.rm] ^ i.aux0, i.aux1));
 }
 
 UNSHIFTED.set(addSh64, add64).set(addSh32, add32).set(addsSh64, adds64).set(addsSh32, adds32);
@@ -205,27 +205,27 @@ function prepSubSreg(i: Insn): boolean {
 function addExt64(c: Cpu, i: Insn): void {
   extendReg64(c, i.rm, i.opt, i.imm);
   const inv = i.aux0, n = i.rn, d = i.rd;
-  const l = (c.lo[n] >>> 0) + ((R[LO] ^ inv) >>> 0) + i.aux1;
-  const h = (c.hi[n] + (R[HI] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0;
-  c.lo[d] = l | 0;
-  c.hi[d] = h;
+  const l = (c.x[2 * n] >>> 0) + ((R[LO] ^ inv) >>> 0) + i.aux1;
+  const h = (c.x[2 * n + 1] + (R[HI] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0;
+  c.x[2 * d] = l | 0;
+  c.x[2 * d + 1] = h;
 }
 
 function addExt32(c: Cpu, i: Insn): void {
   const d = i.rd;
-  c.lo[d] = (c.lo[i.rn] + (extendReg32(c.lo[i.rm], i.opt, i.imm) ^ i.aux0) + i.aux1) | 0;
-  c.hi[d] = 0;
+  c.x[2 * d] = (c.x[2 * i.rn] + (extendReg32(c.x[2 * i.rm], i.opt, i.imm) ^ i.aux0) + i.aux1) | 0;
+  c.x[2 * d + 1] = 0;
 }
 
 function addsExt64(c: Cpu, i: Insn): void {
   extendReg64(c, i.rm, i.opt, i.imm);
   const inv = i.aux0, n = i.rn;
-  addFlags64(c, c.lo[n], c.hi[n], R[LO] ^ inv, R[HI] ^ inv, i.aux1);
+  addFlags64(c, c.x[2 * n], c.x[2 * n + 1], R[LO] ^ inv, R[HI] ^ inv, i.aux1);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function addsExt32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, addFlags32(c, c.lo[i.rn], extendReg32(c.lo[i.rm], i.opt, i.imm) ^ i.aux0, i.aux1));
+  c.setW(i.rd, addFlags32(c, c.x[2 * i.rn], extendReg32(c.x[2 * i.rm], i.opt, i.imm) ^ i.aux0, i.aux1));
 }
 
 function prepAddExt(i: Insn): boolean {
@@ -264,22 +264,22 @@ function prepSubsExt(i: Insn): boolean {
 
 function adc64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  const l = (c.lo[n] >>> 0) + ((c.lo[m] ^ inv) >>> 0) + c.cf;
-  c.setX(i.rd, l | 0, (c.hi[n] + (c.hi[m] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
+  const l = (c.x[2 * n] >>> 0) + ((c.x[2 * m] ^ inv) >>> 0) + c.cf;
+  c.setX(i.rd, l | 0, (c.x[2 * n + 1] + (c.x[2 * m + 1] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
 }
 
 function adc32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, (c.lo[i.rn] + (c.lo[i.rm] ^ i.aux0) + c.cf) | 0);
+  c.setW(i.rd, (c.x[2 * i.rn] + (c.x[2 * i.rm] ^ i.aux0) + c.cf) | 0);
 }
 
 function adcs64(c: Cpu, i: Insn): void {
   const inv = i.aux0, n = i.rn, m = i.rm;
-  addFlags64(c, c.lo[n], c.hi[n], c.lo[m] ^ inv, c.hi[m] ^ inv, c.cf);
+  addFlags64(c, c.x[2 * n], c.x[2 * n + 1], c.x[2 * m] ^ inv, c.x[2 * m + 1] ^ inv, c.cf);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function adcs32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, addFlags32(c, c.lo[i.rn], c.lo[i.rm] ^ i.aux0, c.cf));
+  c.setW(i.rd, addFlags32(c, c.x[2 * i.rn], c.x[2 * i.rm] ^ i.aux0, c.cf));
 }
 
 function prepPlain(i: Insn): boolean { i.aux0 = 0; i.aux1 = 0; return true; }
@@ -293,28 +293,28 @@ function prepInvert(i: Insn): boolean { i.aux0 = -1; i.aux1 = 1; return true; }
 function ccmReg64(c: Cpu, i: Insn): void {
   if (c.condHolds(i.cond)) {
     const inv = i.aux0, m = i.rm, n = i.rn;
-    addFlags64(c, c.lo[n], c.hi[n], c.lo[m] ^ inv, c.hi[m] ^ inv, i.aux1);
+    addFlags64(c, c.x[2 * n], c.x[2 * n + 1], c.x[2 * m] ^ inv, c.x[2 * m + 1] ^ inv, i.aux1);
   } else {
     c.nzcv = i.imm;
   }
 }
 
 function ccmReg32(c: Cpu, i: Insn): void {
-  if (c.condHolds(i.cond)) addFlags32(c, c.lo[i.rn], c.lo[i.rm] ^ i.aux0, i.aux1);
+  if (c.condHolds(i.cond)) addFlags32(c, c.x[2 * i.rn], c.x[2 * i.rm] ^ i.aux0, i.aux1);
   else c.nzcv = i.imm;
 }
 
 function ccmImm64(c: Cpu, i: Insn): void {
   if (c.condHolds(i.cond)) {
     const n = i.rn;
-    addFlags64(c, c.lo[n], c.hi[n], i.aux2, i.aux0, i.aux1);
+    addFlags64(c, c.x[2 * n], c.x[2 * n + 1], i.aux2, i.aux0, i.aux1);
   } else {
     c.nzcv = i.imm;
   }
 }
 
 function ccmImm32(c: Cpu, i: Insn): void {
-  if (c.condHolds(i.cond)) addFlags32(c, c.lo[i.rn], i.aux2, i.aux1);
+  if (c.condHolds(i.cond)) addFlags32(c, c.x[2 * i.rn], i.aux2, i.aux1);
   else c.nzcv = i.imm;
 }
 
@@ -327,26 +327,26 @@ function prepCcmpImm(i: Insn): boolean { i.aux0 = -1; i.aux1 = 1; i.aux2 = ~i.im
 
 function csel64(c: Cpu, i: Insn): void {
   const r = c.condHolds(i.cond) ? i.rn : i.rm;
-  c.setX(i.rd, c.lo[r], c.hi[r]);
+  c.setX(i.rd, c.x[2 * r], c.x[2 * r + 1]);
 }
 
 function csel32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.lo[c.condHolds(i.cond) ? i.rn : i.rm]);
+  c.setW(i.rd, c.x[2 * (c.condHolds(i.cond) ? i.rn : i.rm)]);
 }
 
 function csx64(c: Cpu, i: Insn): void {
   if (c.condHolds(i.cond)) {
     const n = i.rn;
-    c.setX(i.rd, c.lo[n], c.hi[n]);
+    c.setX(i.rd, c.x[2 * n], c.x[2 * n + 1]);
   } else {
     const inv = i.aux0, m = i.rm;
-    const l = ((c.lo[m] ^ inv) >>> 0) + i.aux1;
-    c.setX(i.rd, l | 0, ((c.hi[m] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
+    const l = ((c.x[2 * m] ^ inv) >>> 0) + i.aux1;
+    c.setX(i.rd, l | 0, ((c.x[2 * m + 1] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
   }
 }
 
 function csx32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, c.condHolds(i.cond) ? c.lo[i.rn] : ((c.lo[i.rm] ^ i.aux0) + i.aux1) | 0);
+  c.setW(i.rd, c.condHolds(i.cond) ? c.x[2 * i.rn] : ((c.x[2 * i.rm] ^ i.aux0) + i.aux1) | 0);
 }
 
 function prepCsinc(i: Insn): boolean { i.aux0 = 0; i.aux1 = 1; return true; }
@@ -357,60 +357,60 @@ function prepCsneg(i: Insn): boolean { i.aux0 = -1; i.aux1 = 1; return true; }
 
 function udivR64(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm;
-  const mlo = c.lo[m], mhi = c.hi[m];
+  const mlo = c.x[2 * m], mhi = c.x[2 * m + 1];
   if ((mlo | mhi) === 0) { c.setX(i.rd, 0, 0); return; }
-  udiv64(c.lo[n], c.hi[n], mlo, mhi);
+  udiv64(c.x[2 * n], c.x[2 * n + 1], mlo, mhi);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function sdivR64(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm;
-  const mlo = c.lo[m], mhi = c.hi[m];
+  const mlo = c.x[2 * m], mhi = c.x[2 * m + 1];
   if ((mlo | mhi) === 0) { c.setX(i.rd, 0, 0); return; }
-  sdiv64(c.lo[n], c.hi[n], mlo, mhi);
+  sdiv64(c.x[2 * n], c.x[2 * n + 1], mlo, mhi);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function udivR32(c: Cpu, i: Insn): void {
-  const m = c.lo[i.rm] >>> 0;
-  c.setW(i.rd, m === 0 ? 0 : ((c.lo[i.rn] >>> 0) / m) | 0);
+  const m = c.x[2 * i.rm] >>> 0;
+  c.setW(i.rd, m === 0 ? 0 : ((c.x[2 * i.rn] >>> 0) / m) | 0);
 }
 
 /** Truncating division; INT32_MIN / -1 gives 2^31, which | 0 wraps to INT32_MIN as the Arm ARM says. */
 function sdivR32(c: Cpu, i: Insn): void {
-  const m = c.lo[i.rm];
-  c.setW(i.rd, m === 0 ? 0 : (c.lo[i.rn] / m) | 0);
+  const m = c.x[2 * i.rm];
+  c.setW(i.rd, m === 0 ? 0 : (c.x[2 * i.rn] / m) | 0);
 }
 
 function lslv64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  lsl64(c.lo[n], c.hi[n], c.lo[i.rm] & 63);
+  lsl64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * i.rm] & 63);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function lsrv64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  lsr64(c.lo[n], c.hi[n], c.lo[i.rm] & 63);
+  lsr64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * i.rm] & 63);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function asrv64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  asr64(c.lo[n], c.hi[n], c.lo[i.rm] & 63);
+  asr64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * i.rm] & 63);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function rorv64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  ror64(c.lo[n], c.hi[n], c.lo[i.rm] & 63);
+  ror64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * i.rm] & 63);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 // JavaScript shifts already take the count modulo 32.
-function lslv32(c: Cpu, i: Insn): void { c.setW(i.rd, c.lo[i.rn] << c.lo[i.rm]); }
-function lsrv32(c: Cpu, i: Insn): void { c.setW(i.rd, (c.lo[i.rn] >>> c.lo[i.rm]) | 0); }
-function asrv32(c: Cpu, i: Insn): void { c.setW(i.rd, c.lo[i.rn] >> c.lo[i.rm]); }
-function rorv32(c: Cpu, i: Insn): void { c.setW(i.rd, ror32(c.lo[i.rn], c.lo[i.rm] & 31)); }
+function lslv32(c: Cpu, i: Insn): void { c.setW(i.rd, c.x[2 * i.rn] << c.x[2 * i.rm]); }
+function lsrv32(c: Cpu, i: Insn): void { c.setW(i.rd, (c.x[2 * i.rn] >>> c.x[2 * i.rm]) | 0); }
+function asrv32(c: Cpu, i: Insn): void { c.setW(i.rd, c.x[2 * i.rn] >> c.x[2 * i.rm]); }
+function rorv32(c: Cpu, i: Insn): void { c.setW(i.rd, ror32(c.x[2 * i.rn], c.x[2 * i.rm] & 31)); }
 
 // CRC32 and CRC32C: the Arm ARM's BitReverse/Poly32Mod2 formulation is the reflected CRC update with no
 // initial or final inversion, processing the value's bytes from the least significant. One 256-entry
@@ -439,21 +439,21 @@ function crcWord(crc: number, v: number, t: number): number {
 }
 
 function crc32b(c: Cpu, i: Insn): void {
-  c.setW(i.rd, crcByte(c.lo[i.rn], c.lo[i.rm], i.aux0));
+  c.setW(i.rd, crcByte(c.x[2 * i.rn], c.x[2 * i.rm], i.aux0));
 }
 
 function crc32h(c: Cpu, i: Insn): void {
-  const t = i.aux0, v = c.lo[i.rm];
-  c.setW(i.rd, crcByte(crcByte(c.lo[i.rn], v, t), v >>> 8, t));
+  const t = i.aux0, v = c.x[2 * i.rm];
+  c.setW(i.rd, crcByte(crcByte(c.x[2 * i.rn], v, t), v >>> 8, t));
 }
 
 function crc32w(c: Cpu, i: Insn): void {
-  c.setW(i.rd, crcWord(c.lo[i.rn], c.lo[i.rm], i.aux0));
+  c.setW(i.rd, crcWord(c.x[2 * i.rn], c.x[2 * i.rm], i.aux0));
 }
 
 function crc32x(c: Cpu, i: Insn): void {
   const t = i.aux0, m = i.rm;
-  c.setW(i.rd, crcWord(crcWord(c.lo[i.rn], c.lo[m], t), c.hi[m], t));
+  c.setW(i.rd, crcWord(crcWord(c.x[2 * i.rn], c.x[2 * m], t), c.x[2 * m + 1], t));
 }
 
 function prepCrc32(i: Insn): boolean { i.aux0 = 0; return true; }
@@ -479,51 +479,51 @@ function rev16v(v: number): number {
 
 function rbit64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  const lo = c.lo[n];
-  c.setX(i.rd, rbit32v(c.hi[n]), rbit32v(lo));
+  const lo = c.x[2 * n];
+  c.setX(i.rd, rbit32v(c.x[2 * n + 1]), rbit32v(lo));
 }
 
-function rbit32(c: Cpu, i: Insn): void { c.setW(i.rd, rbit32v(c.lo[i.rn])); }
+function rbit32(c: Cpu, i: Insn): void { c.setW(i.rd, rbit32v(c.x[2 * i.rn])); }
 
 function rev16_64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  c.setX(i.rd, rev16v(c.lo[n]), rev16v(c.hi[n]));
+  c.setX(i.rd, rev16v(c.x[2 * n]), rev16v(c.x[2 * n + 1]));
 }
 
-function rev16_32(c: Cpu, i: Insn): void { c.setW(i.rd, rev16v(c.lo[i.rn])); }
+function rev16_32(c: Cpu, i: Insn): void { c.setW(i.rd, rev16v(c.x[2 * i.rn])); }
 
 /** REV32 (64-bit): byte-reverse each word. */
 function rev32_64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  c.setX(i.rd, bswap32(c.lo[n]), bswap32(c.hi[n]));
+  c.setX(i.rd, bswap32(c.x[2 * n]), bswap32(c.x[2 * n + 1]));
 }
 
 /** REV (64-bit), alias REV64. */
 function rev64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  const lo = c.lo[n];
-  c.setX(i.rd, bswap32(c.hi[n]), bswap32(lo));
+  const lo = c.x[2 * n];
+  c.setX(i.rd, bswap32(c.x[2 * n + 1]), bswap32(lo));
 }
 
-function rev32(c: Cpu, i: Insn): void { c.setW(i.rd, bswap32(c.lo[i.rn])); }
+function rev32(c: Cpu, i: Insn): void { c.setW(i.rd, bswap32(c.x[2 * i.rn])); }
 
 function clz64r(c: Cpu, i: Insn): void {
   const n = i.rn;
-  c.setX(i.rd, clz64(c.lo[n], c.hi[n]), 0);
+  c.setX(i.rd, clz64(c.x[2 * n], c.x[2 * n + 1]), 0);
 }
 
-function clz32r(c: Cpu, i: Insn): void { c.setW(i.rd, Math.clz32(c.lo[i.rn])); }
+function clz32r(c: Cpu, i: Insn): void { c.setW(i.rd, Math.clz32(c.x[2 * i.rn])); }
 
 /** CountLeadingSignBits(x) = CountLeadingZeroBits(x<N-1:1> EOR x<N-2:0>). */
 function cls64(c: Cpu, i: Insn): void {
   const n = i.rn;
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   const yl = lo ^ (lo << 1), yh = hi ^ ((hi << 1) | (lo >>> 31));
   c.setX(i.rd, yh !== 0 ? Math.clz32(yh) : 32 + Math.clz32(yl | 1), 0);
 }
 
 function cls32(c: Cpu, i: Insn): void {
-  const v = c.lo[i.rn];
+  const v = c.x[2 * i.rn];
   c.setW(i.rd, Math.clz32((v ^ (v << 1)) | 1));
 }
 
@@ -531,8 +531,8 @@ function cls32(c: Cpu, i: Insn): void {
 
 function madd64(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm, a = i.ra;
-  const alo = c.lo[a], ahi = c.hi[a];
-  mul64(c.lo[n], c.hi[n], c.lo[m], c.hi[m]);
+  const alo = c.x[2 * a], ahi = c.x[2 * a + 1];
+  mul64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * m], c.x[2 * m + 1]);
   const l = (alo >>> 0) + (R[LO] >>> 0);
   c.setX(i.rd, l | 0, (ahi + R[HI] + (l > 0xffffffff ? 1 : 0)) | 0);
 }
@@ -540,28 +540,28 @@ function madd64(c: Cpu, i: Insn): void {
 /** MADD with Ra = XZR: MUL. */
 function mul64r(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm;
-  mul64(c.lo[n], c.hi[n], c.lo[m], c.hi[m]);
+  mul64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * m], c.x[2 * m + 1]);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function msub64(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm, a = i.ra;
-  const alo = c.lo[a], ahi = c.hi[a];
-  mul64(c.lo[n], c.hi[n], c.lo[m], c.hi[m]);
+  const alo = c.x[2 * a], ahi = c.x[2 * a + 1];
+  mul64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * m], c.x[2 * m + 1]);
   const l = (alo >>> 0) + (~R[LO] >>> 0) + 1;
   c.setX(i.rd, l | 0, (ahi + ~R[HI] + (l > 0xffffffff ? 1 : 0)) | 0);
 }
 
 function madd32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, (c.lo[i.ra] + Math.imul(c.lo[i.rn], c.lo[i.rm])) | 0);
+  c.setW(i.rd, (c.x[2 * i.ra] + Math.imul(c.x[2 * i.rn], c.x[2 * i.rm])) | 0);
 }
 
 function mul32r(c: Cpu, i: Insn): void {
-  c.setW(i.rd, Math.imul(c.lo[i.rn], c.lo[i.rm]));
+  c.setW(i.rd, Math.imul(c.x[2 * i.rn], c.x[2 * i.rm]));
 }
 
 function msub32(c: Cpu, i: Insn): void {
-  c.setW(i.rd, (c.lo[i.ra] - Math.imul(c.lo[i.rn], c.lo[i.rm])) | 0);
+  c.setW(i.rd, (c.x[2 * i.ra] - Math.imul(c.x[2 * i.rn], c.x[2 * i.rm])) | 0);
 }
 
 function prepMadd64(i: Insn): boolean { if (i.ra === 31) i.exec = mul64r; return true; }
@@ -576,8 +576,8 @@ function smul32x32(a: number, b: number): void {
 /** SMADDL and SMSUBL (aux0 = inversion of the product, aux1 = carry). */
 function smaddl(c: Cpu, i: Insn): void {
   const a = i.ra, inv = i.aux0;
-  const alo = c.lo[a], ahi = c.hi[a];
-  smul32x32(c.lo[i.rn], c.lo[i.rm]);
+  const alo = c.x[2 * a], ahi = c.x[2 * a + 1];
+  smul32x32(c.x[2 * i.rn], c.x[2 * i.rm]);
   const l = (alo >>> 0) + ((R[LO] ^ inv) >>> 0) + i.aux1;
   c.setX(i.rd, l | 0, (ahi + (R[HI] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
 }
@@ -585,21 +585,21 @@ function smaddl(c: Cpu, i: Insn): void {
 /** UMADDL and UMSUBL. */
 function umaddl(c: Cpu, i: Insn): void {
   const a = i.ra, inv = i.aux0;
-  const alo = c.lo[a], ahi = c.hi[a];
-  umul32x32(c.lo[i.rn], c.lo[i.rm]);
+  const alo = c.x[2 * a], ahi = c.x[2 * a + 1];
+  umul32x32(c.x[2 * i.rn], c.x[2 * i.rm]);
   const l = (alo >>> 0) + ((R[LO] ^ inv) >>> 0) + i.aux1;
   c.setX(i.rd, l | 0, (ahi + (R[HI] ^ inv) + (l > 0xffffffff ? 1 : 0)) | 0);
 }
 
 function smulh(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm;
-  smulh64(c.lo[n], c.hi[n], c.lo[m], c.hi[m]);
+  smulh64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * m], c.x[2 * m + 1]);
   c.setX(i.rd, R[LO], R[HI]);
 }
 
 function umulh(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm;
-  umulh64(c.lo[n], c.hi[n], c.lo[m], c.hi[m]);
+  umulh64(c.x[2 * n], c.x[2 * n + 1], c.x[2 * m], c.x[2 * m + 1]);
   c.setX(i.rd, R[LO], R[HI]);
 }
 

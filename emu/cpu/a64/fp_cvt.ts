@@ -91,24 +91,24 @@ function cvtToIntD64(c: Cpu, i: Insn): void {
 }
 
 // ---------------------------------------------------------------- integer / fixed point -> FP
-// Rn = 31 is XZR (c.lo/c.hi[31] read as zero).
+// Rn = 31 is XZR (c.lo/c.x[2 * 31 + 1] read as zero).
 
 function cvtFromInt32S(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  setVS(c, i.rd, fp.intToS(c, c.lo[i.rn], 0, false, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c)));
+  setVS(c, i.rd, fp.intToS(c, c.x[2 * i.rn], 0, false, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c)));
 }
 function cvtFromInt64S(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  setVS(c, i.rd, fp.intToS(c, c.lo[i.rn], c.hi[i.rn], true, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c)));
+  setVS(c, i.rd, fp.intToS(c, c.x[2 * i.rn], c.x[2 * i.rn + 1], true, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c)));
 }
 function cvtFromInt32D(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  fp.intToD(c, c.lo[i.rn], 0, false, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c));
+  fp.intToD(c, c.x[2 * i.rn], 0, false, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c));
   setVD(c, i.rd, R[LO], R[HI]);
 }
 function cvtFromInt64D(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  fp.intToD(c, c.lo[i.rn], c.hi[i.rn], true, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c));
+  fp.intToD(c, c.x[2 * i.rn], c.x[2 * i.rn + 1], true, i.aux1 !== 0, i.aux2, fp.fpcrRounding(c));
   setVD(c, i.rd, R[LO], R[HI]);
 }
 

@@ -70,7 +70,7 @@ function LDR_fp_imm(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   fpLoad(c, i.aux0, i.rt, R[LO], R[HI]);
 }
 
@@ -78,7 +78,7 @@ function STR_fp_imm(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   fpStore(c, i.aux0, i.rt, R[LO], R[HI]);
 }
 
@@ -86,53 +86,53 @@ function LDR_fp_pre(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const lo = R[LO], hi = R[HI];
   fpLoad(c, i.aux0, i.rt, lo, hi);
-  c.lo[n] = lo; c.hi[n] = hi;
+  c.x[2 * n] = lo; c.x[2 * n + 1] = hi;
 }
 
 function STR_fp_pre(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const lo = R[LO], hi = R[HI];
   fpStore(c, i.aux0, i.rt, lo, hi);
-  c.lo[n] = lo; c.hi[n] = hi;
+  c.x[2 * n] = lo; c.x[2 * n + 1] = hi;
 }
 
 function LDR_fp_post(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   fpLoad(c, i.aux0, i.rt, lo, hi);
   ea(lo, hi, i.aux1);
-  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+  c.x[2 * n] = R[LO]; c.x[2 * n + 1] = R[HI];
 }
 
 function STR_fp_post(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   fpStore(c, i.aux0, i.rt, lo, hi);
   ea(lo, hi, i.aux1);
-  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+  c.x[2 * n] = R[LO]; c.x[2 * n + 1] = R[HI];
 }
 
 /** Register offset into R: Rn + (extend(Rm) << aux2); opt 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX. */
 function regOffset(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm, opt = i.opt;
   if (n === SP) checkSp(c);
-  let olo = c.lo[m], ohi: number;
+  let olo = c.x[2 * m], ohi: number;
   if (opt === 2) ohi = 0;
   else if (opt === 6) ohi = olo >> 31;
-  else ohi = c.hi[m];
+  else ohi = c.x[2 * m + 1];
   const sh = i.aux2;
   if (sh !== 0) { ohi = (ohi << sh) | (olo >>> (32 - sh)); olo <<= sh; }
-  add64(c.lo[n], c.hi[n], olo, ohi, 0);
+  add64(c.x[2 * n], c.x[2 * n + 1], olo, ohi, 0);
 }
 
 function LDR_fp_reg(c: Cpu, i: Insn): void {
@@ -167,7 +167,7 @@ function LDP_fp_off(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   pairAccess(c, i, true, R[LO], R[HI]);
 }
 
@@ -175,7 +175,7 @@ function STP_fp_off(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   pairAccess(c, i, false, R[LO], R[HI]);
 }
 
@@ -183,20 +183,20 @@ function LDSTP_fp_pre(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const lo = R[LO], hi = R[HI];
   pairAccess(c, i, i.aux3 !== 0, lo, hi);
-  c.lo[n] = lo; c.hi[n] = hi;
+  c.x[2 * n] = lo; c.x[2 * n + 1] = hi;
 }
 
 function LDSTP_fp_post(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   pairAccess(c, i, i.aux3 !== 0, lo, hi);
   ea(lo, hi, i.aux1);
-  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+  c.x[2 * n] = R[LO]; c.x[2 * n + 1] = R[HI];
 }
 
 // ---------------------------------------------------------------- structures
@@ -224,8 +224,8 @@ function elemStore(c: Cpu, log: number, t: number, e: number, lo: number, hi: nu
 function postIndex(c: Cpu, i: Insn, blo: number, bhi: number): void {
   const n = i.rn, m = i.rm;
   if (m === 31) ea(blo, bhi, i.aux3);
-  else add64(blo, bhi, c.lo[m], c.hi[m], 0);
-  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+  else add64(blo, bhi, c.x[2 * m], c.x[2 * m + 1], 0);
+  c.x[2 * n] = R[LO]; c.x[2 * n + 1] = R[HI];
 }
 
 /** LD1-LD4/ST1-ST4 (multiple structures). aux0 = rpt, aux1 = selem, aux2 = log2 of the element size,
@@ -235,7 +235,7 @@ function multiple(c: Cpu, i: Insn, load: boolean, post: boolean): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const blo = c.lo[n], bhi = c.hi[n];
+  const blo = c.x[2 * n], bhi = c.x[2 * n + 1];
   const rpt = i.aux0, selem = i.aux1, q = i.Q, rt = i.rt;
   let lo = blo, hi = bhi;
   if (selem === 1 && !c.alignCheck) {
@@ -278,7 +278,7 @@ function lane(c: Cpu, i: Insn, load: boolean, post: boolean): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const blo = c.lo[n], bhi = c.hi[n];
+  const blo = c.x[2 * n], bhi = c.x[2 * n + 1];
   const log = i.aux0, selem = i.aux1, e = i.aux2;
   let lo = blo, hi = bhi;
   for (let s = 0; s < selem; s++) {
@@ -301,7 +301,7 @@ function replicate(c: Cpu, i: Insn, post: boolean): void {
   if (!fpEnabled(c)) return;
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const blo = c.lo[n], bhi = c.hi[n];
+  const blo = c.x[2 * n], bhi = c.x[2 * n + 1];
   const log = i.aux0, selem = i.aux1, q = i.Q;
   const vw = c.vw;
   let lo = blo, hi = bhi;

@@ -14,37 +14,37 @@ import { fpEnabled, setVD, setVS } from './simd_fp.js';
 function FMOV_w_s(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const d = i.rd;
-  if (d !== XZR) { c.lo[d] = c.vw[i.rn << 2]; c.hi[d] = 0; }
+  if (d !== XZR) { c.x[2 * d] = c.vw[i.rn << 2]; c.x[2 * d + 1] = 0; }
 }
 
 function FMOV_s_w(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  setVS(c, i.rd, c.lo[i.rn]);
+  setVS(c, i.rd, c.x[2 * i.rn]);
 }
 
 function FMOV_x_d(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const d = i.rd, b = i.rn << 2;
-  if (d !== XZR) { c.lo[d] = c.vw[b]; c.hi[d] = c.vw[b + 1]; }
+  if (d !== XZR) { c.x[2 * d] = c.vw[b]; c.x[2 * d + 1] = c.vw[b + 1]; }
 }
 
 function FMOV_d_x(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  setVD(c, i.rd, c.lo[i.rn], c.hi[i.rn]);
+  setVD(c, i.rd, c.x[2 * i.rn], c.x[2 * i.rn + 1]);
 }
 
 /** FMOV Xd, Vn.D[1]. */
 function FMOV_x_v1(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const d = i.rd, b = i.rn << 2;
-  if (d !== XZR) { c.lo[d] = c.vw[b + 2]; c.hi[d] = c.vw[b + 3]; }
+  if (d !== XZR) { c.x[2 * d] = c.vw[b + 2]; c.x[2 * d + 1] = c.vw[b + 3]; }
 }
 
 /** FMOV Vd.D[1], Xn: bits [63:0] of Vd are kept. */
 function FMOV_v1_x(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
   const b = i.rd << 2;
-  c.vw[b + 2] = c.lo[i.rn]; c.vw[b + 3] = c.hi[i.rn];
+  c.vw[b + 2] = c.x[2 * i.rn]; c.vw[b + 3] = c.x[2 * i.rn + 1];
 }
 
 export const FP_MOV: Encoding[] = [

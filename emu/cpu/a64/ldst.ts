@@ -34,19 +34,19 @@ const enum Op {
 function access(c: Cpu, op: number, t: number, lo: number, hi: number): void {
   let v: number;
   switch (op) {
-    case Op.STRB: c.write8(lo, hi, c.lo[t]); return;
-    case Op.LDRB: v = c.read8(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
-    case Op.LDRSB_X: v = (c.read8(lo, hi) << 24) >> 24; if (t !== XZR) { c.lo[t] = v; c.hi[t] = v >> 31; } return;
-    case Op.LDRSB_W: v = (c.read8(lo, hi) << 24) >> 24; if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
-    case Op.STRH: c.write16(lo, hi, c.lo[t]); return;
-    case Op.LDRH: v = c.read16(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
-    case Op.LDRSH_X: v = (c.read16(lo, hi) << 16) >> 16; if (t !== XZR) { c.lo[t] = v; c.hi[t] = v >> 31; } return;
-    case Op.LDRSH_W: v = (c.read16(lo, hi) << 16) >> 16; if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
-    case Op.STR_W: c.write32(lo, hi, c.lo[t]); return;
-    case Op.LDR_W: v = c.read32(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; } return;
-    case Op.LDRSW: v = c.read32(lo, hi); if (t !== XZR) { c.lo[t] = v; c.hi[t] = v >> 31; } return;
-    case Op.STR_X: c.write64(lo, hi, c.lo[t], c.hi[t]); return;
-    case Op.LDR_X: c.read64(lo, hi); if (t !== XZR) { c.lo[t] = R[LO]; c.hi[t] = R[HI]; } return;
+    case Op.STRB: c.write8(lo, hi, c.x[2 * t]); return;
+    case Op.LDRB: v = c.read8(lo, hi); if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; } return;
+    case Op.LDRSB_X: v = (c.read8(lo, hi) << 24) >> 24; if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = v >> 31; } return;
+    case Op.LDRSB_W: v = (c.read8(lo, hi) << 24) >> 24; if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; } return;
+    case Op.STRH: c.write16(lo, hi, c.x[2 * t]); return;
+    case Op.LDRH: v = c.read16(lo, hi); if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; } return;
+    case Op.LDRSH_X: v = (c.read16(lo, hi) << 16) >> 16; if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = v >> 31; } return;
+    case Op.LDRSH_W: v = (c.read16(lo, hi) << 16) >> 16; if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; } return;
+    case Op.STR_W: c.write32(lo, hi, c.x[2 * t]); return;
+    case Op.LDR_W: v = c.read32(lo, hi); if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; } return;
+    case Op.LDRSW: v = c.read32(lo, hi); if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = v >> 31; } return;
+    case Op.STR_X: c.write64(lo, hi, c.x[2 * t], c.x[2 * t + 1]); return;
+    case Op.LDR_X: c.read64(lo, hi); if (t !== XZR) { c.x[2 * t] = R[LO]; c.x[2 * t + 1] = R[HI]; } return;
     default: return; // PRFM: a hint; no access, no fault
   }
 }
@@ -55,7 +55,7 @@ function access(c: Cpu, op: number, t: number, lo: number, hi: number): void {
 function LDST_imm(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   access(c, i.aux0, i.rt, R[LO], R[HI]);
 }
 
@@ -65,47 +65,47 @@ function LDST_imm(c: Cpu, i: Insn): void {
 function LDR_X_imm(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   c.read64(R[LO], R[HI]);
   const t = i.rt;
-  if (t !== XZR) { c.lo[t] = R[LO]; c.hi[t] = R[HI]; }
+  if (t !== XZR) { c.x[2 * t] = R[LO]; c.x[2 * t + 1] = R[HI]; }
 }
 
 function STR_X_imm(c: Cpu, i: Insn): void {
   const n = i.rn, t = i.rt;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
-  c.write64(R[LO], R[HI], c.lo[t], c.hi[t]);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
+  c.write64(R[LO], R[HI], c.x[2 * t], c.x[2 * t + 1]);
 }
 
 function LDR_W_imm(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const v = c.read32(R[LO], R[HI]), t = i.rt;
-  if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; }
+  if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; }
 }
 
 function STR_W_imm(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
-  c.write32(R[LO], R[HI], c.lo[i.rt]);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
+  c.write32(R[LO], R[HI], c.x[2 * i.rt]);
 }
 
 function LDRB_imm(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const v = c.read8(R[LO], R[HI]), t = i.rt;
-  if (t !== XZR) { c.lo[t] = v; c.hi[t] = 0; }
+  if (t !== XZR) { c.x[2 * t] = v; c.x[2 * t + 1] = 0; }
 }
 
 function STRB_imm(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
-  c.write8(R[LO], R[HI], c.lo[i.rt]);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
+  c.write8(R[LO], R[HI], c.x[2 * i.rt]);
 }
 
 /** The handler of its own for an LDST_imm row's operation, if it has one. */
@@ -127,7 +127,7 @@ function specialize(i: Insn): void {
 function LDST_unpriv(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   c.unpriv = c.el === 1 ? 3 : 0;
   access(c, i.aux0, i.rt, R[LO], R[HI]);
   c.unpriv = 0;
@@ -136,32 +136,32 @@ function LDST_unpriv(c: Cpu, i: Insn): void {
 function LDST_pre(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const lo = R[LO], hi = R[HI];
   access(c, i.aux0, i.rt, lo, hi);
-  c.lo[n] = lo; c.hi[n] = hi; // after the access: a fault leaves the base unchanged
+  c.x[2 * n] = lo; c.x[2 * n + 1] = hi; // after the access: a fault leaves the base unchanged
 }
 
 function LDST_post(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   access(c, i.aux0, i.rt, lo, hi);
   ea(lo, hi, i.aux1);
-  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+  c.x[2 * n] = R[LO]; c.x[2 * n + 1] = R[HI];
 }
 
 /** Register offset: Rn + (extend(Rm) << aux2); opt is the option field (010 UXTW, 011 LSL, 110 SXTW, 111 SXTX). */
 function LDST_reg(c: Cpu, i: Insn): void {
   const n = i.rn, m = i.rm, opt = i.opt;
   if (n === SP) checkSp(c);
-  let olo = c.lo[m], ohi: number;
+  let olo = c.x[2 * m], ohi: number;
   if (opt === 2) ohi = 0; // UXTW
   else if (opt === 6) ohi = olo >> 31; // SXTW
-  else ohi = c.hi[m]; // LSL (UXTX), SXTX
+  else ohi = c.x[2 * m + 1]; // LSL (UXTX), SXTX
   const sh = i.aux2;
   if (sh !== 0) { ohi = (ohi << sh) | (olo >>> (32 - sh)); olo <<= sh; }
-  add64(c.lo[n], c.hi[n], olo, ohi, 0);
+  add64(c.x[2 * n], c.x[2 * n + 1], olo, ohi, 0);
   access(c, i.aux0, i.rt, R[LO], R[HI]);
 }
 
@@ -183,35 +183,35 @@ function pairAccess(c: Cpu, op: number, t: number, t2: number, lo: number, hi: n
   let a: number, b: number, ah: number, bh: number;
   switch (op) {
     case PairOp.STP_W:
-      c.write32(lo, hi, c.lo[t]);
+      c.write32(lo, hi, c.x[2 * t]);
       ea(lo, hi, 4);
-      c.write32(R[LO], R[HI], c.lo[t2]);
+      c.write32(R[LO], R[HI], c.x[2 * t2]);
       return;
     case PairOp.LDP_W:
       a = c.read32(lo, hi);
       ea(lo, hi, 4);
       b = c.read32(R[LO], R[HI]);
-      if (t2 !== XZR) { c.lo[t2] = b; c.hi[t2] = 0; }
-      if (t !== XZR) { c.lo[t] = a; c.hi[t] = 0; }
+      if (t2 !== XZR) { c.x[2 * t2] = b; c.x[2 * t2 + 1] = 0; }
+      if (t !== XZR) { c.x[2 * t] = a; c.x[2 * t + 1] = 0; }
       return;
     case PairOp.LDPSW:
       a = c.read32(lo, hi);
       ea(lo, hi, 4);
       b = c.read32(R[LO], R[HI]);
-      if (t2 !== XZR) { c.lo[t2] = b; c.hi[t2] = b >> 31; }
-      if (t !== XZR) { c.lo[t] = a; c.hi[t] = a >> 31; }
+      if (t2 !== XZR) { c.x[2 * t2] = b; c.x[2 * t2 + 1] = b >> 31; }
+      if (t !== XZR) { c.x[2 * t] = a; c.x[2 * t + 1] = a >> 31; }
       return;
     case PairOp.STP_X:
-      c.write64(lo, hi, c.lo[t], c.hi[t]);
+      c.write64(lo, hi, c.x[2 * t], c.x[2 * t + 1]);
       ea(lo, hi, 8);
-      c.write64(R[LO], R[HI], c.lo[t2], c.hi[t2]);
+      c.write64(R[LO], R[HI], c.x[2 * t2], c.x[2 * t2 + 1]);
       return;
     default: // LDP_X
       c.read64(lo, hi); a = R[LO]; ah = R[HI];
       ea(lo, hi, 8);
       c.read64(R[LO], R[HI]); b = R[LO]; bh = R[HI];
-      if (t2 !== XZR) { c.lo[t2] = b; c.hi[t2] = bh; }
-      if (t !== XZR) { c.lo[t] = a; c.hi[t] = ah; }
+      if (t2 !== XZR) { c.x[2 * t2] = b; c.x[2 * t2 + 1] = bh; }
+      if (t !== XZR) { c.x[2 * t] = a; c.x[2 * t + 1] = ah; }
       return;
   }
 }
@@ -220,26 +220,26 @@ function pairAccess(c: Cpu, op: number, t: number, t2: number, lo: number, hi: n
 function LDSTP_off(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   pairAccess(c, i.aux0, i.rt, i.rt2, R[LO], R[HI]);
 }
 
 function LDSTP_pre(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  ea(c.lo[n], c.hi[n], i.aux1);
+  ea(c.x[2 * n], c.x[2 * n + 1], i.aux1);
   const lo = R[LO], hi = R[HI];
   pairAccess(c, i.aux0, i.rt, i.rt2, lo, hi);
-  c.lo[n] = lo; c.hi[n] = hi;
+  c.x[2 * n] = lo; c.x[2 * n + 1] = hi;
 }
 
 function LDSTP_post(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n];
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1];
   pairAccess(c, i.aux0, i.rt, i.rt2, lo, hi);
   ea(lo, hi, i.aux1);
-  c.lo[n] = R[LO]; c.hi[n] = R[HI];
+  c.x[2 * n] = R[LO]; c.x[2 * n + 1] = R[HI];
 }
 
 // ---------------------------------------------------------------- decode-time preparation

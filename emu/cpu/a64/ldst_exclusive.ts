@@ -51,7 +51,7 @@ const SCTLR_EL2_KEY = SYSREG_BY_NAME.get('SCTLR_EL2')!.key;
 /** CheckSPAlignment(): call when the base register is SP (not for PRFM). SCTLR_ELx.SA, or SCTLR_EL1.SA0 at
  * EL0, enables the check; a misaligned SP then takes an SP alignment fault (EC 0x26, no FAR) and throws. */
 export function checkSp(c: Cpu): void {
-  if ((c.lo[SP] & 15) === 0) return;
+  if ((c.x[2 * SP] & 15) === 0) return;
   let on: boolean;
   const el = c.el;
   if (el === 0) on = (c.sys.sctlrEl1 & (1 << 4)) !== 0; // SA0
@@ -70,7 +70,7 @@ export function loadSized(c: Cpu, t: number, lo: number, hi: number, bytes: numb
   else if (bytes === 4) vlo = c.read32(lo, hi);
   else if (bytes === 2) vlo = c.read16(lo, hi);
   else vlo = c.read8(lo, hi);
-  if (t !== XZR) { c.lo[t] = vlo; c.hi[t] = vhi; }
+  if (t !== XZR) { c.x[2 * t] = vlo; c.x[2 * t + 1] = vhi; }
 }
 
 /** Store the low `bytes` (1, 2, 4, 8) of (vlo, vhi). */
@@ -103,7 +103,7 @@ function prepPair(i: Insn): boolean {
 function LDXR(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n], bytes = i.aux0;
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1], bytes = i.aux0;
   if ((lo & (bytes - 1)) !== 0) c.memAbort(lo, hi, Access.Read, FSC_ALIGNMENT);
   const pa = c.translate(lo, hi, Access.Read, bytes);
   loadSized(c, i.rt, lo, hi, bytes);
@@ -114,7 +114,7 @@ function LDXR(c: Cpu, i: Insn): void {
 function LDXP(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n], total = i.aux1;
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1], total = i.aux1;
   if ((lo & (total - 1)) !== 0) c.memAbort(lo, hi, Access.Read, FSC_ALIGNMENT);
   const pa = c.translate(lo, hi, Access.Read, 8);
   let alo: number, ahi: number, blo: number, bhi: number;
@@ -127,8 +127,8 @@ function LDXP(c: Cpu, i: Insn): void {
   // Rt == Rt2 is CONSTRAINED UNPREDICTABLE; as QEMU 7.2 (and our LDP), Rt is written last and keeps
   // the value from the lower address.
   const t = i.rt, t2 = i.rt2;
-  if (t2 !== XZR) { c.lo[t2] = blo; c.hi[t2] = bhi; }
-  if (t !== XZR) { c.lo[t] = alo; c.hi[t] = ahi; }
+  if (t2 !== XZR) { c.x[2 * t2] = blo; c.x[2 * t2 + 1] = bhi; }
+  if (t !== XZR) { c.x[2 * t] = alo; c.x[2 * t + 1] = ahi; }
   c.exclPa = pa; c.exclSize = total;
   c.monitor.mark(c.id, pa);
 }
@@ -146,7 +146,7 @@ function exclusiveDone(c: Cpu, s: number, status: number): void {
   c.exclFailures += status;
   c.exclPa = -1;
   c.monitor.clear(c.id);
-  if (s !== XZR) { c.lo[s] = status; c.hi[s] = 0; }
+  if (s !== XZR) { c.x[2 * s] = status; c.x[2 * s + 1] = 0; }
 }
 
 // Ws == Rt (or Rt2) and Ws == Rn (Rn != SP) are CONSTRAINED UNPREDICTABLE. We do what QEMU does: the
@@ -156,10 +156,10 @@ function exclusiveDone(c: Cpu, s: number, status: number): void {
 function STXR(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n], bytes = i.aux0;
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1], bytes = i.aux0;
   if ((lo & (bytes - 1)) !== 0) c.memAbort(lo, hi, Access.Write, FSC_ALIGNMENT);
   const t = i.rt;
-  const dlo = c.lo[t], dhi = c.hi[t];
+  const dlo = c.x[2 * t], dhi = c.x[2 * t + 1];
   let status = 1;
   if (exclusivePass(c, lo, hi, bytes)) {
     storeSized(c, lo, hi, bytes, dlo, dhi);
@@ -171,10 +171,10 @@ function STXR(c: Cpu, i: Insn): void {
 function STXP(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n], total = i.aux1;
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1], total = i.aux1;
   if ((lo & (total - 1)) !== 0) c.memAbort(lo, hi, Access.Write, FSC_ALIGNMENT);
   const t = i.rt, t2 = i.rt2;
-  const alo = c.lo[t], ahi = c.hi[t], blo = c.lo[t2], bhi = c.hi[t2];
+  const alo = c.x[2 * t], ahi = c.x[2 * t + 1], blo = c.x[2 * t2], bhi = c.x[2 * t2 + 1];
   let status = 1;
   if (exclusivePass(c, lo, hi, total)) {
     if (total === 8) c.write64(lo, hi, alo, blo); // Wt at the lower address
@@ -188,7 +188,7 @@ function STXP(c: Cpu, i: Insn): void {
 function LDAR(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n], bytes = i.aux0;
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1], bytes = i.aux0;
   if ((lo & (bytes - 1)) !== 0) c.memAbort(lo, hi, Access.Read, FSC_ALIGNMENT);
   loadSized(c, i.rt, lo, hi, bytes);
 }
@@ -197,10 +197,10 @@ function LDAR(c: Cpu, i: Insn): void {
 function STLR(c: Cpu, i: Insn): void {
   const n = i.rn;
   if (n === SP) checkSp(c);
-  const lo = c.lo[n], hi = c.hi[n], bytes = i.aux0;
+  const lo = c.x[2 * n], hi = c.x[2 * n + 1], bytes = i.aux0;
   if ((lo & (bytes - 1)) !== 0) c.memAbort(lo, hi, Access.Write, FSC_ALIGNMENT);
   const t = i.rt;
-  storeSized(c, lo, hi, bytes, c.lo[t], c.hi[t]);
+  storeSized(c, lo, hi, bytes, c.x[2 * t], c.x[2 * t + 1]);
 }
 
 // ---------------------------------------------------------------- decode table

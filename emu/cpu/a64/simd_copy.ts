@@ -24,7 +24,7 @@ function DUP_elem(c: Cpu, i: Insn): void {
 
 function DUP_general(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  const esz = i.size, lo = c.lo[i.rn], hi = c.hi[i.rn];
+  const esz = i.size, lo = c.x[2 * i.rn], hi = c.x[2 * i.rn + 1];
   if (esz === 3) { tw[0] = lo; tw[1] = hi; tw[2] = lo; tw[3] = hi; } else for (let k = 0; k < i.aux1; k++) setT(esz, k, lo);
   out(c, i.rd, i.aux3);
 }
@@ -32,12 +32,12 @@ function DUP_general(c: Cpu, i: Insn): void {
 /** INS (general): Vd[imm] = Rn, the other elements kept. */
 function INS_general(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
-  const d = i.rd, k = i.imm, lo = c.lo[i.rn];
+  const d = i.rd, k = i.imm, lo = c.x[2 * i.rn];
   switch (i.size) {
     case 0: c.vb[d * 16 + k] = lo; break;
     case 1: c.vh[d * 8 + k] = lo; break;
     case 2: c.vw[d * 4 + k] = lo; break;
-    default: c.vw[d * 4 + 2 * k] = lo; c.vw[d * 4 + 2 * k + 1] = c.hi[i.rn];
+    default: c.vw[d * 4 + 2 * k] = lo; c.vw[d * 4 + 2 * k + 1] = c.x[2 * i.rn + 1];
   }
 }
 

@@ -5,7 +5,7 @@
 // Inside the function:
 // - Guest registers live in locals (l<n>/h<n>: bits 31:0 and 63:32 of Xn, SP is 32), loaded at entry,
 //   and the flags in nf/zf/cf/vf, kept as QEMU keeps them (emit-dp.ts Names.raw). They are written
-//   back to the core (c.lo/c.hi, c.nf...) at the exit; before a handler call, the registers it may
+//   back to the core (c.x, c.nf...) at the exit; before a handler call, the registers it may
 //   read, SP and the flags are written back, and what it may write is reloaded after it. An exception
 //   thrown inside (a handler's) writes back the rest, so a fault leaves the core exactly as the
 //   interpreter would.
@@ -158,8 +158,8 @@ export class RegionWriter extends RegionShape {
     if (/\b[nzcv]f = /.test(src)) this.flagsDirty = true;
     const regs = [...this.usedRegs].sort((a, b) => a - b);
     const dirty = [...this.dirtyRegs].sort((a, b) => a - b);
-    const wbRegs = (list: number[]): string => list.map((n) => `X[${n}] = l${n}; Y[${n}] = h${n};`).join(' ');
-    const rlRegs = (list: number[]): string => list.map((n) => `l${n} = X[${n}]; h${n} = Y[${n}];`).join(' ');
+    const wbRegs = (list: number[]): string => list.map((n) => `X[${2 * n}] = l${n}; X[${2 * n + 1}] = h${n};`).join(' ');
+    const rlRegs = (list: number[]): string => list.map((n) => `l${n} = X[${2 * n}]; h${n} = X[${2 * n + 1}];`).join(' ');
     // The flags in their raw forms (Names.raw) here, 0 or 1 each in the core.
     const wbFlags = this.flagsDirty ? ' c.nf = nf >>> 31; c.zf = zf === 0 ? 1 : 0; c.cf = cf; c.vf = vf >>> 31;' : '';
     const rlFlags = this.flagsUsed ? ' nf = -c.nf; zf = c.zf ^ 1; cf = c.cf; vf = -c.vf;' : '';
@@ -175,9 +175,9 @@ export class RegionWriter extends RegionShape {
     src = src.replace(/\u0001RLF:(all|[0-9,]*)\u0001/g, (_m, list: string) =>
       rlRegs([...new Set([...fieldList(list), SP])].filter((n) => this.usedRegs.has(n))) + rlFlags);
     const wb = wbRegs(dirty) + wbFlags;
-    const decl = regs.map((n) => `l${n} = X[${n}], h${n} = Y[${n}]`);
+    const decl = regs.map((n) => `l${n} = X[${2 * n}], h${n} = X[${2 * n + 1}]`);
     const head = [
-      'const X = c.lo, Y = c.hi, VW = c.vw, PB = c.pcLo & -4096, PH = c.pcHi, DV = c.dv, TR = c.dtlbR, TW = c.dtlbW, CP = c.ram.codePages, MON = c.monitor;',
+      'const X = c.x, VW = c.vw, PB = c.pcLo & -4096, PH = c.pcHi, DV = c.dv, TR = c.dtlbR, TW = c.dtlbW, CP = c.ram.codePages, MON = c.monitor;',
       decl.length > 0 ? `let ${decl.join(', ')};` : '',
       this.flagsUsed ? 'let nf = -c.nf, zf = c.zf ^ 1, cf = c.cf, vf = -c.vf;' : '',
       'let r0 = c.retiredInRun, xw = 0, xn = 0, xf = 0;',

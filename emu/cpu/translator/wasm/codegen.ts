@@ -31,7 +31,7 @@
 // leaves the core exactly as the interpreter would; after it, what the handler may write is reloaded.
 
 import type { Insn } from '../../insn.js';
-import { SP, XZR, AREA_LO, AREA_HI, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
+import { SP, XZR, AREA_X, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
 import { FnBuilder, Op, I32, I64, FN_CALL, FN_JUMP, REGION_PARAMS } from './encoder.js';
 import type { WRegs } from './regs.js';
 import { emitDpWasm, condWasm } from './emit-dp.js';
@@ -139,15 +139,12 @@ export class WasmRegionWriter extends RegionShape {
 
   private load(n: number): void {
     const f = this.f;
-    f.get(this.AREA).mem(Op.i64Load32U, AREA_LO + 4 * n)
-      .get(this.AREA).mem(Op.i64Load32U, AREA_HI + 4 * n).i64(32).op(Op.i64Shl).op(Op.i64Or)
-      .set(this.xl.get(n)!);
+    f.get(this.AREA).mem(Op.i64Load, AREA_X + 8 * n).set(this.xl.get(n)!);
   }
 
   private store(n: number): void {
     const f = this.f, l = this.xl.get(n)!;
-    f.get(this.AREA).get(l).mem(Op.i64Store32, AREA_LO + 4 * n);
-    f.get(this.AREA).get(l).i64(32).op(Op.i64ShrU).mem(Op.i64Store32, AREA_HI + 4 * n);
+    f.get(this.AREA).get(l).mem(Op.i64Store, AREA_X + 8 * n);
   }
 
   private unpackFlags(push: () => void): void {
