@@ -196,12 +196,14 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Buffers the guest's console output; flushed at each newline, when large, and at the end, so a
- * byte-at-a-time UART does not cost one host write per byte. */
+/** Buffers the guest's console output, so that a byte-at-a-time UART does not cost one host write per
+ * byte: flushed when large, at the end and by the caller (a timer); `lines`: also at each newline,
+ * where no timer runs. (A host write per line cost a guest printing thousands of lines a second a few
+ * percent of its run time.) */
 export class ConsoleSink {
   private buf = new Uint8Array(8192);
   private len = 0;
-  constructor(private readonly sink: (d: Uint8Array) => void) {}
+  constructor(private readonly sink: (d: Uint8Array) => void, private readonly lines: boolean) {}
 
   write(bytes: Uint8Array): void {
     if (bytes.length > this.buf.length - this.len) {
@@ -210,13 +212,13 @@ export class ConsoleSink {
     }
     this.buf.set(bytes, this.len);
     this.len += bytes.length;
-    if (bytes.includes(10)) this.flush();
+    if (this.lines && bytes.includes(10)) this.flush();
   }
 
   writeByte(b: number): void {
     if (this.len === this.buf.length) this.flush();
     this.buf[this.len++] = b;
-    if (b === 10) this.flush();
+    if (b === 10 && this.lines) this.flush();
   }
 
   flush(): void {

@@ -162,7 +162,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   const initrdBytes = opts.initrd === undefined ? undefined : readInput(io, opts.initrd);
   const dtbBytes = opts.dtb === undefined ? undefined : readInput(io, opts.dtb);
 
-  const out = new ConsoleSink((b) => io.stdout(b));
+  // A run with an input stream runs asynchronously, with a timer flushing the output (below).
+  const out = new ConsoleSink((b) => io.stdout(b), io.stdin === undefined);
   const machineOpts: MachineOptions = {
     smp: opts.smp,
     ramMiB: opts.memory,
@@ -288,7 +289,8 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   };
   const onEnd = () => { m.inputOpen = false; };
   const restoreTerminal = input === undefined ? () => {} : rawTerminal(input);
-  // Output without a newline (a shell prompt, an echoed keystroke) must show up too: flush now and then.
+  // Output shows up within 50 ms, lines and what has no newline yet (a shell prompt, an echoed
+  // keystroke) alike.
   const flusher = input === undefined ? undefined : setInterval(() => out.flush(), 50);
   flusher?.unref();
   if (input !== undefined) {

@@ -12,6 +12,8 @@ import { assembleWords } from '../../emu/asm/assembler.js';
 import { buildElf, words } from '../loader/elfwriter.js';
 import { oraclesRequired } from '../oracle-env.js';
 import { ECHO_UNTIL_Q } from './echo-guest.js';
+import { PassThrough } from 'node:stream';
+import { main } from '../../emu/cli/main.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'dist/emu/cli/main.js');
@@ -53,6 +55,40 @@ describe('ConsoleEscape', () => {
 });
 
 describe('console over a pipe', () => {
+  it('output is written in blocks, not a host write per line, and all of it arrives', async () => {
+    // 3,000 lines of "ab": one host write per line would be 3,000 writes.
+    const code = words(await assembleWords(`
+      movz x0, #0x0900, lsl #16
+      mov x3, #3000
+    loop:
+      mov w2, #0x61
+      str w2, [x0]
+      mov w2, #0x62
+      str w2, [x0]
+      mov w2, #0x0a
+      str w2, [x0]
+      subs x3, x3, #1
+      b.ne loop
+      adr x1, block
+      mov w0, #0x18
+      hlt #0xf000
+    block:
+      .quad 0x20026
+      .quad 0`, TEXT));
+    const f = join(tmp, 'lines.elf');
+    writeFileSync(f, buildElf({ entry: TEXT, segments: [{ paddr: TEXT, data: code, flags: 5 }], symbols: [] }).bytes);
+    const chunks: string[] = [];
+    const dec = new TextDecoder();
+    const stdin = new PassThrough();
+    const status = await main(['run', '--smp', '1', f], {
+      stdout: (d) => { chunks.push(typeof d === 'string' ? d : dec.decode(d)); }, stderr: () => {}, cwd: tmp, defaultImage: null, stdin,
+    });
+    stdin.destroy();
+    expect(status).toBe(0);
+    expect(chunks.join('')).toBe('ab\n'.repeat(3000));
+    expect(chunks.length).toBeLessThan(100);
+  });
+
   it('piped input reaches the guest beyond the UART FIFO, and Ctrl-A x ends the run with status 0', async () => {
     const f = await echoElf();
     const long = 'x'.repeat(100) + 'yz'; // more than the 32-byte FIFO: held back until the guest reads
