@@ -11,7 +11,7 @@ import { ConsoleEscape, ESCAPE_CHAR } from '../../emu/cli/console.js';
 import { assembleWords } from '../../emu/asm/assembler.js';
 import { buildElf, words } from '../loader/elfwriter.js';
 import { oraclesRequired } from '../oracle-env.js';
-import { ECHO_UNTIL_Q } from './echo-guest.js';
+import { ECHO_UNTIL_Q, semihostingExit } from './echo-guest.js';
 import { PassThrough } from 'node:stream';
 import { main } from '../../emu/cli/main.js';
 
@@ -69,12 +69,7 @@ describe('console over a pipe', () => {
       str w2, [x0]
       subs x3, x3, #1
       b.ne loop
-      adr x1, block
-      mov w0, #0x18
-      hlt #0xf000
-    block:
-      .quad 0x20026
-      .quad 0`, TEXT));
+${semihostingExit(0)}`, TEXT));
     const f = join(tmp, 'lines.elf');
     writeFileSync(f, buildElf({ entry: TEXT, segments: [{ paddr: TEXT, data: code, flags: 5 }], symbols: [] }).bytes);
     const chunks: string[] = [];

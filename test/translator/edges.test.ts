@@ -11,6 +11,22 @@ import { wordBytes } from '../harness.js';
 import { D, NORMAL, Tables, tcr, enableMmu } from '../cpu/mmu-helpers.js';
 import { core, lockstep, state, SLICES } from './lockstep.js';
 
+/** Exception vectors whose handler for a synchronous exception at the same EL counts it in x22, keeps
+ * ELR and ESR in x20 and x21, and returns past the instruction; SET_VBAR installs them. */
+const SKIPPING_VECTORS = `
+      .balign 2048
+    vectors:
+      .skip 0x200
+      mrs x20, elr_el1
+      mrs x21, esr_el1
+      add x22, x22, #1
+      add x20, x20, #4
+      msr elr_el1, x20
+      eret`;
+const SET_VBAR = `adr x0, vectors
+      msr vbar_el1, x0
+      isb`;
+
 describe('translator: budgets, aborts, self-modifying code', () => {
   it('a loop with loads, stores, pairs, calls and flags stops exactly at every budget', async () => {
     const w = await assembleWords(`
@@ -45,9 +61,7 @@ describe('translator: budgets, aborts, self-modifying code', () => {
     // x9 points where nothing is mapped: the load takes a synchronous external abort; the handler
     // records ELR and ESR, skips the load and returns.
     const w = await assembleWords(`
-      adr x0, vectors
-      msr vbar_el1, x0
-      isb
+      ${SET_VBAR}
       mov x3, #25
       mov x9, #0x20000000
     loop:
@@ -58,15 +72,7 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       subs x3, x3, #1
       b.ne loop
       b .
-      .balign 2048
-    vectors:
-      .skip 0x200
-      mrs x20, elr_el1
-      mrs x21, esr_el1
-      add x22, x22, #1
-      add x20, x20, #4
-      msr elr_el1, x20
-      eret`);
+${SKIPPING_VECTORS}`);
     const { wasm: { m } } = lockstep(w, SLICES, 600);
     const c = m.cores[0];
     expect(c.x[2 * 22]).toBe(25); // every abort taken
@@ -77,12 +83,10 @@ describe('translator: budgets, aborts, self-modifying code', () => {
   it('an access that runs past the end of a cached page misses the data-access cache', async () => {
     // RAM ends at 0x41000000. The 8-byte load fills the read cache with the last page; the pair load
     // and store at 0x40fffffc start on that page but end past RAM, where the interpreter takes an
-    // abort (the handler counts it in x22 and skips the instruction). Translated code that checked
+    // abort (SKIPPING_VECTORS count it and skip the instruction). Translated code that checked
     // only the first byte's page would read and write beyond RAM instead.
     const w = await assembleWords(`
-      adr x0, vectors
-      msr vbar_el1, x0
-      isb
+      ${SET_VBAR}
       mov x3, #25
       movz x9, #0x40ff, lsl #16
       movk x9, #0xfff0
@@ -96,14 +100,7 @@ describe('translator: budgets, aborts, self-modifying code', () => {
       subs x3, x3, #1
       b.ne loop
       b .
-      .balign 2048
-    vectors:
-      .skip 0x200
-      mrs x20, elr_el1
-      add x22, x22, #1
-      add x20, x20, #4
-      msr elr_el1, x20
-      eret`);
+${SKIPPING_VECTORS}`);
     const { wasm: { m } } = lockstep(w, SLICES, 600, (_m, c) => { c.x[2 * 7] = 1; });
     expect(m.cores[0].x[2 * 22]).toBe(50);
   });
