@@ -48,13 +48,14 @@ import { WasmRegionWriter } from './wasm/codegen.js';
 import { moduleBytes, trampolineBytes } from './wasm/encoder.js';
 
 const WORDS = 1 << (PAGE_SHIFT - 2);
-/** Executions of an entry before its region is translated. High on purpose: translated code that runs
- * rarely costs more than it saves (V8 compiles it, and every distinct function a dispatcher calls costs
- * instruction-cache misses), so only the hottest code is translated and the rest is interpreted. Not
- * higher: a steady workload interprets its warm-up until then (at 10,000, vm ran 6% slower over 1.2
- * billion instructions; at 1,000 the Linux boot took 10 to 15% longer; 3,000 to 5,000 changed it
- * little). */
-export const DEFAULT_THRESHOLD = 5_000;
+/** Executions of an entry before its region is translated, by back end. High on purpose: translated
+ * code that runs rarely costs more than it saves (V8 compiles it, and every distinct function a
+ * dispatcher calls costs instruction-cache misses), so only the hottest code is translated and the
+ * rest is interpreted. Not higher: a steady workload interprets its warm-up until then. WebAssembly:
+ * at 10,000 vm ran 6% slower over 1.2 billion instructions; at 1,000 the Linux boot took 10 to 15%
+ * longer, at 3,000 to 5,000 about as long. JavaScript, dearer to compile: at 5,000 the Linux boot took
+ * 24% longer than at 10,000. */
+export const DEFAULT_THRESHOLD: Record<Backend, number> = { wasm: 5_000, js: 10_000 };
 /** Most instructions in one region. */
 const MAX_INSNS = 32;
 export const MAX_BYTES = 64 * 1024 * 1024;
@@ -167,10 +168,10 @@ export class Translator {
   constructor(private readonly code: CodeCache, private readonly ram: Ram, backend: Backend = 'wasm') {
     this.numPages = ram.codePages.length;
     this.pages = new Array<PageBlocks | undefined>(this.numPages).fill(undefined);
-    const env = Number(process.env.A64EMU_JIT_THRESHOLD);
-    this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD;
-    this.stepThreshold = Math.min(STEP_THRESHOLD, this.threshold);
     this.backend = backend === 'wasm' && ram.wasm !== null ? 'wasm' : 'js';
+    const env = Number(process.env.A64EMU_JIT_THRESHOLD);
+    this.threshold = Number.isInteger(env) && env >= 1 && env <= 65535 ? env : DEFAULT_THRESHOLD[this.backend];
+    this.stepThreshold = Math.min(STEP_THRESHOLD, this.threshold);
     this.mem = ram.wasm as WebAssembly.Memory | null;
     this.memPages = ram.wasm === null ? 0 : ram.wasm.buffer.byteLength / 65536;
     if (this.backend === 'wasm') {
