@@ -91,7 +91,7 @@ function cvtToIntD64(c: Cpu, i: Insn): void {
 }
 
 // ---------------------------------------------------------------- integer / fixed point -> FP
-// Rn = 31 is XZR (c.lo/c.x[2 * 31 + 1] read as zero).
+// Rn = 31 is XZR (its halves in c.x read as zero).
 
 function cvtFromInt32S(c: Cpu, i: Insn): void {
   if (!fpEnabled(c)) return;
