@@ -162,8 +162,10 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   const initrdBytes = opts.initrd === undefined ? undefined : readInput(io, opts.initrd);
   const dtbBytes = opts.dtb === undefined ? undefined : readInput(io, opts.dtb);
 
-  // A run with an input stream runs asynchronously, with a timer flushing the output (below).
-  const out = new ConsoleSink((b) => io.stdout(b), io.stdin === undefined);
+  // A run with an input stream runs asynchronously, with a timer flushing the output (below); one
+  // without flushes at each newline.
+  const input = io.stdin;
+  const out = new ConsoleSink((b) => io.stdout(b), input === undefined);
   const machineOpts: MachineOptions = {
     smp: opts.smp,
     ramMiB: opts.memory,
@@ -279,7 +281,6 @@ export async function runImage(imageArg: string | undefined, opts: RunOptions, i
   // they arrive, and a guest waiting on a receive interrupt is not a deadlock until input ends.
   // Ctrl-A x quits and Ctrl-A Ctrl-A sends a Ctrl-A, as QEMU's -nographic (console.ts); a terminal
   // is in raw mode for the run.
-  const input = io.stdin;
   const escape = new ConsoleEscape();
   const onData = (b: Buffer) => {
     const r = escape.feed(b);

@@ -235,9 +235,9 @@ export class Cpu {
   /** The data-access cache of translated code: per set (DTLB_SETS, direct-mapped on VA[19:12]) the VA
    * page (bits 31:12 in a page-aligned int32, DTLB_EMPTY when empty), VA[63:32] and the page's offset
    * in RAM, for reads (dtlbR) and writes (dtlbW); the first two, read as one little-endian i64, are the
-   * page's whole VA, which WebAssembly code compares in one step. An entry exists only for a Normal-memory RAM page the
-   * MMU (or the flat mapping) let this core read or write at the current EL, and only while nothing
-   * observes accesses (no data hooks, no alignment checking); it is a subset of the MMU's TLB (Mmu.fill
+   * page's whole VA, which WebAssembly code compares in one step. An entry exists only for a
+   * Normal-memory RAM page the MMU (or the flat mapping) let this core read or write at the current EL,
+   * and only while nothing observes accesses (no data hooks, no alignment checking); it is a subset of the MMU's TLB (Mmu.fill
    * drops what the TLB evicts), dropped whole with the fetch cache (resetFetch: TLB maintenance,
    * translation register or EL changes). Translated code reads it inline; the interpreter never does. */
   readonly dtlbR: Int32Array;

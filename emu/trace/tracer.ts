@@ -37,8 +37,8 @@ export class CodeInfo implements CodeLocation {
     readonly branch: number,
     /** WFE or WFI. */
     readonly isWfx: boolean,
-    /** Registers (register numbers, SP being 32) the instruction writes (exact) or can write, or null: compare
-     * them all. */
+    /** Registers (register numbers, SP being 32) the instruction writes (exact) or can write, or
+     * null: compare them all. */
     readonly regs: Int8Array | null,
     /** regs are exactly the registers the instruction writes whenever it completes (they are reported
      * whether their values change or not, as Fast Models do); otherwise a superset, compared. */

@@ -29,3 +29,15 @@ export function randomWord(pat: string, rnd: () => number): number {
   }
   return w;
 }
+
+/** The low and high halves of X0..SP in an array laid out as Cpu.x (X[n] at 2n and 2n + 1). */
+export function halves(x: Int32Array): [Int32Array, Int32Array] {
+  const lo = new Int32Array(33), hi = new Int32Array(33);
+  for (let r = 0; r < 33; r++) { lo[r] = x[2 * r]; hi[r] = x[2 * r + 1]; }
+  return [lo, hi];
+}
+
+/** Set X0..SP in an array laid out as Cpu.x from their low and high halves. */
+export function setHalves(x: Int32Array, lo: Int32Array, hi: Int32Array): void {
+  for (let r = 0; r < 33; r++) { x[2 * r] = lo[r]; x[2 * r + 1] = hi[r]; }
+}

@@ -11,7 +11,7 @@ import { R } from '../../emu/cpu/int64.js';
 import { DP_IMM } from '../../emu/cpu/a64/dp_imm.js';
 import { DP_REG } from '../../emu/cpu/a64/dp_reg.js';
 import { DP_HELPERS, cond, emitDp, Names } from '../../emu/cpu/translator/emit-dp.js';
-import { rng, edgeValue, randomWord } from './dp-cases.js';
+import { rng, edgeValue, randomWord, halves, setHalves } from './dp-cases.js';
 
 const NAMES: Names = {
   lo: (n) => (n === 31 ? '0' : `X[${n}]`),
@@ -36,17 +36,6 @@ const RAW_LOAD = 'let nf = -c.nf, zf = c.zf ^ 1, cf = c.cf, vf = -c.vf;';
 const RAW_STORE = 'c.nf = nf >>> 31; c.zf = zf === 0 ? 1 : 0; c.cf = cf; c.vf = vf >>> 31;';
 
 const REGS = Array.from({ length: 33 }, (_, r) => r).filter((r) => r !== 31);
-
-/** The core's registers as the low and high halves of X0..SP. */
-function halves(c: { x: Int32Array }): [Int32Array, Int32Array] {
-  const lo = new Int32Array(33), hi = new Int32Array(33);
-  for (let r = 0; r < 33; r++) { lo[r] = c.x[2 * r]; hi[r] = c.x[2 * r + 1]; }
-  return [lo, hi];
-}
-
-function setHalves(c: { x: Int32Array }, lo: Int32Array, hi: Int32Array): void {
-  for (let r = 0; r < 33; r++) { c.x[2 * r] = lo[r]; c.x[2 * r + 1] = hi[r]; }
-}
 
 /** A function running src on locals loaded from the core, then checking and storing them back;
  * returns a description of any local that is not an int32 (C not 0 or 1), or ''. */
@@ -87,9 +76,9 @@ describe('emit-dp: emitted source equals the handler on every data-processing ro
           lo[31] = 0; hi[31] = 0;
           const nzcv = rnd() & 15;
           // The handler.
-          setHalves(c, lo, hi); c.nzcv = nzcv;
+          setHalves(c.x, lo, hi); c.nzcv = nzcv;
           insn.exec(c, insn);
-          const want = `${halves(c).join('/')} nzcv=${c.nzcv}`;
+          const want = `${halves(c.x).join('/')} nzcv=${c.nzcv}`;
           // The emitted source, on arrays of halves.
           let X = lo.slice(), Y = hi.slice();
           c.nzcv = nzcv;

@@ -17,7 +17,7 @@ import { DP_HELPERS, emitDp, Names } from '../../emu/cpu/translator/emit-dp.js';
 import { FnBuilder, I32, I64, moduleBytes, Op } from '../../emu/cpu/translator/wasm/encoder.js';
 import type { WRegs } from '../../emu/cpu/translator/wasm/regs.js';
 import { condWasm, emitDpWasm } from '../../emu/cpu/translator/wasm/emit-dp.js';
-import { rng, edgeValue, randomWord } from './dp-cases.js';
+import { rng, edgeValue, randomWord, halves, setHalves } from './dp-cases.js';
 
 // The function's view of the guest: X[n] (n = 0..32, 32 = SP) as an i64 at 8n, then N, Z, C, V as i32s.
 const mem = new WebAssembly.Memory({ initial: 1 });
@@ -66,22 +66,13 @@ describe('wasm emit-dp: emitted WebAssembly equals the handler on every data-pro
   const val = (): number => edgeValue(rnd);
 
   /** Registers and flags, as "lo,.../hi,... nzcv=n,z,c,v". */
-  const core = (): string => {
-    const lo: number[] = [], hi: number[] = [];
-    for (let n = 0; n < 33; n++) { lo.push(c.x[2 * n]); hi.push(c.x[2 * n + 1]); }
-    return `${lo}/${hi} nzcv=${c.nf},${c.zf},${c.cf},${c.vf}`;
-  };
-  const wasm = (): string => {
-    const lo: number[] = [], hi: number[] = [];
-    for (let n = 0; n < 33; n++) { lo.push(M32[2 * n]); hi.push(M32[2 * n + 1]); }
-    return `${lo}/${hi} nzcv=${Array.from(M32.subarray(F, F + 4))}`;
-  };
+  const core = (): string => `${halves(c.x).join('/')} nzcv=${c.nf},${c.zf},${c.cf},${c.vf}`;
+  const wasm = (): string => `${halves(M32).join('/')} nzcv=${Array.from(M32.subarray(F, F + 4))}`;
 
   /** The handler's and the emitted code's state after running insn on lo/hi and nzcv. */
   function both(insn: Insn, fn: () => void, lo: Int32Array, hi: Int32Array, nzcv: number): [string, string] {
-    for (let n = 0; n < 33; n++) { c.x[2 * n] = lo[n]; c.x[2 * n + 1] = hi[n]; }
-    c.nzcv = nzcv;
-    for (let n = 0; n < 33; n++) { M32[2 * n] = c.x[2 * n]; M32[2 * n + 1] = c.x[2 * n + 1]; }
+    setHalves(c.x, lo, hi); c.nzcv = nzcv;
+    setHalves(M32, lo, hi);
     M32.set([c.nf, c.zf, c.cf, c.vf], F);
     insn.exec(c, insn);
     fn();
