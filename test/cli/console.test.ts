@@ -1,9 +1,9 @@
 // The interactive console: Ctrl-A escapes as QEMU's -nographic, piped input, and a real terminal
 // (tmux) in raw mode that is restored when the run ends.
 
-import { describe, it, expect } from 'vitest';
+import { afterAll, describe, it, expect } from 'vitest';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { main } from '../../emu/cli/main.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'dist/emu/cli/main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'a64emu-console-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const TEXT = 0x4008_0000;
 
 /** The echo guest (echo-guest.ts) as an ELF file. */
@@ -109,19 +110,27 @@ if (!hasTmux && !oraclesRequired()) console.warn('[oracle] skipping the terminal
     tmux('new-session', '-d', '-x', '120', '-y', '20', 'sh');
     try {
       const pane = () => tmux('capture-pane', '-p');
-      const waitFor = async (re: RegExp) => {
-        for (let k = 0; k < 300 && !re.test(pane()); k++) await new Promise((r) => setTimeout(r, 100));
-        return pane();
+      // Polls until `ok` or a deadline (time, not a count of polls: under load each capture is slow).
+      const until = async <T>(get: () => T, ok: (v: T) => boolean, seconds = 20): Promise<T> => {
+        const end = Date.now() + seconds * 1000;
+        let v = get();
+        while (!ok(v) && Date.now() < end) { await new Promise((r) => setTimeout(r, 100)); v = get(); }
+        return v;
       };
+      const waitFor = (re: RegExp) => until(pane, (s) => re.test(s));
+      const tty = tmux('display-message', '-p', '#{pane_tty}').trim();
+      // The shell (dash) reads lines in canonical mode, so -icanon while node is in front is the run's.
+      const rawNow = () => tmux('display-message', '-p', '#{pane_current_command}').trim() === 'node'
+        && /(^|\s)-icanon(\s|$)/.test(execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' }));
       tmux('send-keys', `${process.execPath} ${BIN} run --smp 1 --max-insns 20G ${f}; echo "status=$?" > ${marker}; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'`, 'Enter');
       // In raw mode the terminal does not echo (the guest does) and C-c is a byte for the guest, not
       // SIGINT: the run goes on to the Ctrl-A x below and ends with status 0.
-      // (Wait for node to start and the terminal to go raw before typing: until then C-c would be SIGINT.)
-      await new Promise((r) => setTimeout(r, 4000));
+      // Typing waits until the run has made the terminal raw: before, C-c would be SIGINT. (A fixed
+      // wait for node's start was too short on a loaded machine.)
+      expect(await until(rawNow, (r) => r, 40)).toBe(true);
       tmux('send-keys', 'h', 'i');
       await waitFor(/^hi/m);
       tmux('send-keys', 'C-c');
-      await new Promise((r) => setTimeout(r, 500));
       tmux('send-keys', 'o', 'k');
       expect(await waitFor(/^hi.*ok/m)).toMatch(/^hi.*ok/m);
       tmux('send-keys', 'C-a', 'x');
@@ -133,5 +142,5 @@ if (!hasTmux && !oraclesRequired()) console.warn('[oracle] skipping the terminal
     } finally {
       try { tmux('kill-server'); } catch { /* gone */ }
     }
-  }, 60_000);
+  }, 120_000);
 });
