@@ -943,7 +943,11 @@ export class Cpu {
         insn.exec(this, insn);
         this.retiredInRun++;
         if (t !== null) {
-          t.end(this, exclPa0, fails0, false);
+          // Software step's advance (PSTATE.SS 1 -> 0) is part of the instruction: done before the
+          // tracer reads PSTATE, so the trace shows it (the hooks' loop below then finds it done).
+          const ss0 = this.ss;
+          this.debug.after(this, insn);
+          t.end(this, exclPa0, fails0, false, this.ss !== ss0);
           if (this.sleep !== sleep0 && (this.sleep === Sleep.WFE || this.sleep === Sleep.WFI) && (insn.trace as CodeInfo).isWfx) {
             t.sleep(this.id, this.sleep === Sleep.WFE ? 'wfe' : 'wfi', this.el); // PSCI sleeps are reported by the board
           }

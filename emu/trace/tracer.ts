@@ -327,12 +327,13 @@ export class Tracer {
   /** After the instruction (or its abort): register writes and exclusive-monitor changes. The common
    * case (at most two registers written, no filter, no exception, monitor unchanged) comes first and
    * returns early. PSTATE comes first, as in Fast Models' traces. (One function on purpose: a small
-   * one would be inlined into the traced loop, which V8 then optimizes worse.) */
-  end(c: Cpu, exclPa0: number, fails0: number, aborted: boolean): void {
+   * one would be inlined into the traced loop, which V8 then optimizes worse.) psChanged: software
+   * step's advance changed PSTATE.SS, which the instruction's class does not say it writes. */
+  end(c: Cpu, exclPa0: number, fails0: number, aborted: boolean, psChanged = false): void {
     const info = this.info!;
     // An instruction that took an exception wrote no register of its own: exception entry did.
     const exc = aborted || this.excIn;
-    if (info.fast && this.plain && !exc && c.exclFailures === fails0 && c.exclPa === exclPa0) {
+    if (info.fast && this.plain && !exc && !psChanged && c.exclFailures === fails0 && c.exclPa === exclPa0) {
       const id = c.id, w = this.writer, seq = this.seq, time = this.time;
       if (info.ps !== PS_NONE) { const ps = c.pstate | 0; this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
       const r0 = info.reg0;
@@ -351,7 +352,7 @@ export class Tracer {
       const x = c.x, sx = this.shX[id], w = this.writer;
       const seq = this.seq, time = this.time;
       const ps = c.pstate | 0;
-      if (exc || info.ps === PS_MAYBE ? ps !== this.shPs[id] : info.ps === PS_WRITES) { this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
+      if (exc || psChanged || info.ps === PS_MAYBE ? ps !== this.shPs[id] : info.ps === PS_WRITES) { this.shPs[id] = ps; w.reg(id, seq, time, REG_CPSR, ps, 0, c.el, c.spsel); }
       const regs = exc ? null : info.regs, all = !exc && info.exact;
       if (regs !== null) {
         for (let k = 0; k < regs.length; k++) {
