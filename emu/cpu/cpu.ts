@@ -37,12 +37,13 @@ export const DTLB_SETS = 256;
 export const DTLB_EMPTY = 1;
 
 /** Byte offsets in the core's area of the WebAssembly memory (Ram.coreOff), where translated
- * WebAssembly code finds what the core's typed arrays hold: x, the exchange slots (AreaSlot) and
- * dtlbR/dtlbW. */
+ * WebAssembly code finds what the core's typed arrays hold: x, the exchange slots (AreaSlot),
+ * dtlbR/dtlbW, the jump cache and the SIMD&FP registers (vb to vd, 16 bytes per register). */
 export const AREA_X = 0, AREA_ST = 512, AREA_DTLBR = 1024, AREA_DTLBW = 1024 + DTLB_SETS * 16;
 /** Sets of Cpu.jumps (direct-mapped on VA[17:12]), 16 bytes each, at AREA_JUMPS. */
 export const JUMP_SETS = 64;
 export const AREA_JUMPS = AREA_DTLBW + DTLB_SETS * 16;
+export const AREA_V = AREA_JUMPS + JUMP_SETS * 16;
 /** The exchange slots (Cpu.st, int32s) between a WebAssembly region and the dispatcher. */
 export const enum AreaSlot {
   /** Out: where the region left, as codegen's xw, xn and xf; NZCV packed (N in bit 3); jitFill. */
@@ -51,6 +52,9 @@ export const enum AreaSlot {
   IRQ = 5, MON = 6,
   /** Out: the PC when XW is -2 (a jump the region computed). */
   PCLO = 7, PCHI = 8,
+  /** In, as IRQ and MON: 1 when SIMD&FP instructions may run (fpOn), for inline SIMD&FP loads and
+   * stores. */
+  FPON = 9,
 }
 
 /** Why a core must run the checked loop (cpu.slow, a bit per feature) instead of the fast loop or
@@ -135,12 +139,13 @@ export class Cpu {
   // the check at the top of this file asserts). Q views are pairs of D lanes; vs/vd are the same bits as floats,
   // for handlers whose inputs are known not to be NaN (reading a signalling NaN through a float view
   // may quiet it; bit-exact handlers go through vw).
-  readonly vbuf = new ArrayBuffer(32 * 16);
-  readonly vb = new Uint8Array(this.vbuf);
-  readonly vh = new Uint16Array(this.vbuf);
-  readonly vw = new Int32Array(this.vbuf);
-  readonly vs = new Float32Array(this.vbuf);
-  readonly vd = new Float64Array(this.vbuf);
+  // (In the core's area at AREA_V when RAM is a WebAssembly memory, where translated code loads and
+  // stores them itself.)
+  readonly vb: Uint8Array;
+  readonly vh: Uint16Array;
+  readonly vw: Int32Array;
+  readonly vs: Float32Array;
+  readonly vd: Float64Array;
   /** FPCR and FPSR as 32-bit values (their AArch64 upper halves are RES0). */
   fpcr = 0;
   fpsr = 0;
@@ -280,6 +285,12 @@ export class Cpu {
     this.dtlbR = view(AREA_DTLBR, DTLB_SETS * 4).fill(DTLB_EMPTY);
     this.dtlbW = view(AREA_DTLBW, DTLB_SETS * 4).fill(DTLB_EMPTY);
     this.jumps = view(AREA_JUMPS, JUMP_SETS * 4).fill(DTLB_EMPTY);
+    const vbuf = w === null ? new ArrayBuffer(32 * 16) : w.buffer, voff = w === null ? 0 : this.area + AREA_V;
+    this.vb = new Uint8Array(vbuf, voff, 512);
+    this.vh = new Uint16Array(vbuf, voff, 256);
+    this.vw = new Int32Array(vbuf, voff, 128);
+    this.vs = new Float32Array(vbuf, voff, 128);
+    this.vd = new Float64Array(vbuf, voff, 64);
     this.dv = ram.dv;
     this.ramBase = ram.base;
     this.ramSize = ram.size;
@@ -287,7 +298,7 @@ export class Cpu {
   }
 
   /** The views into the core's area (state the snapshot store captures by their bytes). */
-  get areaViews(): Int32Array[] { return [this.x, this.st, this.dtlbR, this.dtlbW]; }
+  get areaViews(): Int32Array[] { return [this.x, this.st, this.dtlbR, this.dtlbW, this.vw]; }
 
   // ---------------------------------------------------------------- registers
 

@@ -285,6 +285,48 @@ ${SKIPPING_VECTORS}`);
     for (const t of [wasm, js, step]) expect(t.m.translationStats().deviceSites).toBe(3);
   });
 
+  it('SIMD&FP loads and stores of every size agree at every budget, and trap once the FP unit is off', async () => {
+    // Q, D, S, H and B loads (each zeroing the rest of its register), pairs, pre- and post-index; in
+    // the 21st pass the loop turns the FP unit off (CPACR_EL1.FPEN = 0) and every one of them traps from
+    // then on (EC 0x07, counted and skipped by SKIPPING_VECTORS): translated code must not go on
+    // accessing the registers once a handler has changed whether it may.
+    const w = await assembleWords(`
+      ${SET_VBAR}
+      mov x0, #0x300000
+      msr cpacr_el1, x0
+      isb
+      adr x1, data
+      mov x3, #40
+    loop:
+      ldr q0, [x1]
+      ldr d1, [x1, #16]
+      ldp s2, s3, [x1, #24]
+      ldr h4, [x1, #2]
+      ldr b5, [x1, #5]
+      str q0, [x1, #32]!
+      stp d1, d0, [x1], #-32
+      ldp q6, q7, [x1, #32]
+      str s2, [x1, #4]
+      str h3, [x1, #17]
+      add x5, x5, #1
+      cmp x3, #20
+      b.ne keep
+      msr cpacr_el1, xzr
+    keep:
+      subs x3, x3, #1
+      b.ne loop
+      b .
+      .balign 64
+    data:
+      .quad 0x0123456789abcdef, 0xfedcba9876543210, 0x1111222233334444, 0x5555666677778888
+      .quad 0, 0, 0, 0, 0, 0
+${SKIPPING_VECTORS}`);
+    const { wasm: { m } } = lockstep(w, SLICES, 2600);
+    const c = m.cores[0];
+    expect(c.x[2 * 22]).toBe(19 * 10); // the 19 passes after the 21st: each of the ten traps
+    expect((c.x[2 * 21] >>> 26) & 0x3f).toBe(0x07);
+  });
+
   it('a straight line longer than a region is translated whole as soon as its first region is', async () => {
     // 100 instructions in a loop: regions of 32 (MAX_INSNS). Each region's continuation is translated
     // the next time it is reached, not after `threshold` more passes.

@@ -1,6 +1,6 @@
 // The lock-step harness of the translator's edge tests: the same program on an interpreting core and
 // on cores translating it, run in slices of varying budgets and compared after every slice on the PC,
-// every register, the flags, the EL, DAIF and the instruction count. The translating cores: each back
+// every general and SIMD&FP register, the flags, the EL, DAIF and the instruction count. The translating cores: each back
 // end with every region translated at its first execution ('wasm', 'js'), and the WebAssembly back
 // end with regions translated only where code is entered often but every stepping variant written at
 // once ('step'), so that the slices that start or end inside a region run in stepping variants.
@@ -32,7 +32,7 @@ export function core(words: number[], jit: false | 'wasm' | 'js' | 'step', setup
 }
 
 export const state = (c: Cpu): string =>
-  `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} daif=${c.daif} x=${Array.from(c.x).join(',')}`;
+  `pc=${c.pcHi >>> 0}:${c.pcLo >>> 0} n=${c.icount} nzcv=${c.nzcv} el=${c.el} daif=${c.daif} x=${Array.from(c.x).join(',')} v=${Array.from(c.vw).join(',')}`;
 
 /** Budgets that end slices at every kind of place. */
 export const SLICES = [1, 2, 3, 5, 7, 8, 9, 11, 13, 17, 4, 6, 10, 12, 64, 100];

@@ -409,6 +409,7 @@ export class Translator {
     const st = c.st;
     st[AreaSlot.IRQ] = c.irqPending ? 1 : 0;
     st[AreaSlot.MON] = c.monitor.active;
+    st[AreaSlot.FPON] = fpOn(c) ? 1 : 0;
   }
 
   /** Run the WebAssembly region b (on the fetch cache's page) to c.end, from its slot or its stepping

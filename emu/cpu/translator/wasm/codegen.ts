@@ -31,7 +31,7 @@
 // leaves the core exactly as the interpreter would; after it, what the handler may write is reloaded.
 
 import type { Insn } from '../../insn.js';
-import { SP, XZR, AREA_X, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
+import { SP, XZR, AREA_X, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, AREA_V, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
 import { FnBuilder, Op, I32, I64, FN_CALL, FN_JUMP, REGION_PARAMS } from './encoder.js';
 import type { WRegs } from './regs.js';
 import { emitDpWasm, condWasm } from './emit-dp.js';
@@ -412,7 +412,7 @@ export class WasmRegionWriter extends RegionShape {
       case 'ADR': this.pcPlus(w, i.aux0); r.set(f, i.rd); return true;
       case 'ADRP': f.get(this.pcb).i64(i.aux0, i.aux1).op(Op.i64Add); r.set(f, i.rd); return true;
     }
-    return emitDpWasm(i, f, r) || this.ldst(i, w, k);
+    return emitDpWasm(i, f, r) || this.ldst(i, w, k) || this.fpLdst(i, w, k);
   }
 
   // ---------------------------------------------------------------- loads and stores
@@ -460,6 +460,40 @@ export class WasmRegionWriter extends RegionShape {
       access(i.rt2, size); r.set(f, i.rt2);
       f.get(v); r.set(f, i.rt);
     }
+    if (form === '_pre') { f.get(a); r.set(f, i.rn); } else if (form === '_post') { f.get(a).i64(i.aux1).op(Op.i64Add); r.set(f, i.rn); }
+    return true;
+  }
+
+  /** Loads and stores of one or two whole SIMD&FP registers (B, H, S, D, Q: 2^aux0 bytes each), as
+   * codegen.ts's fpLdst: from and to the registers in the core's area (AREA_V), a load zeroing the
+   * rest of the register, a pair accessing Rt then Rt2. With the FP unit off (AreaSlot.FPON) the
+   * interpreter takes the trap. */
+  private fpLdst(i: Insn, w: number, k: number): boolean {
+    const f = this.f, r = this.regs, name = i.name;
+    const single = /^(LDR|STR|LDUR|STUR)_fp(_uimm|_pre|_post|_reg)?$/.exec(name);
+    const pair = /^(LDP|STP|LDNP|STNP)_fp(_off|_pre|_post)?$/.exec(name);
+    const m = single ?? pair;
+    if (m === null) return false;
+    const load = m[1].startsWith('LD'), log = i.aux0, size = 1 << log;
+    if (!(log >= 0 && log <= 4)) return false;
+    const form = m[2];
+    f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.FPON)).op(Op.i32Eqz);
+    f.open(Op.if); this.slowExit(w, k, 3); f.end();
+    const a = this.address(i, w, k, form);
+    const o = this.lookup(a, pair !== null ? 2 * size : size, !load, w, k);
+    const LOAD = [Op.i64Load8U, Op.i64Load16U, Op.i64Load32U, Op.i64Load, Op.i64Load];
+    const STORE = [Op.i64Store8, Op.i64Store16, Op.i64Store32, Op.i64Store, Op.i64Store];
+    (pair !== null ? [i.rt, i.rt2] : [i.rt]).forEach((t, e) => {
+      const v = AREA_V + 16 * t, at = e * size;
+      // The register's 16 bytes as two i64 halves: [lo, hi] at v and v + 8; RAM at o + at.
+      if (load) {
+        f.get(this.AREA); f.get(o).mem(LOAD[log], at); f.mem(Op.i64Store, v);
+        f.get(this.AREA); if (log === 4) f.get(o).mem(Op.i64Load, at + 8); else f.i64(0); f.mem(Op.i64Store, v + 8);
+      } else {
+        f.get(o); f.get(this.AREA).mem(Op.i64Load, v); f.mem(STORE[log], at);
+        if (log === 4) { f.get(o); f.get(this.AREA).mem(Op.i64Load, v + 8); f.mem(Op.i64Store, at + 8); }
+      }
+    });
     if (form === '_pre') { f.get(a); r.set(f, i.rn); } else if (form === '_post') { f.get(a).i64(i.aux1).op(Op.i64Add); r.set(f, i.rn); }
     return true;
   }
