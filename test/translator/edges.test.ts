@@ -285,8 +285,9 @@ ${SKIPPING_VECTORS}`);
     for (const t of [wasm, js, step]) expect(t.m.translationStats().deviceSites).toBe(3);
   });
 
-  it('SIMD&FP loads and stores of every size agree at every budget, and trap once the FP unit is off', async () => {
-    // Q, D, S, H and B loads (each zeroing the rest of its register), pairs, pre- and post-index; in
+  it('SIMD&FP loads and stores of every size and FP data processing agree at every budget, and trap once the FP unit is off', async () => {
+    // Q, D, S, H and B loads (each zeroing the rest of its register), pairs, pre- and post-index, and
+    // FP data processing reading and writing general registers (the light handler calls); in
     // the 21st pass the loop turns the FP unit off (CPACR_EL1.FPEN = 0) and every one of them traps from
     // then on (EC 0x07, counted and skipped by SKIPPING_VECTORS): translated code must not go on
     // accessing the registers once a handler has changed whether it may.
@@ -308,6 +309,12 @@ ${SKIPPING_VECTORS}`);
       ldp q6, q7, [x1, #32]
       str s2, [x1, #4]
       str h3, [x1, #17]
+      fadd d1, d1, d0
+      fcvtzs x7, d1
+      eor x8, x8, x7
+      fmov d9, x5
+      fmov x10, d9
+      add x11, x11, x10
       add x5, x5, #1
       cmp x3, #20
       b.ne keep
@@ -316,14 +323,14 @@ ${SKIPPING_VECTORS}`);
       subs x3, x3, #1
       b.ne loop
       b .
-      .balign 64
+      .balign 4096
     data:
       .quad 0x0123456789abcdef, 0xfedcba9876543210, 0x1111222233334444, 0x5555666677778888
       .quad 0, 0, 0, 0, 0, 0
 ${SKIPPING_VECTORS}`);
-    const { wasm: { m } } = lockstep(w, SLICES, 2600);
+    const { wasm: { m } } = lockstep(w, SLICES, 3600);
     const c = m.cores[0];
-    expect(c.x[2 * 22]).toBe(19 * 10); // the 19 passes after the 21st: each of the ten traps
+    expect(c.x[2 * 22]).toBe(19 * 14); // the 19 passes after the 21st: each of the 14 traps
     expect((c.x[2 * 21] >>> 26) & 0x3f).toBe(0x07);
   });
 

@@ -49,7 +49,7 @@ function build(emits: ((f: FnBuilder, r: WRegs) => void)[]): (k: number) => void
     if (wrote) order.forEach((l, j) => f.i32(0).get(l).mem(Op.i32Store, FLAGS + 4 * j));
     f.end();
   });
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(f, 1)), { env: { mem, call: () => 0, crc: DP_HELPERS.dpCrc, jump: () => {} } });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(f, 1)), { env: { mem, call: () => 0, crc: DP_HELPERS.dpCrc, jump: () => {}, pure: () => {} } });
   return inst.exports.f as (k: number) => void;
 }
 

@@ -65,7 +65,7 @@ const fpPure = (e: Encoding): boolean => !FP_LDST.includes(e) && e.exec !== FP_U
   !/^(FCMP|FCMPE|FCCMP|FCCMPE|FCSEL)_/.test(e.name);
 /** Their handlers, keyed by what an instruction runs (a decode-time prepare may have set exec to
  * FP_UNALLOCATED); a handler that also serves an encoding that is not pure is left out. */
-const FP_PURE = new Set<Handler>(SIMD_FP.filter(fpPure).map((e) => e.exec));
+export const FP_PURE = new Set<Handler>(SIMD_FP.filter(fpPure).map((e) => e.exec));
 for (const e of SIMD_FP) if (!fpPure(e)) FP_PURE.delete(e.exec);
 
 /** One instruction of a region: the decoded instruction and its word index in the page; device: a

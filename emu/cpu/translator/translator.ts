@@ -340,7 +340,7 @@ export class Translator {
   /** An instance of the region b's function (or its stepping variant's) that writer wrote. */
   private instance(b: Block, writer: WasmRegionWriter, bytes: Uint8Array<ArrayBuffer>): Function {
     const inst = new WebAssembly.Instance(this.module(bytes), {
-      env: { mem: this.mem!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump! },
+      env: { mem: this.mem!, call: this.caller(b, writer.insns), crc: DP_HELPERS.dpCrc, jump: this.jump!, pure: this.pureCaller(writer.insns) },
     });
     return inst.exports.f as Function;
   }
@@ -379,6 +379,20 @@ export class Translator {
     this.clear();
     this.flushes++;
     return this.pageBlocks(c.curPfn);
+  }
+
+  /** A WebAssembly region's calls of FP_PURE handlers (its import `pure`): the k-th called
+   * instruction's handler on the running core, with the PC and retired count the region passes (as
+   * the JavaScript back end's light calls leave them); nothing else for the region to reload. */
+  private pureCaller(insns: Insn[]): (k: number, pcLo: number, pcHi: number, retired: number) => void {
+    return (k, pcLo, pcHi, retired) => {
+      const c = this.cur!;
+      c.pcLo = pcLo;
+      c.pcHi = pcHi;
+      c.retiredInRun = retired;
+      const i = insns[k];
+      i.exec(c, i);
+    };
   }
 
   /** A WebAssembly region's handler calls (its import `call`): the k-th called instruction's handler on

@@ -32,10 +32,10 @@
 
 import type { Insn } from '../../insn.js';
 import { SP, XZR, AREA_X, AREA_ST, AREA_DTLBR, AREA_DTLBW, AREA_JUMPS, AREA_V, JUMP_SETS, DTLB_SETS, AreaSlot } from '../../cpu.js';
-import { FnBuilder, Op, I32, I64, FN_CALL, FN_JUMP, REGION_PARAMS } from './encoder.js';
+import { FnBuilder, Op, I32, I64, FN_CALL, FN_JUMP, FN_PURE, REGION_PARAMS } from './encoder.js';
 import type { WRegs } from './regs.js';
 import { emitDpWasm, condWasm } from './emit-dp.js';
-import { RegionShape, TraceInsn, CONDITIONAL, ENDS, UNCONDITIONAL } from '../codegen.js';
+import { RegionShape, TraceInsn, CONDITIONAL, ENDS, UNCONDITIONAL, FP_PURE } from '../codegen.js';
 
 const slot = (s: AreaSlot): number => AREA_ST + 4 * s;
 
@@ -349,10 +349,25 @@ export class WasmRegionWriter extends RegionShape {
     f.end();
   }
 
-  /** A call of the instruction's handler through the imported call(), with the checks after it. */
+  /** A call of the instruction's handler through the imported call(), with the checks after it; an
+   * FP_PURE handler's through pure(), lighter: with the FP unit on (else the interpreter takes the
+   * trap), only the general registers its fields name written back and reloaded, and no flags, flow
+   * or fetch cache to check after it. */
   private call(i: Insn, w: number, k: number): void {
     const f = this.f, kk = this.insns.length;
     this.insns.push(i);
+    const sets = this.prior ?? this.sets;
+    if (FP_PURE.has(i.exec)) {
+      f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.FPON)).op(Op.i32Eqz);
+      f.open(Op.if); this.slowExit(w, k, 3); f.end();
+      const named = RegionShape.writes(i) as number[];
+      for (const n of named) if (sets.dirty.has(n)) this.store(n);
+      f.i32(kk).i32(4 * w).get(this.pcb).op(Op.i32WrapI64).op(Op.i32Add).get(this.PCHI);
+      this.r0plus(k);
+      f.callFn(FN_PURE);
+      for (const n of named) if (sets.used.has(n)) this.load(n);
+      return;
+    }
     for (const n of this.dirty) this.store(n);
     f.i32(kk).i32(4 * w).get(this.pcb).op(Op.i32WrapI64).op(Op.i32Add).get(this.PCHI);
     this.r0plus(k); this.packFlags();
@@ -360,8 +375,7 @@ export class WasmRegionWriter extends RegionShape {
     const st = f.local(I32);
     f.set(st);
     const wr = RegionShape.writes(i);
-    const used = (this.prior ?? this.sets).used;
-    for (const n of wr === 'all' ? this.used : [...wr, SP]) if (used.has(n)) this.load(n);
+    for (const n of wr === 'all' ? this.used : [...wr, SP]) if (sets.used.has(n)) this.load(n);
     this.unpackFlags(() => f.get(st));
     // The flow changed: the handler set the PC.
     f.get(st).i32(4).op(Op.i32ShrU).i32(15).op(Op.i32And).tee(this.xf);

@@ -42,10 +42,14 @@ export const IMPORTS: { name: string; params: ValType[]; results: ValType[] }[] 
   // jump(area, budget, retired, pcLo, pcHi, nzcv, slot): the region in the table's slot (the
   // trampoline module's; a module that imported the table itself would be kept alive by it in V8).
   { name: 'jump', params: [I32, I32, I32, I32, I32, I32, I32], results: [] },
+  // pure(k, pcLo, pcHi, retired): the region's k-th handler call, for an FP_PURE handler (codegen.ts),
+  // which needs no flags, cannot change the flow or the fetch cache, and takes no exception.
+  { name: 'pure', params: [I32, I32, I32, I32], results: [] },
 ];
 export const FN_CALL = 0;
 export const FN_CRC = 1;
 export const FN_JUMP = 2;
+export const FN_PURE = 3;
 
 function uleb(out: number[], v: number): void {
   v >>>= 0;
