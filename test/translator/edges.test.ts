@@ -287,10 +287,11 @@ ${SKIPPING_VECTORS}`);
 
   it('SIMD&FP loads and stores of every size and FP data processing agree at every budget, and trap once the FP unit is off', async () => {
     // Q, D, S, H and B loads (each zeroing the rest of its register), pairs, pre- and post-index, and
-    // FP data processing reading and writing general registers (the light handler calls); in
-    // the 21st pass the loop turns the FP unit off (CPACR_EL1.FPEN = 0) and every one of them traps from
-    // then on (EC 0x07, counted and skipped by SKIPPING_VECTORS): translated code must not go on
-    // accessing the registers once a handler has changed whether it may.
+    // FP data processing reading and writing general registers (the light handler calls); in the 21st
+    // pass the loop turns the FP unit off (CPACR_EL1.FPEN = 0) and every one of them traps from then
+    // on (EC 0x07, counted and skipped by SKIPPING_VECTORS): translated code must not go on accessing
+    // the registers once a handler has changed whether it may. The data has a page of its own, so
+    // that stores do not leave the region (a page with code makes them slow) and it loops.
     const w = await assembleWords(`
       ${SET_VBAR}
       mov x0, #0x300000

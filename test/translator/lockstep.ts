@@ -1,8 +1,8 @@
 // The lock-step harness of the translator's edge tests: the same program on an interpreting core and
 // on cores translating it, run in slices of varying budgets and compared after every slice on the PC,
-// every general and SIMD&FP register, the flags, the EL, DAIF and the instruction count. The translating cores: each back
-// end with every region translated at its first execution ('wasm', 'js'), and the WebAssembly back
-// end with regions translated only where code is entered often but every stepping variant written at
+// every general and SIMD&FP register, the flags, the EL, DAIF and the instruction count. The
+// translating cores: each back end with every region translated at its first execution ('wasm', 'js'),
+// and the WebAssembly back end with regions translated only where code is entered often but every stepping variant written at
 // once ('step'), so that the slices that start or end inside a region run in stepping variants.
 
 import { expect } from 'vitest';

@@ -118,6 +118,16 @@ export class RegionShape {
   /** The entry block's length: what the budget must leave room for to enter the region. */
   get entryLen(): number { return this.blockLen(this.entry); }
 
+  /** A load or store of one or two whole SIMD&FP registers (B, H, S, D, Q: 2^log bytes each), as
+   * both back ends write it inline: whether it loads, log, a pair or not, and the addressing form
+   * (the encoding name's suffix: _uimm, _pre, _post, _reg, _off or none); null for anything else. */
+  protected static fpLdstShape(i: Insn): { load: boolean; log: number; pair: boolean; form: string | undefined } | null {
+    const single = /^(LDR|STR|LDUR|STUR)_fp(_uimm|_pre|_post|_reg)?$/.exec(i.name);
+    const m = single ?? /^(LDP|STP|LDNP|STNP)_fp(_off|_pre|_post)?$/.exec(i.name);
+    if (m === null || !(i.aux0 >= 0 && i.aux0 <= 4)) return null;
+    return { load: m[1].startsWith('LD'), log: i.aux0, pair: single === null, form: m[2] };
+  }
+
   /** Registers the handler of i may write (besides SP), as a list, or 'all'. */
   protected static writes(i: Insn): number[] | 'all' {
     if (WRITES_ANY.has(i.name)) return 'all';
@@ -434,17 +444,13 @@ export class RegionWriter extends RegionShape {
    * pair load with Rt = Rt2 leaves the higher element). The FP unit must be enabled (else the
    * interpreter takes the trap), and a Q access with alignment checking never hits the cache. */
   private fpLdst(i: Insn, w: number, k: number): string | null {
-    const name = i.name;
-    const single = /^(LDR|STR|LDUR|STUR)_fp(_uimm|_pre|_post|_reg)?$/.exec(name);
-    const pair = /^(LDP|STP|LDNP|STNP)_fp(_off|_pre|_post)?$/.exec(name);
-    if (single === null && pair === null) return null;
-    const m = (single ?? pair)!;
-    const load = m[1].startsWith('LD'), log = i.aux0, size = 1 << log;
-    if (!(log >= 0 && log <= 4)) return null;
-    const form = this.form(m[2]);
+    const shape = RegionShape.fpLdstShape(i);
+    if (shape === null) return null;
+    const { load, log, pair } = shape, size = 1 << log;
+    const form = this.form(shape.form);
     let s = `if (!H.fpOn(c)) ${this.slowExit(w, k, 3)} ` + this.address(i, w, k, form);
-    s += this.lookup(load ? 'TR' : 'TW', 'al', 'ah', pair !== null ? 2 * size : size, this.slowExit(w, k, load ? 1 : 2), !load) + ' ';
-    const regs = pair !== null ? [i.rt, i.rt2] : [i.rt];
+    s += this.lookup(load ? 'TR' : 'TW', 'al', 'ah', pair ? 2 * size : size, this.slowExit(w, k, load ? 1 : 2), !load) + ' ';
+    const regs = pair ? [i.rt, i.rt2] : [i.rt];
     regs.forEach((t, e) => {
       const o = e === 0 ? 'o' : `o + ${size}`, b = t * 4;
       if (load) {

@@ -358,8 +358,7 @@ export class WasmRegionWriter extends RegionShape {
     this.insns.push(i);
     const sets = this.prior ?? this.sets;
     if (FP_PURE.has(i.exec)) {
-      f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.FPON)).op(Op.i32Eqz);
-      f.open(Op.if); this.slowExit(w, k, 3); f.end();
+      this.fpOnOrLeave(w, k);
       const named = RegionShape.writes(i) as number[];
       for (const n of named) if (sets.dirty.has(n)) this.store(n);
       f.i32(kk).i32(4 * w).get(this.pcb).op(Op.i32WrapI64).op(Op.i32Add).get(this.PCHI);
@@ -474,8 +473,20 @@ export class WasmRegionWriter extends RegionShape {
       access(i.rt2, size); r.set(f, i.rt2);
       f.get(v); r.set(f, i.rt);
     }
-    if (form === '_pre') { f.get(a); r.set(f, i.rn); } else if (form === '_post') { f.get(a).i64(i.aux1).op(Op.i64Add); r.set(f, i.rn); }
+    this.writeBack(i, a, form);
     return true;
+  }
+
+  /** The base register's update of a pre- or post-indexed access at the address in local a. */
+  private writeBack(i: Insn, a: number, form: string | undefined): void {
+    const f = this.f, r = this.regs;
+    if (form === '_pre') { f.get(a); r.set(f, i.rn); } else if (form === '_post') { f.get(a).i64(i.aux1).op(Op.i64Add); r.set(f, i.rn); }
+  }
+
+  /** Leave to the interpreter (which takes the access trap) unless the FP unit is on (AreaSlot.FPON). */
+  private fpOnOrLeave(w: number, k: number): void {
+    this.f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.FPON)).op(Op.i32Eqz);
+    this.f.open(Op.if); this.slowExit(w, k, 3); this.f.end();
   }
 
   /** Loads and stores of one or two whole SIMD&FP registers (B, H, S, D, Q: 2^aux0 bytes each), as
@@ -483,21 +494,15 @@ export class WasmRegionWriter extends RegionShape {
    * rest of the register, a pair accessing Rt then Rt2. With the FP unit off (AreaSlot.FPON) the
    * interpreter takes the trap. */
   private fpLdst(i: Insn, w: number, k: number): boolean {
-    const f = this.f, r = this.regs, name = i.name;
-    const single = /^(LDR|STR|LDUR|STUR)_fp(_uimm|_pre|_post|_reg)?$/.exec(name);
-    const pair = /^(LDP|STP|LDNP|STNP)_fp(_off|_pre|_post)?$/.exec(name);
-    const m = single ?? pair;
-    if (m === null) return false;
-    const load = m[1].startsWith('LD'), log = i.aux0, size = 1 << log;
-    if (!(log >= 0 && log <= 4)) return false;
-    const form = m[2];
-    f.get(this.AREA).mem(Op.i32Load, slot(AreaSlot.FPON)).op(Op.i32Eqz);
-    f.open(Op.if); this.slowExit(w, k, 3); f.end();
+    const shape = RegionShape.fpLdstShape(i);
+    if (shape === null) return false;
+    const f = this.f, { load, log, pair, form } = shape, size = 1 << log;
+    this.fpOnOrLeave(w, k);
     const a = this.address(i, w, k, form);
-    const o = this.lookup(a, pair !== null ? 2 * size : size, !load, w, k);
+    const o = this.lookup(a, pair ? 2 * size : size, !load, w, k);
     const LOAD = [Op.i64Load8U, Op.i64Load16U, Op.i64Load32U, Op.i64Load, Op.i64Load];
     const STORE = [Op.i64Store8, Op.i64Store16, Op.i64Store32, Op.i64Store, Op.i64Store];
-    (pair !== null ? [i.rt, i.rt2] : [i.rt]).forEach((t, e) => {
+    (pair ? [i.rt, i.rt2] : [i.rt]).forEach((t, e) => {
       const v = AREA_V + 16 * t, at = e * size;
       // The register's 16 bytes as two i64 halves: [lo, hi] at v and v + 8; RAM at o + at.
       if (load) {
@@ -508,7 +513,7 @@ export class WasmRegionWriter extends RegionShape {
         if (log === 4) { f.get(o); f.get(this.AREA).mem(Op.i64Load, v + 8); f.mem(Op.i64Store, at + 8); }
       }
     });
-    if (form === '_pre') { f.get(a); r.set(f, i.rn); } else if (form === '_post') { f.get(a).i64(i.aux1).op(Op.i64Add); r.set(f, i.rn); }
+    this.writeBack(i, a, form);
     return true;
   }
 
