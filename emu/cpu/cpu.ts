@@ -221,6 +221,10 @@ export class Cpu {
   mm: ThreadModel | null = null;
   /** The machine's block translator, or null (--no-jit): used by run() while slow is 0. */
   jit: Translator | null = null;
+  /** Where the last run() stopped when its budget cut it short (cutLo 1: it did not), a straight
+   * line's middle as a rule: the next run starting there tells the translator it is no entry. */
+  cutLo = 1;
+  cutHi = 0;
 
   // --- memory fast path ---
   readonly dv: DataView;
@@ -816,15 +820,21 @@ export class Cpu {
     this.retiredInRun = 0;
     this.end = budget;
     this.round = round;
-    let resumed = this.resumeInBlock;
+    // The first PC is an entry for the translator's counts (Translator.run) unless the run resumes
+    // where the last was cut: else, with many cores, every word where quanta happen to start would
+    // become hot and get a region of its own (copies of the regions around them).
+    let resumed = this.resumeInBlock, entry = this.pcLo !== this.cutLo || this.pcHi !== this.cutHi;
+    this.cutLo = 1;
     while (this.retiredInRun < this.end && this.sleep === 0 && !this.halt) {
       // irqPending means an interrupt is deliverable now (the board keeps it so, masks included).
-      if (this.irqPending && !resumed && !this.env.takeInterrupt(this)) this.irqPending = false;
+      if (this.irqPending && !resumed) { if (this.env.takeInterrupt(this)) entry = true; else this.irqPending = false; }
       resumed = false;
       if (this.slow !== 0) this.innerChecked();
-      else if (this.jit !== null) this.jit.run(this);
+      else if (this.jit !== null) this.jit.run(this, entry);
       else this.inner();
+      entry = true;
     }
+    if (this.retiredInRun >= this.end) { this.cutLo = this.pcLo; this.cutHi = this.pcHi; }
     this.round = 0;
     this.halt = false; // consumed: a machine reused after a stop (the oracle's) runs normally again
     const n = this.retiredInRun;

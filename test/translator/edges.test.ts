@@ -376,4 +376,37 @@ ${SKIPPING_VECTORS}`);
       expect(state(b.c)).toBe(state(a.c));
     }
   });
+
+  it('where a run cut by its budget resumes is not counted as an entry: quanta that start inside a region translate nothing more', async () => {
+    // A loop of 9 instructions run in slices of 7: slices start at every word of it. Only the loop's
+    // head and the code after it are entries, as in one long run; counting where each slice resumed
+    // would make a region start at every word (threshold 1). A PC moved between runs is an entry.
+    const w = await assembleWords(`
+      mov x3, #400
+    loop:
+      add x1, x1, #1
+      add x2, x2, x1
+      eor x4, x4, x2
+      add x5, x5, #3
+      orr x6, x6, x5
+      add x7, x7, x6
+      sub x8, x8, x7
+      subs x3, x3, #1
+      b.ne loop
+      b .`);
+    for (const backend of ['wasm', 'js'] as const) {
+      const whole = core(w, backend), cut = core(w, backend), ref = core(w, false);
+      expect(whole.c.run(4004)).toBe(ref.c.run(4004));
+      for (let done = 0; done < 4004; done += 7) cut.c.run(7);
+      expect(cut.c.icount).toBe(whole.c.icount);
+      expect(state(cut.c)).toBe(state(whole.c));
+      const regions = whole.m.translationStats().compiled;
+      expect(regions, backend).toBe(3); // the first word, the loop, and the \`b .\` after it
+      expect(cut.m.translationStats().compiled, backend).toBe(regions);
+      // Moved by hand to the loop's third word: an entry now (a region starts there at once).
+      cut.c.pcLo = RAM_BASE + 12;
+      cut.c.run(7);
+      expect(cut.m.translationStats().compiled, backend).toBe(regions + 1);
+    }
+  });
 });

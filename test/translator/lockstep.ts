@@ -12,8 +12,9 @@ import { wordBytes } from '../harness.js';
 
 export interface Core { m: Machine; c: Cpu }
 
-/** The step core's translation threshold: high enough that slices starting inside a region do not
- * make their first word an entry of its own at once. */
+/** The step core's translation threshold: high enough that words a slice starts at after a jump or
+ * an exception (a slice that resumes where the last was cut is no entry: Cpu.cutLo) do not get a
+ * region of their own at once. */
 const STEP_CORE_THRESHOLD = 8;
 
 /** A one-core machine running words at RAM_BASE, interpreted (false) or translated (see the top);

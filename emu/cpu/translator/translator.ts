@@ -27,8 +27,9 @@
 // region covering a written word; a region that wrote its own code (through a handler) stops after it.
 //
 // Hotness: a counter per entry word (a PC reached by a jump, where translated code left to the
-// interpreter, or where a straight line runs into the next page); at `threshold` executions the region
-// is translated. Cold code is interpreted by the same steps as Cpu.inner.
+// interpreter, where a straight line runs into the next page, or where a run starts, unless it resumes
+// where the last one's budget cut it: Cpu.cutLo); at `threshold` executions the region is translated.
+// Cold code is interpreted by the same steps as Cpu.inner.
 //
 // Cache bound: when the generated code would exceed MAX_BYTES (or MAX_BLOCKS regions, or the table
 // MAX_SLOT_PAGES pages of slots), everything is dropped and translation starts again (QEMU's policy
@@ -445,9 +446,8 @@ export class Translator {
 
   /** Cpu.run's fast path with translation: blocks where translated and within the run (to c.end),
    * else the interpreter's own steps. Leaves exactly where Cpu.inner would (Flow.Exit, or a jump with
-   * an interrupt pending, or c.end reached). */
-  run(c: Cpu): void {
-    let entry = true;
+   * an interrupt pending, or c.end reached). entry: whether the PC counts as an entry (see the top). */
+  run(c: Cpu, entry = true): void {
     try {
       outer: while (c.retiredInRun < c.end) {
         let idx: number;
