@@ -42,8 +42,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'dist/emu/cli/main.js');
 const BENCH_BIN = join(root, 'tools/bench/bin');
 const PARAM_ADDR = '0x4ff00000';
-const TARGET = Number(process.env.BENCH_SECONDS ?? 3);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** A setting from the environment: a number of at least `min` (an integer when `integer`), else the
+ * bench says which and exits with status 2. */
+function setting(name: string, dflt: number, min: number, integer: boolean): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
+    console.error(`bench: ${name}=${raw} is not ${integer ? 'an integer' : 'a number'} of at least ${min}`);
+    process.exit(2);
+  }
+  return v;
+}
+const TARGET = setting('BENCH_SECONDS', 3, 0.1, false);
+const REPEAT = setting('BENCH_REPEAT', 3, 1, true);
+const SCALING_REPEAT = setting('BENCH_SCALING_REPEAT', 5, 1, true);
 const sections = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['speed', 'scaling', 'smp', 'linux', 'trace']);
 const tmp = mkdtempSync(join(tmpdir(), 'a64emu-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -212,7 +225,7 @@ if (sections.has('scaling')) {
   // The core counts take turns (1, 2, 4, 8, 1, 2, ...) so that the machine drifting in speed during
   // the section weighs on each alike; each figure is the median of its runs (BENCH_SCALING_REPEAT, default 5).
   const counts = [1, 2, 4, 8], times: number[][] = counts.map(() => []);
-  const repeat = Number(process.env.BENCH_SCALING_REPEAT ?? 5);
+  const repeat = SCALING_REPEAT;
   for (let k = 0; k < repeat; k++) counts.forEach((n, j) => times[j].push(ours(image, n, intmarkScale).seconds));
   const one = median(times[0]);
   counts.forEach((n, j) => {

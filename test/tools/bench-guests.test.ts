@@ -51,3 +51,12 @@ describeWithTools('bench guests, as on QEMU', ['qemu-system-aarch64'], () => {
     }
   });
 });
+
+it('the bench refuses a malformed setting with status 2 and names it, before it runs anything', () => {
+  for (const [name, value] of [['BENCH_SECONDS', '0'], ['BENCH_REPEAT', '2.5'], ['BENCH_SCALING_REPEAT', 'x']]) {
+    const r = spawnSync(process.execPath, ['dist/tools/bench.js', 'scaling'], { encoding: 'utf8', env: { ...process.env, [name]: value }, timeout: 60_000 });
+    expect(r.status, name).toBe(2);
+    expect(r.stderr).toContain(`${name}=${value} is not`);
+    expect(r.stdout).toBe('');
+  }
+});
