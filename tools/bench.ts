@@ -223,17 +223,16 @@ if (sections.has('scaling')) {
   if (intmarkScale === 0) intmarkScale = sized(SPEED[0], []).scale;
   const rows: string[][] = [['intmark, the same total work', 'a64emu s', 'ratio to 1 core', 'QEMU s']];
   // The core counts take turns (1, 2, 4, 8, 1, 2, ...) so that the machine drifting in speed during
-  // the section weighs on each alike; each figure is the median of its runs (BENCH_SCALING_REPEAT, default 5).
+  // the section weighs on each alike; each figure is the median of its runs.
   const counts = [1, 2, 4, 8], times: number[][] = counts.map(() => []);
-  const repeat = SCALING_REPEAT;
-  for (let k = 0; k < repeat; k++) counts.forEach((n, j) => times[j].push(ours(image, n, intmarkScale).seconds));
+  for (let k = 0; k < SCALING_REPEAT; k++) counts.forEach((n, j) => times[j].push(ours(image, n, intmarkScale).seconds));
   const one = median(times[0]);
   counts.forEach((n, j) => {
     const r = median(times[j]);
     rows.push([`${n} core${n > 1 ? 's' : ''}`, fmt(r, 3), fmt(r / one), haveQemu ? fmt(qemu(image, n, intmarkScale).seconds, 3) : '-']);
   });
   printTable(rows);
-  console.log(`Each a64emu figure is the median of ${repeat} runs, the core counts taking turns (BENCH_SCALING_REPEAT).`);
+  console.log(`Each a64emu figure is the median of ${SCALING_REPEAT} runs, the core counts taking turns (BENCH_SCALING_REPEAT).`);
   console.log('a64emu runs every core in one host thread, so the same work should cost the same on 8 cores as on one;');
   console.log('QEMU (MTTCG) runs a thread per core on this host\'s cores.\n');
 }

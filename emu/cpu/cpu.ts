@@ -247,8 +247,8 @@ export class Cpu {
    * page's whole VA, which WebAssembly code compares in one step. An entry exists only for a
    * Normal-memory RAM page the MMU (or the flat mapping) let this core read or write at the current EL,
    * and only while nothing observes accesses (no data hooks, no alignment checking); it is a subset of
-   * the MMU's TLB (Mmu.fill drops what the TLB evicts), dropped whole with the fetch cache (resetFetch: TLB maintenance,
-   * translation register or EL changes). Translated code reads it inline; the interpreter never does. */
+   * the MMU's TLB (Mmu.fill drops what the TLB evicts), dropped whole with the fetch cache (resetFetch:
+   * TLB maintenance, translation register or EL changes). Translated code reads it inline; the interpreter never does. */
   readonly dtlbR: Int32Array;
   readonly dtlbW: Int32Array;
   /** The WebAssembly translator's jump cache: per set (JUMP_SETS, direct-mapped on VA[17:12]) a VA

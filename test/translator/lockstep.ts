@@ -2,8 +2,9 @@
 // on cores translating it, run in slices of varying budgets and compared after every slice on the PC,
 // every general and SIMD&FP register, the flags, the EL, DAIF and the instruction count. The
 // translating cores: each back end with every region translated at its first execution ('wasm', 'js'),
-// and the WebAssembly back end with regions translated only where code is entered often but every stepping variant written at
-// once ('step'), so that the slices that start or end inside a region run in stepping variants.
+// and the WebAssembly back end with regions translated only where code is entered often but every
+// stepping variant written at once ('step'), so that the slices that start or end inside a region run
+// in stepping variants.
 
 import { expect } from 'vitest';
 import { Machine, RAM_BASE } from '../../emu/board/machine.js';

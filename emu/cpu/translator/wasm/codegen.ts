@@ -38,6 +38,9 @@ import { emitDpWasm, condWasm } from './emit-dp.js';
 import { RegionShape, TraceInsn, CONDITIONAL, ENDS, UNCONDITIONAL, FP_PURE } from '../codegen.js';
 
 const slot = (s: AreaSlot): number => AREA_ST + 4 * s;
+/** The i64 load and store of 2^log bytes, log 0 to 3 (a Q register, log 4, is two D halves). */
+const LOAD_LOG = [Op.i64Load8U, Op.i64Load16U, Op.i64Load32U, Op.i64Load, Op.i64Load];
+const STORE_LOG = [Op.i64Store8, Op.i64Store16, Op.i64Store32, Op.i64Store, Op.i64Store];
 
 /** What the first pass of a writer found: the registers the region reads or writes and those it writes
  * (the second pass loads, writes back and saves around calls by these). */
@@ -500,16 +503,14 @@ export class WasmRegionWriter extends RegionShape {
     this.fpOnOrLeave(w, k);
     const a = this.address(i, w, k, form);
     const o = this.lookup(a, pair ? 2 * size : size, !load, w, k);
-    const LOAD = [Op.i64Load8U, Op.i64Load16U, Op.i64Load32U, Op.i64Load, Op.i64Load];
-    const STORE = [Op.i64Store8, Op.i64Store16, Op.i64Store32, Op.i64Store, Op.i64Store];
     (pair ? [i.rt, i.rt2] : [i.rt]).forEach((t, e) => {
       const v = AREA_V + 16 * t, at = e * size;
       // The register's 16 bytes as two i64 halves: [lo, hi] at v and v + 8; RAM at o + at.
       if (load) {
-        f.get(this.AREA); f.get(o).mem(LOAD[log], at); f.mem(Op.i64Store, v);
+        f.get(this.AREA); f.get(o).mem(LOAD_LOG[log], at); f.mem(Op.i64Store, v);
         f.get(this.AREA); if (log === 4) f.get(o).mem(Op.i64Load, at + 8); else f.i64(0); f.mem(Op.i64Store, v + 8);
       } else {
-        f.get(o); f.get(this.AREA).mem(Op.i64Load, v); f.mem(STORE[log], at);
+        f.get(o); f.get(this.AREA).mem(Op.i64Load, v); f.mem(STORE_LOG[log], at);
         if (log === 4) { f.get(o); f.get(this.AREA).mem(Op.i64Load, v + 8); f.mem(Op.i64Store, at + 8); }
       }
     });
